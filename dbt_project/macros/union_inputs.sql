@@ -1,0 +1,23 @@
+{#-
+    Union the per-source models that feed one relation, column by column in the order and types
+    declared in this model's YAML contract. With no inputs yet, a typed empty relation.
+    Each source adds its model name to the `inputs` list of the relation it feeds.
+-#}
+{% macro union_inputs(inputs) -%}
+    {%- set cols = model.columns.values() | list -%}
+    {%- if not inputs %}
+    select
+        {%- for c in cols %}
+        cast(null as {{ c.data_type }}) as {{ c.name }}{{ "," if not loop.last }}
+        {%- endfor %}
+    where false
+    {%- endif %}
+    {%- for name in inputs %}
+    {{ "union all" if not loop.first }}
+    select
+        {%- for c in cols %}
+        cast({{ c.name }} as {{ c.data_type }}) as {{ c.name }}{{ "," if not loop.last }}
+        {%- endfor %}
+    from {{ ref(name) }}
+    {%- endfor %}
+{%- endmacro %}

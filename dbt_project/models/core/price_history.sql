@@ -1,0 +1,2 @@
+-- Sources add their intermediate model (int_price_history__<source>) to this list.
+{{ union_inputs([]) }}

@@ -1,0 +1,2 @@
+-- Every source's balance observations, in one shape. Sources add their model to this list.
+{{ union_inputs([]) }}

@@ -1,0 +1,123 @@
+"""Recorded responses served as an httpx transport: the demo's and the tests' venue twin.
+
+Fixture format and matching rules: docs/architecture.md ("Recorded fixtures").
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from ingestion.http.client import parse_json
+
+FIXTURES_DIR = Path(__file__).resolve().parents[2] / "tests" / "fixtures"
+
+
+@dataclass(frozen=True)
+class Recording:
+    name: str
+    method: str
+    path: str
+    params: dict[str, Any]
+    json: dict[str, Any] | None
+    status: int
+    headers: dict[str, str]
+    body: Any
+
+    def score(self, request: httpx.Request, body: Any) -> int | None:
+        """Number of named parameters that match, or None when this recording does not apply."""
+        if request.method != self.method or request.url.path != self.path:
+            return None
+        query = request.url.params
+        for key, want in self.params.items():
+            got = query.get(key)
+            if (want is None and got is not None) or (want is not None and got != str(want)):
+                return None
+        if self.json is not None:
+            if not isinstance(body, dict):
+                return None
+            if any(body.get(k) != v for k, v in self.json.items()):
+                return None
+        return len(self.params) + len(self.json or {})
+
+
+def load_recordings(directory: Path) -> list[Recording]:
+    recordings = []
+    for path in sorted(directory.rglob("*.json")):
+        data = parse_json(path.read_text())
+        if "request" not in data or "response" not in data:
+            continue  # not a recording (e.g. a static payload used by a unit test)
+        req, resp = data["request"], data["response"]
+        recordings.append(
+            Recording(
+                name=str(path.relative_to(directory)),
+                method=req.get("method", "GET").upper(),
+                path=req["path"],
+                params=req.get("params") or {},
+                json=req.get("json"),
+                status=int(resp.get("status", 200)),
+                headers=resp.get("headers") or {},
+                body=resp.get("body"),
+            )
+        )
+    return recordings
+
+
+class ReplayTransport(httpx.BaseTransport):
+    """Answers each request with the best-matching recording; records what was asked."""
+
+    def __init__(self, recordings: list[Recording]) -> None:
+        self.recordings = recordings
+        self.requests: list[httpx.Request] = []
+
+    @classmethod
+    def from_dir(cls, directory: Path | str) -> ReplayTransport:
+        return cls(load_recordings(Path(directory)))
+
+    @classmethod
+    def for_source(cls, source: str, root: Path = FIXTURES_DIR) -> ReplayTransport:
+        return cls.from_dir(root / source)
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        self.requests.append(request)
+        body = None
+        if request.content:
+            try:
+                body = json.loads(request.content)
+            except ValueError:
+                body = None
+        best: tuple[int, Recording] | None = None
+        for rec in self.recordings:
+            score = rec.score(request, body)
+            if score is not None and (best is None or score > best[0]):
+                best = (score, rec)
+        if best is None:
+            return httpx.Response(
+                404,
+                json={"error": f"no recording for {request.method} {request.url}"},
+                request=request,
+            )
+        rec = best[1]
+        content = rec.body if isinstance(rec.body, str) else dumps_exact(rec.body)
+        headers = {"content-type": "application/json", **rec.headers}
+        return httpx.Response(
+            rec.status, content=content.encode(), headers=headers, request=request
+        )
+
+
+def dumps_exact(value: Any) -> str:
+    """json.dumps that writes Decimal as the number it is (fixtures keep every digit)."""
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, dict):
+        return (
+            "{" + ",".join(f"{json.dumps(str(k))}:{dumps_exact(v)}" for k, v in value.items()) + "}"
+        )
+    if isinstance(value, list | tuple):
+        return "[" + ",".join(dumps_exact(v) for v in value) + "]"
+    return json.dumps(value)

@@ -1,0 +1,216 @@
+"""Typed records into ledger tables, idempotently, with their cursor in the same transaction.
+
+COPY into a temporary staging table, then one INSERT .. SELECT .. ON CONFLICT DO NOTHING into the
+ledger. The content hash is computed by PostgreSQL over the row's content columns, so re-delivery
+of the same record is recognised as a no-op and a changed record under the same natural key is
+written to ops.ledger_conflicts (a blocking check) instead of silently winning or losing.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import psycopg
+from psycopg import sql
+from psycopg.types.json import Jsonb
+
+from ingestion.cursors import CursorUpdate, set_cursor
+from ingestion.quarantine import Rejected, quarantine
+
+_stage_names = itertools.count()
+
+
+@dataclass(frozen=True)
+class LedgerTable:
+    """How to load one ledger table.
+
+    `key` is the natural key (a UNIQUE constraint on the table). In `observation` mode the last
+    key column is the observation time and the others identify the entity: a row is appended only
+    when its content differs from the entity's latest stored row.
+    """
+
+    name: str
+    columns: tuple[str, ...]
+    key: tuple[str, ...]
+    mode: Literal["ledger", "observation"] = "ledger"
+    hash_exclude: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        missing = set(self.key) - set(self.columns)
+        if missing:
+            raise ValueError(f"{self.name}: key columns {sorted(missing)} are not in columns")
+
+    @property
+    def entity_key(self) -> tuple[str, ...]:
+        return self.key[:-1] if self.mode == "observation" else self.key
+
+    @property
+    def time_column(self) -> str:
+        return self.key[-1]
+
+    @property
+    def hashed_columns(self) -> tuple[str, ...]:
+        skip = set(self.hash_exclude)
+        if self.mode == "observation":
+            skip.add(self.time_column)
+        return tuple(c for c in self.columns if c not in skip)
+
+
+@dataclass
+class LoadResult:
+    inserted: int = 0
+    duplicates: int = 0
+    conflicts: int = 0
+    quarantined: int = 0
+    rows: int = 0
+    notes: list[str] = field(default_factory=list)
+
+
+def _ident(qualified: str) -> sql.Composable:
+    return sql.Identifier(*qualified.split("."))
+
+
+def _cols(names: Iterable[str], prefix: str | None = None) -> sql.Composable:
+    if prefix:
+        return sql.SQL(", ").join(sql.Identifier(prefix, n) for n in names)
+    return sql.SQL(", ").join(sql.Identifier(n) for n in names)
+
+
+def _hash_expr(table: LedgerTable, alias: str) -> sql.Composable:
+    # md5 over the row's text form: cheap in C, stable for the same values and types.
+    return sql.SQL("md5(row({})::text)").format(_cols(table.hashed_columns, alias))
+
+
+def _adapt(value: Any) -> Any:
+    if isinstance(value, dict | list):
+        return Jsonb(value, dumps=lambda v: json.dumps(v, default=str))
+    return value
+
+
+def load(
+    conn: psycopg.Connection,
+    table: LedgerTable,
+    records: Sequence[Mapping[str, Any]],
+    *,
+    page_id: int | None = None,
+    rejects: Sequence[Rejected] = (),
+    cursor: CursorUpdate | None = None,
+) -> LoadResult:
+    """Load one batch atomically: rows, quarantined rejects and the cursor commit together."""
+    result = LoadResult(rows=len(records))
+    with conn.transaction():
+        if records:
+            stage = _stage(conn, table, records, page_id)
+            if table.mode == "ledger":
+                result.conflicts = _record_conflicts(conn, table, stage)
+                result.inserted = _insert_ledger(conn, table, stage)
+            else:
+                result.inserted = _insert_observations(conn, table, stage)
+            result.duplicates = len(records) - result.inserted - result.conflicts
+        for reject in rejects:
+            quarantine(conn, reject)
+        result.quarantined = len(rejects)
+        if cursor is not None:
+            set_cursor(conn, cursor)
+    return result
+
+
+def _stage(conn, table: LedgerTable, records, page_id) -> sql.Identifier:
+    stage = sql.Identifier(f"_stage_{next(_stage_names)}")
+    columns = (*table.columns, "page_id")
+    conn.execute(
+        sql.SQL("create temp table {} on commit drop as select {} from {} with no data").format(
+            stage, _cols(columns), _ident(table.name)
+        )
+    )
+    copy_sql = sql.SQL("copy {} ({}) from stdin").format(stage, _cols(columns))
+    with conn.cursor() as cur, cur.copy(copy_sql) as copy:
+        for record in records:
+            copy.write_row([_adapt(record.get(c)) for c in table.columns] + [page_id])
+    return stage
+
+
+def _record_conflicts(conn, table: LedgerTable, stage: sql.Identifier) -> int:
+    key_json = sql.SQL("jsonb_build_object({})").format(
+        sql.SQL(", ").join(
+            sql.SQL("{}, {}").format(sql.Literal(k), sql.Identifier("s", k)) for k in table.key
+        )
+    )
+    join = sql.SQL(" and ").join(
+        sql.SQL("t.{k} = s.{k}").format(k=sql.Identifier(k)) for k in table.key
+    )
+    query = sql.SQL(
+        """
+        insert into ops.ledger_conflicts
+            (table_name, natural_key, existing_hash, incoming_hash, incoming_record, page_id)
+        select {name}, {key_json}, t.record_hash, {s_hash}, to_jsonb(s), s.page_id
+        from {stage} as s join {target} as t on {join}
+        where t.record_hash <> {s_hash}
+        on conflict do nothing
+        """
+    ).format(
+        name=sql.Literal(table.name),
+        key_json=key_json,
+        s_hash=_hash_expr(table, "s"),
+        stage=stage,
+        target=_ident(table.name),
+        join=join,
+    )
+    conn.execute(query)
+    # Count every differing incoming row, also ones already recorded by an earlier run.
+    count = sql.SQL(
+        "select count(*) from {stage} as s join {target} as t on {join} where t.record_hash <> {h}"
+    ).format(stage=stage, target=_ident(table.name), join=join, h=_hash_expr(table, "s"))
+    row = conn.execute(count).fetchone()
+    return int(row[0]) if row else 0
+
+
+def _insert_ledger(conn, table: LedgerTable, stage: sql.Identifier) -> int:
+    columns = (*table.columns, "page_id")
+    query = sql.SQL(
+        "insert into {target} ({cols}, record_hash) select {cols}, {h} from {stage} as s "
+        "on conflict do nothing"
+    ).format(target=_ident(table.name), cols=_cols(columns), h=_hash_expr(table, "s"), stage=stage)
+    return conn.execute(query).rowcount
+
+
+def _insert_observations(conn, table: LedgerTable, stage: sql.Identifier) -> int:
+    """Append an observation only when it differs from the entity's previous one."""
+    entity = table.entity_key
+    columns = (*table.columns, "page_id")
+    entity_match = sql.SQL(" and ").join(
+        sql.SQL("t.{k} = s.{k}").format(k=sql.Identifier(k)) for k in entity
+    )
+    query = sql.SQL(
+        """
+        with staged as (
+            select s.*, {h} as record_hash,
+                   lag({h}) over (partition by {entity_s} order by s.{time}) as prev_hash
+            from {stage} as s
+        )
+        insert into {target} ({cols}, record_hash)
+        select {cols_s}, s.record_hash
+        from staged as s
+        left join lateral (
+            select t.record_hash from {target} as t
+            where {entity_match} order by t.{time} desc limit 1
+        ) as latest on true
+        where coalesce(s.prev_hash, latest.record_hash) is distinct from s.record_hash
+        order by {entity_s}, s.{time}
+        on conflict do nothing
+        """
+    ).format(
+        h=_hash_expr(table, "s"),
+        entity_s=_cols(entity, "s"),
+        time=sql.Identifier(table.time_column),
+        stage=stage,
+        target=_ident(table.name),
+        cols=_cols(columns),
+        cols_s=_cols(columns, "s"),
+        entity_match=entity_match,
+    )
+    return conn.execute(query).rowcount

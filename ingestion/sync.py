@@ -1,0 +1,141 @@
+"""What every source's sync function receives and returns, and the run bookkeeping around it."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from functools import cached_property
+from pathlib import Path
+
+import httpx
+import psycopg
+
+from ingestion.db import connect
+from ingestion.errors import SourceSkipped
+from ingestion.http.replay import ReplayTransport
+from ingestion.landing import PageLander
+from ingestion.loader import LoadResult
+from ingestion.settings import Settings
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass
+class SyncContext:
+    """Everything a stream's sync needs. Built by the Dagster resource, the CLI or a test."""
+
+    settings: Settings
+    database_url: str
+    replay_dir: Path | None = None  # recorded responses instead of live HTTP (demo, tests)
+    log: logging.Logger = field(default_factory=lambda: logging.getLogger("ingestion"))
+    now: Callable[[], datetime] = utc_now
+
+    def connect(self, *, autocommit: bool = False) -> psycopg.Connection:
+        return connect(self.database_url, autocommit=autocommit)
+
+    def transport(self, source: str) -> httpx.BaseTransport | None:
+        """None = real network; otherwise the recorded twin of `source`."""
+        if self.replay_dir is None:
+            return None
+        return ReplayTransport.for_source(source, self.replay_dir)
+
+    @cached_property
+    def lander(self) -> PageLander:
+        return PageLander(self.connect(autocommit=True))
+
+    def close(self) -> None:
+        if "lander" in self.__dict__:
+            self.lander.conn.close()
+
+
+@dataclass
+class SyncResult:
+    source: str
+    stream: str
+    pages: int = 0
+    records: int = 0
+    inserted: int = 0
+    duplicates: int = 0
+    quarantined: int = 0
+    conflicts: int = 0
+    skipped: str | None = None
+    notes: list[str] = field(default_factory=list)
+
+    def add(self, loaded: LoadResult, *, pages: int = 1) -> None:
+        self.pages += pages
+        self.records += loaded.rows + loaded.quarantined
+        self.inserted += loaded.inserted
+        self.duplicates += loaded.duplicates
+        self.quarantined += loaded.quarantined
+        self.conflicts += loaded.conflicts
+        self.notes.extend(loaded.notes)
+
+    def summary(self) -> str:
+        if self.skipped:
+            return f"{self.source}.{self.stream}: skipped ({self.skipped})"
+        return (
+            f"{self.source}.{self.stream}: {self.pages} pages, {self.records} records, "
+            f"{self.inserted} new, {self.quarantined} quarantined, {self.conflicts} conflicts"
+        )
+
+    def metadata(self) -> dict[str, object]:
+        return {
+            "pages": self.pages,
+            "records": self.records,
+            "rows_inserted": self.inserted,
+            "duplicates": self.duplicates,
+            "quarantined": self.quarantined,
+            "conflicts": self.conflicts,
+            **({"skipped": self.skipped} if self.skipped else {}),
+            **({"notes": "\n".join(self.notes)} if self.notes else {}),
+        }
+
+
+SyncFn = Callable[[SyncContext], SyncResult]
+
+
+def run_stream(ctx: SyncContext, source: str, stream: str, fn: SyncFn) -> SyncResult:
+    """Run one stream's sync, recording it in ops.sync_runs; SourceSkipped becomes `skipped`."""
+    started = ctx.now()
+    with ctx.connect(autocommit=True) as conn:
+        row = conn.execute(
+            "insert into ops.sync_runs (source, stream, started_at, status) "
+            "values (%s, %s, %s, 'running') returning sync_run_id",
+            (source, stream, started),
+        ).fetchone()
+        run_id = row[0] if row else None
+        try:
+            result = fn(ctx)
+        except SourceSkipped as exc:
+            result = SyncResult(source, stream, skipped=str(exc))
+            ctx.log.warning("%s.%s skipped: %s", source, stream, exc)
+        except Exception as exc:
+            conn.execute(
+                "update ops.sync_runs set status = 'failed', finished_at = now(), message = %s "
+                "where sync_run_id = %s",
+                (f"{type(exc).__name__}: {exc}"[:2000], run_id),
+            )
+            raise
+        conn.execute(
+            """
+            update ops.sync_runs set status = %s, finished_at = now(), pages = %s, records = %s,
+                   inserted = %s, quarantined = %s, conflicts = %s, message = %s
+            where sync_run_id = %s
+            """,
+            (
+                "skipped" if result.skipped else "succeeded",
+                result.pages,
+                result.records,
+                result.inserted,
+                result.quarantined,
+                result.conflicts,
+                result.skipped or ("\n".join(result.notes) or None),
+                run_id,
+            ),
+        )
+    ctx.log.info(result.summary())
+    return result

@@ -1,0 +1,77 @@
+"""dbt as Dagster assets: manifest preparation and the translator (one small method per concern)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import dagster as dg
+from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings
+
+from orchestration.lib.resources import DBT_PROJECT_DIR
+
+MANIFEST = DBT_PROJECT_DIR / "target" / "manifest.json"
+_WATCHED = ("models", "macros", "tests", "seeds", "dbt_project.yml")
+
+
+def _newest_source_mtime() -> float:
+    newest = 0.0
+    for name in _WATCHED:
+        path = DBT_PROJECT_DIR / name
+        files = [path] if path.is_file() else path.rglob("*")
+        for f in files:
+            if f.is_file():
+                newest = max(newest, f.stat().st_mtime)
+    return newest
+
+
+def ensure_manifest() -> Path:
+    """`dbt parse` when the manifest is missing or older than the project (load time, not import)."""
+    if MANIFEST.exists() and MANIFEST.stat().st_mtime >= _newest_source_mtime():
+        return MANIFEST
+    dbt = Path(sys.executable).parent / "dbt"
+    env = {"DBT_SEND_ANONYMOUS_USAGE_STATS": "false", **os.environ}
+    done = subprocess.run(
+        [
+            str(dbt),
+            "parse",
+            "--project-dir",
+            str(DBT_PROJECT_DIR),
+            "--profiles-dir",
+            str(DBT_PROJECT_DIR),
+            "--quiet",
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if done.returncode != 0:
+        raise RuntimeError(f"dbt parse failed:\n{done.stdout[-3000:]}\n{done.stderr[-2000:]}")
+    return MANIFEST
+
+
+class TradelakeTranslator(DagsterDbtTranslator):
+    """Sources on ledger/ref tables map to the ingestion assets' keys; groups follow layers."""
+
+    def __init__(self) -> None:
+        super().__init__(settings=DagsterDbtTranslatorSettings(enable_asset_checks=True))
+
+    def get_asset_key(self, dbt_resource_props: Mapping[str, Any]) -> dg.AssetKey:
+        if dbt_resource_props["resource_type"] == "source":
+            return dg.AssetKey([dbt_resource_props["schema"], dbt_resource_props["name"]])
+        return dg.AssetKey([dbt_resource_props["schema"], dbt_resource_props["name"]])
+
+    def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
+        schema = dbt_resource_props.get("schema")
+        return f"dbt_{schema}" if schema else None
+
+    def get_automation_condition(
+        self, dbt_resource_props: Mapping[str, Any]
+    ) -> dg.AutomationCondition | None:
+        # Everything downstream of the ledgers refreshes when its inputs change.
+        return dg.AutomationCondition.eager()

@@ -1,0 +1,93 @@
+"""Factories every source uses: one asset per ledger stream, and the standard ledger checks."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import dagster as dg
+import psycopg
+
+from ingestion.sync import SyncFn
+from orchestration.lib.resources import TradelakeResource
+
+
+def ledger_key(table: str) -> dg.AssetKey:
+    """Ledger assets are keyed like the dbt sources that read them: ledger/<table>."""
+    return dg.AssetKey(["ledger", table])
+
+
+def ledger_asset(
+    *,
+    source: str,
+    stream: str,
+    table: str,
+    sync: SyncFn,
+    description: str,
+    deps: Sequence[dg.AssetKey | str] = (),
+    automation_condition: dg.AutomationCondition | None = None,
+) -> dg.AssetsDefinition:
+    """An asset that runs `sync` for one stream and lands it in ledger.<table>."""
+
+    @dg.asset(
+        key=ledger_key(table),
+        group_name=source,
+        kinds={"python", "postgres"},
+        description=description,
+        deps=list(deps),
+        automation_condition=automation_condition,
+        tags={"tradelake/source": source},
+    )
+    def _asset(context: dg.AssetExecutionContext, tradelake: TradelakeResource):
+        result = tradelake.sync(source, stream, sync, log=context.log)
+        if result.skipped:
+            context.log.warning(f"{source}.{stream} skipped: {result.skipped}")
+        return dg.MaterializeResult(metadata=result.metadata())
+
+    return _asset
+
+
+def ledger_checks(table: str) -> list[dg.AssetChecksDefinition]:
+    """Blocking: no conflicting re-deliveries. Warning: nothing waiting in quarantine."""
+    key = ledger_key(table)
+    qualified = f"ledger.{table}"
+
+    @dg.asset_check(asset=key, name="no_conflicting_redelivery", blocking=True)
+    def no_conflicts(tradelake: TradelakeResource) -> dg.AssetCheckResult:
+        with psycopg.connect(tradelake.database_url()) as conn:
+            row = conn.execute(
+                "select count(*), min(natural_key::text) from ops.ledger_conflicts "
+                "where table_name = %s",
+                (qualified,),
+            ).fetchone()
+        count, example = row or (0, None)
+        return dg.AssetCheckResult(
+            passed=count == 0,
+            description=(
+                "same natural key re-delivered with different content; see ops.ledger_conflicts"
+                if count
+                else "every re-delivered record matched the stored one"
+            ),
+            metadata={"conflicts": count, **({"example_key": example} if example else {})},
+        )
+
+    @dg.asset_check(asset=key, name="quarantine_empty")
+    def quarantine_empty(tradelake: TradelakeResource) -> dg.AssetCheckResult:
+        source = table.split("_", 1)[0]
+        with psycopg.connect(tradelake.database_url()) as conn:
+            rows = conn.execute(
+                "select stream, count(*), min(reason) from ops.quarantine where source = %s "
+                "group by stream order by stream",
+                (source,),
+            ).fetchall()
+        total = sum(r[1] for r in rows)
+        return dg.AssetCheckResult(
+            passed=total == 0,
+            severity=dg.AssetCheckSeverity.WARN,
+            description="records of this source waiting in ops.quarantine" if total else "none",
+            metadata={
+                "quarantined": total,
+                **({"first_reason": rows[0][2]} if rows else {}),
+            },
+        )
+
+    return [no_conflicts, quarantine_empty]

@@ -1,0 +1,69 @@
+"""Resources shared by every asset. Built lazily: nothing reads the environment at import."""
+
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+
+import dagster as dg
+from dagster_dbt import DbtCliResource, DbtProject
+
+from ingestion.db import database_url, dsn_parts
+from ingestion.settings import Settings, load_settings
+from ingestion.sync import SyncContext, SyncFn, SyncResult, run_stream
+
+DBT_PROJECT_DIR = Path(__file__).resolve().parents[2] / "dbt_project"
+
+
+def dbt_project() -> DbtProject:
+    return DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
+
+
+def dbt_env(url: str) -> dict[str, str]:
+    """dbt's profiles.yml reads these (see dbt_project/profiles.yml)."""
+    p = dsn_parts(url)
+    return {
+        "TRADELAKE_PG_HOST": p.host,
+        "TRADELAKE_PG_PORT": str(p.port),
+        "TRADELAKE_PG_USER": p.user,
+        "TRADELAKE_PG_PASSWORD": p.password,
+        "TRADELAKE_PG_DBNAME": p.dbname,
+    }
+
+
+class TradelakeResource(dg.ConfigurableResource):
+    """The database, the operator's settings, and (demo/tests) the recorded venue responses."""
+
+    replay_dir: str | None = None
+
+    def settings(self) -> Settings:
+        return load_settings()
+
+    def database_url(self) -> str:
+        return database_url()
+
+    def sync_context(self, log: logging.Logger | None = None) -> SyncContext:
+        return SyncContext(
+            settings=self.settings(),
+            database_url=self.database_url(),
+            replay_dir=Path(self.replay_dir) if self.replay_dir else None,
+            log=log or logging.getLogger("ingestion"),
+        )
+
+    def sync(self, source: str, stream: str, fn: SyncFn, log=None) -> SyncResult:
+        ctx = self.sync_context(log)
+        try:
+            return run_stream(ctx, source, stream, fn)
+        finally:
+            ctx.close()
+
+    def export_dbt_env(self) -> None:
+        os.environ.update(dbt_env(self.database_url()))
+
+
+def shared_resources() -> dict[str, object]:
+    return {
+        "tradelake": TradelakeResource(replay_dir=os.environ.get("TRADELAKE_REPLAY_DIR") or None),
+        "dbt": DbtCliResource(project_dir=dbt_project(), profiles_dir=str(DBT_PROJECT_DIR)),
+    }

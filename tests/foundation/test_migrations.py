@@ -1,0 +1,32 @@
+"""Migrations apply, re-apply (idempotent), roll back to nothing, and re-apply again."""
+
+import psycopg
+
+from ingestion.schema import current_heads, downgrade_all, migrate
+
+
+def _tables(url: str) -> set[str]:
+    with psycopg.connect(url) as conn:
+        rows = conn.execute(
+            "select table_schema || '.' || table_name from information_schema.tables "
+            "where table_schema in ('raw', 'ledger', 'ref', 'ops')"
+        ).fetchall()
+    return {r[0] for r in rows}
+
+
+def test_up_down_up(empty_db_url: str) -> None:
+    migrate(empty_db_url)
+    heads = current_heads(empty_db_url)
+    tables = _tables(empty_db_url)
+    assert "0001" in {h[:4] for h in heads} or "0001" in heads
+    assert {"raw.pages", "ops.quarantine", "ops.cursors", "ref.strategies"} <= tables
+
+    migrate(empty_db_url)  # idempotent
+    assert _tables(empty_db_url) == tables
+
+    downgrade_all(empty_db_url)
+    assert current_heads(empty_db_url) == set()
+    assert _tables(empty_db_url) == {"ops.alembic_version"}
+
+    migrate(empty_db_url)
+    assert _tables(empty_db_url) == tables
