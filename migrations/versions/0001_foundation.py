@@ -96,7 +96,8 @@ create table ops.quarantine (
     seen_count     integer not null default 1,
     unique (source, stream, payload_sha256)
 );
-comment on table ops.quarantine is 'Records that failed validation, with the reason; never dropped.';
+comment on table ops.quarantine is
+    'Records that failed validation, with the reason; never dropped.';
 
 create table ops.cursors (
     source     text not null,
@@ -196,7 +197,8 @@ create table ref.probability_matrices (
     win_probability     numeric not null check (win_probability between 0 and 1),
     sample_size         integer not null check (sample_size >= 0),
     created_at          timestamptz not null default now(),
-    primary key (category, subcategory, version, state_descriptor, value_bucket, situational_factors)
+    primary key (category, subcategory, version, state_descriptor, value_bucket,
+                 situational_factors)
 );
 """
 

@@ -30,7 +30,7 @@ def _newest_source_mtime() -> float:
 
 
 def ensure_manifest() -> Path:
-    """`dbt parse` when the manifest is missing or older than the project (load time, not import)."""
+    """`dbt parse` if the manifest is missing or older than the project (at load, not import)."""
     if MANIFEST.exists() and MANIFEST.stat().st_mtime >= _newest_source_mtime():
         return MANIFEST
     dbt = Path(sys.executable).parent / "dbt"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+import sys
 from pathlib import Path
 
 import dagster as dg
@@ -65,5 +66,10 @@ class TradelakeResource(dg.ConfigurableResource):
 def shared_resources() -> dict[str, object]:
     return {
         "tradelake": TradelakeResource(replay_dir=os.environ.get("TRADELAKE_REPLAY_DIR") or None),
-        "dbt": DbtCliResource(project_dir=dbt_project(), profiles_dir=str(DBT_PROJECT_DIR)),
+        "dbt": DbtCliResource(
+            project_dir=dbt_project(),
+            profiles_dir=str(DBT_PROJECT_DIR),
+            # The venv's dbt, whether or not the venv is on PATH (uv run, CI, Dagster code server).
+            dbt_executable=str(Path(sys.executable).parent / "dbt"),
+        ),
     }

@@ -1,0 +1,182 @@
+"""The `tradelake` command (CONTRACT §1)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from datetime import datetime
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from ingestion.db import DatabaseUnavailable
+from ingestion.settings import ConfigError, load_settings
+from tradelake_cli import runtime
+
+app = typer.Typer(
+    help="tradelake: prediction-market and crypto trading data platform.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+console = Console(stderr=False)
+err = Console(stderr=True)
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DBT_DIR = PROJECT_ROOT / "dbt_project"
+
+
+def fail(message: str, code: int = 2) -> typer.Exit:
+    err.print(f"[bold red]error:[/] {message}")
+    return typer.Exit(code)
+
+
+def _prepare(check_config: bool = True) -> str:
+    try:
+        if check_config:
+            load_settings()
+        with err.status("starting database and applying migrations"):
+            return runtime.prepare()
+    except (ConfigError, DatabaseUnavailable) as exc:
+        raise fail(str(exc)) from None
+
+
+@app.command()
+def migrate() -> None:
+    """Apply all migrations to the configured database (idempotent)."""
+    from ingestion.schema import current_heads
+
+    url = _prepare(check_config=False)
+    console.print(f"migrations applied; heads: {', '.join(sorted(current_heads(url)))}")
+
+
+@app.command()
+def materialize(
+    select: Annotated[
+        str | None,
+        typer.Option(
+            help="Asset selection, e.g. 'group:kalshi' or 'key:core/fills'. Default: all."
+        ),
+    ] = None,
+) -> None:
+    """Run assets once, in process, through the same definitions the schedules use."""
+    from tradelake_cli.run import SelectionError, print_summary
+    from tradelake_cli.run import materialize as run
+
+    _prepare()
+    try:
+        summary = run(select, console)
+    except SelectionError as exc:
+        raise fail(str(exc)) from None
+    print_summary(summary, console)
+    raise typer.Exit(summary.exit_code)
+
+
+@app.command()
+def demo(
+    no_ui: Annotated[bool, typer.Option("--no-ui", help="Stop after the run.")] = False,
+    port: Annotated[int, typer.Option(help="Dagster UI port.")] = 3000,
+) -> None:
+    """Offline demo: embedded database, recorded API responses, full run, report, then the UI."""
+    from tradelake_cli.demo import run_demo
+
+    code = run_demo(console, no_ui=no_ui, port=port)
+    raise typer.Exit(code)
+
+
+@app.command()
+def dev(
+    port: Annotated[int, typer.Option(help="Dagster UI port.")] = 3000,
+    host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
+) -> None:
+    """Dagster UI + daemon (schedules, sensors) on the configured database."""
+    _prepare()
+    raise typer.Exit(start_dagster(host, port))
+
+
+def start_dagster(host: str, port: int) -> int:
+    dagster = Path(sys.executable).parent / "dagster"
+    console.print(f"Dagster UI on http://{host}:{port} (Ctrl-C to stop)")
+    cmd = [
+        str(dagster),
+        "dev",
+        "-w",
+        str(PROJECT_ROOT / "workspace.yaml"),
+        "-h",
+        host,
+        "-p",
+        str(port),
+    ]
+    try:
+        return subprocess.call(cmd, cwd=PROJECT_ROOT)
+    except KeyboardInterrupt:
+        return 0
+
+
+@app.command()
+def docs(
+    serve: Annotated[bool, typer.Option("--serve", help="Serve the site after building.")] = False,
+    port: Annotated[int, typer.Option(help="Port for --serve.")] = 8080,
+) -> None:
+    """Generate (and serve) the dbt docs site."""
+    _prepare(check_config=False)
+    dbt = str(Path(sys.executable).parent / "dbt")
+    common = ["--project-dir", str(DBT_DIR), "--profiles-dir", str(DBT_DIR)]
+    with err.status("dbt docs generate"):
+        done = subprocess.run([dbt, "docs", "generate", *common], capture_output=True, text=True)
+    if done.returncode != 0:
+        raise fail(f"dbt docs generate failed:\n{done.stdout[-2000:]}", 1)
+    console.print(f"docs site written to {DBT_DIR / 'target' / 'index.html'}")
+    if serve:
+        console.print(f"serving on http://127.0.0.1:{port} (Ctrl-C to stop)")
+        cmd = [
+            dbt,
+            "docs",
+            "serve",
+            *common,
+            "--port",
+            str(port),
+            "--host",
+            "127.0.0.1",
+            "--no-browser",
+        ]
+        raise typer.Exit(subprocess.call(cmd))
+
+
+@app.command()
+def report(
+    at: Annotated[
+        str | None, typer.Option(help="ISO 8601 instant the report must cover. Default: latest.")
+    ] = None,
+) -> None:
+    """Print the 4h report (markdown) covering an instant, default the latest."""
+    from tradelake_cli.reports import ReportNotFound, find_report
+
+    instant = None
+    if at:
+        try:
+            instant = datetime.fromisoformat(at.replace("Z", "+00:00"))
+        except ValueError:
+            raise fail(f"--at {at!r} is not ISO 8601, e.g. 2025-11-23T16:00:00Z") from None
+    url = _prepare(check_config=False)
+    try:
+        console.print(find_report(url, instant), markup=False, highlight=False)
+    except ReportNotFound as exc:
+        raise fail(str(exc), 1) from None
+
+
+@app.command("db-stop")
+def db_stop() -> None:
+    """Stop the embedded PostgreSQL (it keeps running between commands)."""
+    from ingestion.db import stop_embedded
+
+    runtime.quiet_warnings()
+    if os.environ.get("DATABASE_URL"):
+        raise fail("DATABASE_URL is set: tradelake does not manage that server", 1)
+    console.print("stopped" if stop_embedded() else "the embedded database was not running")
+
+
+if __name__ == "__main__":
+    app()

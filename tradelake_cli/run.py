@@ -1,0 +1,153 @@
+"""`tradelake materialize`: the schedules' job, run in process, with progress and a summary."""
+
+from __future__ import annotations
+
+import threading
+import uuid
+from dataclasses import dataclass, field
+
+import dagster as dg
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn
+from rich.table import Table
+
+JOB_NAME = "tradelake_all"
+
+
+class SelectionError(Exception):
+    pass
+
+
+@dataclass
+class RunSummary:
+    success: bool
+    run_id: str
+    materialized: list[tuple[str, dict]] = field(default_factory=list)
+    failed_steps: list[tuple[str, str]] = field(default_factory=list)
+    failed_checks: list[tuple[str, str, bool]] = field(default_factory=list)  # key, name, blocking
+    passed_checks: int = 0
+
+    @property
+    def exit_code(self) -> int:
+        blocking = [c for c in self.failed_checks if c[2]]
+        return 0 if self.success and not self.failed_steps and not blocking else 1
+
+
+def load_definitions() -> dg.Definitions:
+    from orchestration.definitions import defs
+
+    return defs()
+
+
+def resolve_selection(defs: dg.Definitions, select: str | None) -> list[dg.AssetKey] | None:
+    if not select:
+        return None
+    try:
+        selection = dg.AssetSelection.from_string(select)
+        keys = selection.resolve(defs.resolve_asset_graph())
+    except Exception as exc:
+        raise SelectionError(
+            f"--select {select!r} is not a valid asset selection ({exc}). "
+            "Examples: 'group:kalshi', 'key:ledger/espn_game_observations', 'key:core/*'"
+        ) from exc
+    if not keys:
+        raise SelectionError(f"--select {select!r} matches no asset; see `tradelake dev` for names")
+    return sorted(keys)
+
+
+def materialize(select: str | None, console: Console) -> RunSummary:
+    defs = load_definitions()
+    keys = resolve_selection(defs, select)
+    job = defs.resolve_job_def(JOB_NAME)
+    instance = dg.DagsterInstance.get()
+    run_id = str(uuid.uuid4())
+    total = len(keys) if keys else len(defs.resolve_asset_graph().get_all_asset_keys())
+    holder: dict[str, object] = {}
+
+    def target() -> None:
+        try:
+            holder["result"] = job.execute_in_process(
+                instance=instance, raise_on_error=False, asset_selection=keys, run_id=run_id
+            )
+        except Exception as exc:  # surfaced below as a readable failure
+            holder["error"] = exc
+
+    worker = threading.Thread(target=target, name="tradelake-materialize")
+    with Progress(
+        SpinnerColumn(),
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        console=console,
+        transient=False,
+    ) as progress:
+        task = progress.add_task("starting", total=total)
+        worker.start()
+        while worker.is_alive():
+            _update(progress, task, instance, run_id)
+            worker.join(0.5)
+        _update(progress, task, instance, run_id)
+    if "error" in holder:
+        raise holder["error"]  # type: ignore[misc]
+    return _summarise(holder["result"])  # type: ignore[arg-type]
+
+
+def _update(progress: Progress, task, instance: dg.DagsterInstance, run_id: str) -> None:
+    try:
+        records = instance.all_logs(run_id)
+    except Exception:
+        return
+    done = [r for r in records if r.dagster_event and r.dagster_event.is_step_materialization]
+    last = next(
+        (r for r in reversed(records) if r.dagster_event and r.dagster_event.step_key), None
+    )
+    label = last.dagster_event.step_key if last and last.dagster_event else "starting"
+    progress.update(task, completed=len(done), description=f"materializing ({label})")
+
+
+def _summarise(result: dg.ExecuteInProcessResult) -> RunSummary:
+    summary = RunSummary(success=result.success, run_id=result.run_id)
+    for event in result.get_asset_materialization_events():
+        mat = event.event_specific_data.materialization  # type: ignore[union-attr]
+        meta = {k: getattr(v, "value", v) for k, v in mat.metadata.items()}
+        summary.materialized.append((mat.asset_key.to_user_string(), meta))
+    for event in result.get_step_failure_events():
+        error = event.step_failure_data.error
+        message = error.message.strip().splitlines()[0] if error else "failed"
+        summary.failed_steps.append((event.step_key or "?", message))
+    for evaluation in result.get_asset_check_evaluations():
+        if evaluation.passed:
+            summary.passed_checks += 1
+        else:
+            blocking = evaluation.blocking and evaluation.severity == dg.AssetCheckSeverity.ERROR
+            summary.failed_checks.append(
+                (evaluation.asset_key.to_user_string(), evaluation.check_name, blocking)
+            )
+    return summary
+
+
+def print_summary(summary: RunSummary, console: Console) -> None:
+    table = Table(title="materialized", show_lines=False)
+    table.add_column("asset")
+    table.add_column("result")
+    for key, meta in summary.materialized:
+        if "skipped" in meta:
+            detail = f"[yellow]skipped[/]: {meta['skipped']}"
+        elif "rows_inserted" in meta:
+            detail = (
+                f"{meta.get('rows_inserted')} new rows, {meta.get('quarantined', 0)} quarantined"
+            )
+        elif "dagster/row_count" in meta:
+            detail = f"{meta['dagster/row_count']} rows"
+        else:
+            detail = "ok"
+        table.add_row(key, detail)
+    console.print(table)
+    console.print(f"checks: {summary.passed_checks} passed, {len(summary.failed_checks)} failed")
+    for key, name, blocking in summary.failed_checks:
+        level = "[red]BLOCKING[/]" if blocking else "[yellow]warning[/]"
+        console.print(f"  {level} {key} :: {name}")
+    for step, message in summary.failed_steps:
+        console.print(f"[red]failed[/] {step}: {message}")
+    verdict = "[green]succeeded[/]" if summary.exit_code == 0 else "[red]failed[/]"
+    console.print(f"run {summary.run_id} {verdict}")

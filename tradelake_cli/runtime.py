@@ -1,0 +1,61 @@
+"""Process environment for the CLI: state folder, database, Dagster home on the same PostgreSQL."""
+
+from __future__ import annotations
+
+import os
+import warnings
+from pathlib import Path
+
+from ingestion.db import database_url, sqlalchemy_url
+from ingestion.schema import migrate
+from ingestion.settings import tradelake_home
+from orchestration.lib.resources import dbt_env
+
+DAGSTER_YAML = """\
+# Written by tradelake: run history, events and schedules live in the data PostgreSQL.
+storage:
+  postgres:
+    postgres_url:
+      env: TRADELAKE_DAGSTER_PG_URL
+telemetry:
+  enabled: false
+run_coordinator:
+  module: dagster._core.run_coordinator
+  class: QueuedRunCoordinator
+  config:
+    max_concurrent_runs: 2
+"""
+
+
+def quiet_warnings() -> None:
+    warnings.filterwarnings("ignore", message=".*XDG_RUNTIME_DIR.*")
+    warnings.filterwarnings("ignore", category=DeprecationWarning)
+    os.environ.setdefault("XDG_RUNTIME_DIR", "/tmp")
+
+
+def prepare(*, run_migrations: bool = True) -> str:
+    """Resolve the database (starting the embedded one), migrate, and export what the
+    Dagster instance, the code server and dbt need. Returns the database URL."""
+    quiet_warnings()
+    home = tradelake_home()
+    home.mkdir(parents=True, exist_ok=True)
+    os.environ["TRADELAKE_HOME"] = str(home)
+    url = database_url()
+    if run_migrations:
+        migrate(url)
+    # Children (dagster dev, dbt) reuse the same server without starting another.
+    os.environ["DATABASE_URL"] = url
+    os.environ["TRADELAKE_DAGSTER_PG_URL"] = sqlalchemy_url(url, driver="psycopg2")
+    os.environ.update(dbt_env(url))
+    os.environ["DAGSTER_HOME"] = str(dagster_home(home))
+    os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
+    return url
+
+
+def dagster_home(home: Path) -> Path:
+    path = home / "dagster"
+    path.mkdir(parents=True, exist_ok=True)
+    config = path / "dagster.yaml"
+    if not config.exists() or config.read_text() != DAGSTER_YAML:
+        config.write_text(DAGSTER_YAML)
+    return path
