@@ -6,6 +6,7 @@ import hashlib
 import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from decimal import InvalidOperation
 from typing import Any, TypeVar
 
 import psycopg
@@ -38,6 +39,10 @@ def describe(exc: Exception) -> str:
             f"{'.'.join(str(p) for p in err['loc']) or 'record'}: {err['msg']}"
             for err in exc.errors()
         )
+    if isinstance(exc, InvalidOperation):
+        return "not a decimal number"
+    if isinstance(exc, KeyError):
+        return f"missing field {exc}"
     return f"{type(exc).__name__}: {exc}"
 
 

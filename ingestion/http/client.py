@@ -80,6 +80,14 @@ class PageSink:
         return None
 
 
+def _stdlib_retry_logging() -> None:
+    """stamina logs through structlog to stdout when it is installed; we want stdlib logging
+    (redacted, routed by Dagster/the CLI like every other line)."""
+    from stamina.instrumentation import LoggingOnRetryHook, set_on_retry_hooks
+
+    set_on_retry_hooks([LoggingOnRetryHook])
+
+
 class VenueHttp:
     """A venue's HTTP session: base URL, limiter, signer, envelope checks, landing."""
 
@@ -104,6 +112,7 @@ class VenueHttp:
         self.sign, self.check, self.retry = sign, check, retry
         self.secrets = tuple(s for s in secrets if s)
         register_secrets(*self.secrets)
+        _stdlib_retry_logging()
 
     def close(self) -> None:
         self.client.close()

@@ -37,31 +37,35 @@ def redact_text(text: str, secrets: Iterable[str]) -> str:
     )
 
 
-class RedactingFilter(logging.Filter):
-    """Attach to a handler or logger: rewrites every record's message without the secrets."""
+class _Secrets:
+    """Process-wide registry; a LogRecord factory redacts every record, from any logger."""
 
-    def __init__(self, secrets: Iterable[str] = ()) -> None:
-        super().__init__()
-        self.secrets = {s for s in secrets if s}
+    def __init__(self) -> None:
+        self.values: set[str] = set()
+        self.installed = False
 
-    def add(self, *secrets: str | None) -> None:
-        self.secrets.update(s for s in secrets if s)
+    def install(self) -> None:
+        if self.installed:
+            return
+        previous = logging.getLogRecordFactory()
 
-    def filter(self, record: logging.LogRecord) -> bool:
-        message = record.getMessage()
-        clean = redact_text(message, self.secrets)
-        if clean != message:
-            record.msg, record.args = clean, None
-        return True
+        def factory(*args: Any, **kwargs: Any) -> logging.LogRecord:
+            record = previous(*args, **kwargs)
+            if self.values:
+                message = record.getMessage()
+                clean = redact_text(message, self.values)
+                if clean != message:
+                    record.msg, record.args = clean, None
+            return record
+
+        logging.setLogRecordFactory(factory)
+        self.installed = True
 
 
-# One process-wide filter on the tradelake loggers: clients register their secrets here.
-SECRETS_FILTER = RedactingFilter()
+_SECRETS = _Secrets()
 
 
 def register_secrets(*secrets: str | None) -> None:
-    SECRETS_FILTER.add(*secrets)
-    for name in ("ingestion", "tradelake", "httpx"):
-        logger = logging.getLogger(name)
-        if SECRETS_FILTER not in logger.filters:
-            logger.addFilter(SECRETS_FILTER)
+    """Every later log line, from any logger, has these values replaced by ***."""
+    _SECRETS.values.update(s for s in secrets if s)
+    _SECRETS.install()

@@ -1,0 +1,211 @@
+"""The shared HTTP layer against in-process fake venues: retries, limits, paging, landing, redaction."""
+
+from __future__ import annotations
+
+import logging
+from decimal import Decimal
+
+import httpx
+import psycopg
+import pytest
+
+from ingestion.errors import RetryableVenueError, VenueError
+from ingestion.http import RateLimiter, RetryPolicy, VenueHttp
+from ingestion.http.paginate import (
+    OffsetCapReached,
+    cursor_pages,
+    keyset_pages,
+    offset_pages,
+    time_cursor_pages,
+)
+from ingestion.landing import PageLander
+
+FAST = RetryPolicy(attempts=4, timeout=10, wait_initial=0.001, wait_max=0.01, wait_jitter=0.001)
+
+
+def venue(handler, **kw) -> VenueHttp:
+    return VenueHttp(
+        "fake",
+        "https://fake.test/api",
+        transport=httpx.MockTransport(handler),
+        retry=kw.pop("retry", FAST),
+        **kw,
+    )
+
+
+def sequence(*responses):
+    """A handler answering each call with the next response (callables get the request)."""
+    calls = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        calls.append(request)
+        r = responses[min(len(calls), len(responses)) - 1]
+        return r(request) if callable(r) else r
+
+    handler.calls = calls  # type: ignore[attr-defined]
+    return handler
+
+
+def test_429_without_retry_after_is_retried_with_backoff() -> None:
+    h = sequence(httpx.Response(429, text="slow down"), httpx.Response(200, json={"ok": True}))
+    assert venue(h).get("/x").payload == {"ok": True}
+    assert len(h.calls) == 2
+
+
+def test_503_then_success() -> None:
+    h = sequence(httpx.Response(503), httpx.Response(502), httpx.Response(200, json=[1]))
+    assert venue(h).get("/x").payload == [1]
+    assert len(h.calls) == 3
+
+
+def test_retry_after_header_is_honoured(monkeypatch: pytest.MonkeyPatch) -> None:
+    slept: list[float] = []
+    monkeypatch.setattr("ingestion.http.client.time.sleep", slept.append)
+    h = sequence(
+        httpx.Response(429, headers={"Retry-After": "0.005"}), httpx.Response(200, json={})
+    )
+    venue(h).get("/x")
+    assert slept[0] == 0.005  # then stamina adds its own (tiny) jittered wait
+
+
+def test_timeouts_and_connection_errors_are_retried_then_give_up() -> None:
+    def boom(request: httpx.Request) -> httpx.Response:
+        raise httpx.ReadTimeout("timed out", request=request)
+
+    h = sequence(boom, boom, httpx.Response(200, json={"n": 1}))
+    assert venue(h).get("/x").payload == {"n": 1}
+
+    def refuse(request: httpx.Request) -> httpx.Response:
+        raise httpx.ConnectError("refused", request=request)
+
+    always = sequence(refuse)
+    with pytest.raises(httpx.ConnectError):
+        venue(always).get("/x")
+    assert len(always.calls) == FAST.attempts
+
+
+def test_persistent_429_gives_up_after_the_attempt_cap() -> None:
+    h = sequence(httpx.Response(429))
+    with pytest.raises(RetryableVenueError, match="HTTP 429"):
+        venue(h).get("/x")
+    assert len(h.calls) == FAST.attempts
+
+
+def test_client_errors_are_not_retried_and_name_the_problem() -> None:
+    h = sequence(httpx.Response(401, json={"error": "invalid key"}))
+    with pytest.raises(VenueError, match="HTTP 401.*invalid key"):
+        venue(h).get("/x")
+    assert len(h.calls) == 1
+
+
+def test_venue_envelope_check_can_retry_a_200() -> None:
+    def check(response, payload):
+        if payload.get("code") == "50011":
+            raise RetryableVenueError("rate limited in body")
+
+    h = sequence(
+        httpx.Response(200, json={"code": "50011"}), httpx.Response(200, json={"code": "0"})
+    )
+    assert venue(h, check=check).get("/x").payload == {"code": "0"}
+
+
+def test_numbers_are_parsed_exactly() -> None:
+    body = '{"price": 0.123456789012345678, "token": 12345678901234567890123456789012345678901}'
+    page = venue(sequence(httpx.Response(200, text=body))).get("/x")
+    assert page.payload["price"] == Decimal("0.123456789012345678")
+    assert page.payload["token"] == 12345678901234567890123456789012345678901
+
+
+def test_user_agent_and_timeouts_always_set() -> None:
+    h = sequence(httpx.Response(200, json={}))
+    client = venue(h)
+    client.get("/x")
+    assert h.calls[0].headers["User-Agent"].startswith("tradelake/")
+    assert client.client.timeout.read == 30.0
+
+
+def test_rate_limiter_spaces_requests() -> None:
+    now = [0.0]
+    slept: list[float] = []
+
+    def sleep(s: float) -> None:
+        slept.append(s)
+        now[0] += s
+
+    limiter = RateLimiter(rate=2, per=1.0, burst=2, clock=lambda: now[0], sleep=sleep)
+    for _ in range(4):
+        limiter.acquire()
+    assert slept == [pytest.approx(0.5), pytest.approx(0.5)]
+
+
+def test_pages_are_landed_before_parsing_and_secrets_redacted(db_url: str, caplog) -> None:
+    secret = "s3cr3t-api-key-value"
+    h = sequence(
+        httpx.Response(503, text="<html>upstream down</html>"),
+        httpx.Response(200, text='{"items": [1, 2], "price": 0.5}'),
+    )
+    with psycopg.connect(db_url, autocommit=True) as conn, caplog.at_level(logging.WARNING):
+        client = venue(h, sink=PageLander(conn), secrets=(secret,))
+        page = client.get("/x", params={"apikey": secret, "page": 2}, endpoint="items")
+        logging.getLogger("ingestion.http").warning("calling with %s", secret)
+        rows = conn.execute(
+            "select status, payload, payload_text, request_params from raw.pages order by page_id"
+        ).fetchall()
+    assert [r[0] for r in rows] == [503, 200]
+    assert rows[0][1] is None and rows[0][2] == "<html>upstream down</html>"
+    assert rows[1][1] == {"items": [1, 2], "price": 0.5}
+    assert rows[1][3] == {"apikey": "***", "page": 2}
+    assert page.page_id is not None
+    assert secret not in caplog.text and "***" in caplog.text
+
+
+def _page(payload) -> object:
+    from ingestion.http.client import Page
+
+    return Page("e", {}, 200, payload, None)
+
+
+def test_cursor_paging_stops_at_empty_cursor_and_refuses_loops() -> None:
+    pages = {None: {"cursor": "a"}, "a": {"cursor": "b"}, "b": {"cursor": ""}}
+    got = list(cursor_pages(lambda c: _page(pages[c]), lambda p: p.get("cursor")))
+    assert len(got) == 3
+    loop = {None: {"cursor": "a"}, "a": {"cursor": "a"}}
+    with pytest.raises(VenueError, match="repeated"):
+        list(cursor_pages(lambda c: _page(loop[c]), lambda p: p.get("cursor")))
+
+
+def test_offset_paging_short_page_ends_and_cap_raises() -> None:
+    data = list(range(25))
+    got = list(offset_pages(lambda o, n: _page(data[o : o + n]), lambda p: p, limit=10))
+    assert [len(p.payload) for p in got] == [10, 10, 5]
+    many = list(range(100))
+    with pytest.raises(OffsetCapReached):
+        list(
+            offset_pages(lambda o, n: _page(many[o : o + n]), lambda p: p, limit=10, max_offset=30)
+        )
+
+
+def test_keyset_paging_ends_on_empty_page() -> None:
+    data = list(range(1, 8))
+
+    def fetch(after):
+        rows = [x for x in data if after is None or x > after][:3]
+        return _page({"rows": rows})
+
+    got = list(
+        keyset_pages(fetch, lambda p: p["rows"][-1] if p["rows"] else None, lambda p: p["rows"])
+    )
+    assert [p.payload["rows"] for p in got] == [[1, 2, 3], [4, 5, 6], [7], []][: len(got)]
+    assert sum(len(p.payload["rows"]) for p in got) == 7
+
+
+def test_time_cursor_paging_advances_past_full_pages() -> None:
+    times = list(range(0, 10))
+
+    def fetch(since):
+        return _page([t for t in times if t >= since][:4])
+
+    got = list(
+        time_cursor_pages(fetch, lambda p: p, lambda t: t, start=0, cap=4, advance=lambda t: t + 1)
+    )
+    assert [p.payload for p in got] == [[0, 1, 2, 3], [4, 5, 6, 7], [8, 9]]
