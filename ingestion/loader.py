@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import itertools
 import json
-from collections.abc import Iterable, Mapping, Sequence
+import threading
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -104,12 +106,13 @@ def load(
     result = LoadResult(rows=len(records))
     with conn.transaction():
         if records:
-            stage = _stage(conn, table, records, page_id)
+            stage = _stage(conn, table, records)
             if table.mode == "ledger":
-                result.conflicts = _record_conflicts(conn, table, stage)
-                result.inserted = _insert_ledger(conn, table, stage)
+                result.inserted = _insert_ledger(conn, table, stage, page_id)
+                if result.inserted < len(records):  # only re-deliveries can conflict
+                    result.conflicts = _record_conflicts(conn, table, stage, page_id)
             else:
-                result.inserted = _insert_observations(conn, table, stage)
+                result.inserted = _insert_observations(conn, table, stage, page_id)
             result.duplicates = len(records) - result.inserted - result.conflicts
         for reject in rejects:
             quarantine(conn, reject)
@@ -119,22 +122,32 @@ def load(
     return result
 
 
-def _stage(conn, table: LedgerTable, records, page_id) -> sql.Identifier:
+def _stage(conn, table: LedgerTable, records) -> sql.Identifier:
+    """COPY the batch into a temporary table shaped like the ledger's content columns."""
     stage = sql.Identifier(f"_stage_{next(_stage_names)}")
-    columns = (*table.columns, "page_id")
     conn.execute(
         sql.SQL("create temp table {} on commit drop as select {} from {} with no data").format(
-            stage, _cols(columns), _ident(table.name)
+            stage, _cols(table.columns), _ident(table.name)
         )
     )
+    columns = table.columns
+    # Only JSON values need wrapping; checking the first record keeps the hot loop bare.
+    json_cols = {c for c in columns if isinstance(records[0].get(c), dict | list)}
     copy_sql = sql.SQL("copy {} ({}) from stdin").format(stage, _cols(columns))
     with conn.cursor() as cur, cur.copy(copy_sql) as copy:
-        for record in records:
-            copy.write_row([_adapt(record.get(c)) for c in table.columns] + [page_id])
+        if json_cols:
+            for record in records:
+                copy.write_row(
+                    [_adapt(record.get(c)) if c in json_cols else record.get(c) for c in columns]
+                )
+        else:
+            for record in records:
+                copy.write_row([record.get(c) for c in columns])
     return stage
 
 
-def _record_conflicts(conn, table: LedgerTable, stage: sql.Identifier) -> int:
+def _record_conflicts(conn, table: LedgerTable, stage: sql.Identifier, page_id) -> int:
+    """Rows whose natural key exists with other content: record once, count every time."""
     key_json = sql.SQL("jsonb_build_object({})").format(
         sql.SQL(", ").join(
             sql.SQL("{}, {}").format(sql.Literal(k), sql.Identifier("s", k)) for k in table.key
@@ -145,12 +158,20 @@ def _record_conflicts(conn, table: LedgerTable, stage: sql.Identifier) -> int:
     )
     query = sql.SQL(
         """
-        insert into ops.ledger_conflicts
-            (table_name, natural_key, existing_hash, incoming_hash, incoming_record, page_id)
-        select {name}, {key_json}, t.record_hash, {s_hash}, to_jsonb(s), s.page_id
-        from {stage} as s join {target} as t on {join}
-        where t.record_hash <> {s_hash}
-        on conflict do nothing
+        with differing as (
+            select {key_json} as natural_key, t.record_hash as existing_hash,
+                   {s_hash} as incoming_hash, to_jsonb(s) as incoming_record
+            from {stage} as s join {target} as t on {join}
+            where t.record_hash <> {s_hash}
+        ),
+        recorded as (
+            insert into ops.ledger_conflicts
+                (table_name, natural_key, existing_hash, incoming_hash, incoming_record, page_id)
+            select {name}, natural_key, existing_hash, incoming_hash, incoming_record, {page_id}
+            from differing
+            on conflict do nothing
+        )
+        select count(*) from differing
         """
     ).format(
         name=sql.Literal(table.name),
@@ -159,29 +180,30 @@ def _record_conflicts(conn, table: LedgerTable, stage: sql.Identifier) -> int:
         stage=stage,
         target=_ident(table.name),
         join=join,
+        page_id=sql.Literal(page_id),
     )
-    conn.execute(query)
-    # Count every differing incoming row, also ones already recorded by an earlier run.
-    count = sql.SQL(
-        "select count(*) from {stage} as s join {target} as t on {join} where t.record_hash <> {h}"
-    ).format(stage=stage, target=_ident(table.name), join=join, h=_hash_expr(table, "s"))
-    row = conn.execute(count).fetchone()
+    row = conn.execute(query).fetchone()
     return int(row[0]) if row else 0
 
 
-def _insert_ledger(conn, table: LedgerTable, stage: sql.Identifier) -> int:
-    columns = (*table.columns, "page_id")
+def _insert_ledger(conn, table: LedgerTable, stage: sql.Identifier, page_id) -> int:
     query = sql.SQL(
-        "insert into {target} ({cols}, record_hash) select {cols}, {h} from {stage} as s "
-        "on conflict do nothing"
-    ).format(target=_ident(table.name), cols=_cols(columns), h=_hash_expr(table, "s"), stage=stage)
+        "insert into {target} ({cols}, page_id, record_hash) "
+        "select {cols}, {page_id}, {h} from {stage} as s on conflict do nothing"
+    ).format(
+        target=_ident(table.name),
+        cols=_cols(table.columns),
+        page_id=sql.Literal(page_id),
+        h=_hash_expr(table, "s"),
+        stage=stage,
+    )
     return conn.execute(query).rowcount
 
 
-def _insert_observations(conn, table: LedgerTable, stage: sql.Identifier) -> int:
+def _insert_observations(conn, table: LedgerTable, stage: sql.Identifier, page_id) -> int:
     """Append an observation only when it differs from the entity's previous one."""
     entity = table.entity_key
-    columns = (*table.columns, "page_id")
+    columns = table.columns
     entity_match = sql.SQL(" and ").join(
         sql.SQL("t.{k} = s.{k}").format(k=sql.Identifier(k)) for k in entity
     )
@@ -192,8 +214,8 @@ def _insert_observations(conn, table: LedgerTable, stage: sql.Identifier) -> int
                    lag({h}) over (partition by {entity_s} order by s.{time}) as prev_hash
             from {stage} as s
         )
-        insert into {target} ({cols}, record_hash)
-        select {cols_s}, s.record_hash
+        insert into {target} ({cols}, page_id, record_hash)
+        select {cols_s}, {page_id}, s.record_hash
         from staged as s
         left join lateral (
             select t.record_hash from {target} as t
@@ -212,5 +234,56 @@ def _insert_observations(conn, table: LedgerTable, stage: sql.Identifier) -> int
         cols=_cols(columns),
         cols_s=_cols(columns, "s"),
         entity_match=entity_match,
+        page_id=sql.Literal(page_id),
     )
     return conn.execute(query).rowcount
+
+
+def load_batches(
+    connect: Callable[[], psycopg.Connection],
+    table: LedgerTable,
+    batches: Sequence[Sequence[Mapping[str, Any]]],
+    *,
+    page_id: int | None = None,
+    cursor: CursorUpdate | None = None,
+    workers: int = 2,
+) -> LoadResult:
+    """Bulk load (backfills): batches go through `load` on `workers` connections at once, so
+    one batch's client-side COPY overlaps another's server-side INSERT.
+
+    Each batch is its own transaction. The cursor commits with the last batch, and only after
+    every earlier batch has committed, so it never points past rows that are not stored.
+    """
+    total = LoadResult()
+    if not batches:
+        return total
+    *head, last = batches
+    local = threading.local()
+    opened: list[psycopg.Connection] = []
+
+    def work(batch: Sequence[Mapping[str, Any]]) -> LoadResult:
+        conn = getattr(local, "conn", None)
+        if conn is None:
+            conn = local.conn = connect()
+            opened.append(conn)
+        return load(conn, table, batch, page_id=page_id)
+
+    try:
+        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="loader") as pool:
+            for result in pool.map(work, head):
+                _merge(total, result)
+        with connect() as conn:
+            _merge(total, load(conn, table, last, page_id=page_id, cursor=cursor))
+    finally:
+        for conn in opened:
+            conn.close()
+    return total
+
+
+def _merge(total: LoadResult, part: LoadResult) -> None:
+    total.inserted += part.inserted
+    total.duplicates += part.duplicates
+    total.conflicts += part.conflicts
+    total.quarantined += part.quarantined
+    total.rows += part.rows
+    total.notes.extend(part.notes)

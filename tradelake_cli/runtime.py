@@ -6,7 +6,7 @@ import os
 import warnings
 from pathlib import Path
 
-from ingestion.db import database_url, sqlalchemy_url
+from ingestion.db import connect, database_url, sqlalchemy_url
 from ingestion.schema import migrate
 from ingestion.settings import tradelake_home
 from orchestration.lib.resources import dbt_env
@@ -41,6 +41,7 @@ def prepare(*, run_migrations: bool = True) -> str:
     home.mkdir(parents=True, exist_ok=True)
     os.environ["TRADELAKE_HOME"] = str(home)
     url = database_url()
+    connect(url, connect_timeout=10).close()  # DatabaseUnavailable names the fix
     if run_migrations:
         migrate(url)
     # Children (dagster dev, dbt) reuse the same server without starting another.
