@@ -97,12 +97,18 @@ class TrackedWallet(_Model):
         return v.lower()
 
 
+class Retention(_Model):
+    raw_pages_months: int = Field(default=3, ge=1)  # months of raw pages kept in PostgreSQL
+    archive_root: str | None = None  # any universal-pathlib URI; default $TRADELAKE_HOME/archive
+
+
 class TradelakeConfig(_Model):
     sync_start: datetime = datetime(2025, 11, 1, tzinfo=UTC)
     markets: Markets = Markets()
     games: Games = Games()
     accounts: Accounts = Accounts()
     wallets: list[TrackedWallet] = Field(default_factory=list)
+    retention: Retention = Retention()
 
     @field_validator("sync_start")
     @classmethod

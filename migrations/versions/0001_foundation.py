@@ -69,7 +69,7 @@ create schema if not exists ledger;
 create schema if not exists ref;
 
 create table raw.pages (
-    page_id        bigint generated always as identity primary key,
+    page_id        bigint generated always as identity,
     source         text not null,
     endpoint       text not null,
     request_params jsonb not null default '{}'::jsonb,
@@ -77,9 +77,11 @@ create table raw.pages (
     payload        jsonb,
     payload_text   text,
     payload_sha256 text not null,
-    fetched_at     timestamptz not null default now()
-);
+    fetched_at     timestamptz not null default now(),
+    primary key (page_id, fetched_at)
+) partition by range (fetched_at);
 create index pages_source_endpoint_fetched on raw.pages (source, endpoint, fetched_at);
+create table raw.pages_default partition of raw.pages default;
 comment on table raw.pages is 'Every API response page as received, before parsing (append-only).';
 comment on column raw.pages.payload_text is 'Body that was not JSON (error pages), kept verbatim.';
 
@@ -90,7 +92,7 @@ create table ops.quarantine (
     reason         text not null,
     payload        jsonb not null,
     payload_sha256 text not null,
-    page_id        bigint references raw.pages (page_id),
+    page_id        bigint,  -- raw.pages.page_id (partitioned: no FK)
     first_seen_at  timestamptz not null default now(),
     last_seen_at   timestamptz not null default now(),
     seen_count     integer not null default 1,
@@ -98,6 +100,22 @@ create table ops.quarantine (
 );
 comment on table ops.quarantine is
     'Records that failed validation, with the reason; never dropped.';
+
+create table ops.archive_manifest (
+    relation       text not null,
+    partition_name text not null,
+    range_start    timestamptz not null,
+    range_end      timestamptz not null,
+    uri            text not null,
+    row_count      bigint not null,
+    checksum       text not null,
+    archived_at    timestamptz not null default now(),
+    verified_at    timestamptz,
+    dropped_at     timestamptz,
+    primary key (relation, range_start)
+);
+comment on table ops.archive_manifest is
+    'Partitions exported to Parquet: where, how many rows, checksum, when verified and dropped.';
 
 create table ops.cursors (
     source     text not null,
@@ -202,6 +220,43 @@ create table ref.probability_matrices (
 );
 """
 
+PARTITIONS = """
+-- Monthly partitions of raw.pages (rows outside them land in raw.pages_default).
+create or replace function ops.ensure_raw_partitions(first_month date, last_month date)
+returns void language plpgsql as $$
+declare m date := date_trunc('month', first_month);
+begin
+    while m <= last_month loop
+        execute format(
+            'create table if not exists raw.%I partition of raw.pages for values from (%L) to (%L)',
+            'pages_' || to_char(m, 'YYYY_MM'), m, (m + interval '1 month')::date);
+        execute format('drop trigger if exists refuse_truncate on raw.%I',
+                       'pages_' || to_char(m, 'YYYY_MM'));
+        execute format('create trigger refuse_truncate before truncate on raw.%I '
+                       'for each statement execute function ops.refuse_mutation()',
+                       'pages_' || to_char(m, 'YYYY_MM'));
+        m := (m + interval '1 month')::date;
+    end loop;
+end $$;
+
+-- Retention: the only way rows leave raw, and only once their archive is verified.
+create or replace function ops.drop_archived_raw_partition(part text) returns void
+language plpgsql as $$
+begin
+    if not exists (select from ops.archive_manifest where relation = 'raw.pages'
+                   and partition_name = part and verified_at is not null) then
+        raise exception 'partition raw.% has no verified archive: refusing to drop it', part
+            using errcode = 'insufficient_privilege';
+    end if;
+    execute format('alter table raw.pages detach partition raw.%I', part);
+    execute format('drop table raw.%I', part);
+    update ops.archive_manifest set dropped_at = now()
+    where relation = 'raw.pages' and partition_name = part;
+end $$;
+
+select ops.ensure_raw_partitions('2024-01-01', '2031-12-01');
+"""
+
 PROTECT = """
 select ops.protect_ledger('raw.pages');
 select ops.protect_ledger('ref.order_tags');
@@ -222,6 +277,7 @@ def upgrade() -> None:
     op.execute(ROLE)
     op.execute(GUARD)
     op.execute(TABLES)
+    op.execute(PARTITIONS)
     op.execute(PROTECT)
 
 
@@ -230,8 +286,11 @@ def downgrade() -> None:
         """
         drop table ref.probability_matrices, ref.model_probabilities, ref.order_tags,
                    ref.probability_models, ref.strategies;
-        drop table ops.ledger_conflicts, ops.sync_runs, ops.cursors, ops.quarantine;
+        drop table ops.ledger_conflicts, ops.sync_runs, ops.cursors, ops.quarantine,
+                   ops.archive_manifest;
         drop table raw.pages;
+        drop function ops.drop_archived_raw_partition(text);
+        drop function ops.ensure_raw_partitions(date, date);
         drop function ops.refuse_version_rewrite();
         drop function ops.protect_ledger(regclass);
         drop function ops.refuse_mutation();
