@@ -86,8 +86,9 @@ def conn(db_url: str) -> Iterator[psycopg.Connection]:
         yield connection
 
 
-def make_settings(config: TradelakeConfig | dict | None = None, env: dict | None = None,
-                  home: Path | None = None) -> Settings:
+def make_settings(
+    config: TradelakeConfig | dict | None = None, env: dict | None = None, home: Path | None = None
+) -> Settings:
     if isinstance(config, dict) or config is None:
         config = TradelakeConfig.model_validate(config or {})
     return Settings(config=config, config_path=None, home=home or Path("/tmp/tl"), env=env or {})

@@ -1,4 +1,4 @@
-"""`tradelake` end to end, in process: the same definitions, real PostgreSQL, real dbt and Dagster."""
+"""`tradelake` end to end, in process: same definitions, real PostgreSQL, dbt and Dagster."""
 
 from __future__ import annotations
 

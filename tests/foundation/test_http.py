@@ -1,4 +1,4 @@
-"""The shared HTTP layer against in-process fake venues: retries, limits, paging, landing, redaction."""
+"""The shared HTTP layer against in-process fakes: retries, limits, paging, landing, redaction."""
 
 from __future__ import annotations
 
@@ -93,7 +93,7 @@ def test_persistent_429_gives_up_after_the_attempt_cap() -> None:
 
 def test_client_errors_are_not_retried_and_name_the_problem() -> None:
     h = sequence(httpx.Response(401, json={"error": "invalid key"}))
-    with pytest.raises(VenueError, match="HTTP 401.*invalid key"):
+    with pytest.raises(VenueError, match=r"HTTP 401.*invalid key"):
         venue(h).get("/x")
     assert len(h.calls) == 1
 

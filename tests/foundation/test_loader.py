@@ -1,4 +1,4 @@
-"""The loader: COPY -> staging -> INSERT .. ON CONFLICT, conflicts, observations, quarantine, cursor."""
+"""The loader: COPY, staging, ON CONFLICT, conflicts, observations, quarantine, cursor."""
 
 from __future__ import annotations
 
