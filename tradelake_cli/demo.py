@@ -58,6 +58,7 @@ def run_demo(console: Console, *, no_ui: bool, port: int) -> int:
     from tradelake_cli.run import materialize, print_summary
 
     home = tradelake_home()
+    embedded_before = os.environ.get("DATABASE_URL")
     os.environ["TRADELAKE_HOME"] = str(home)
     os.environ.update(demo_environment(home))
     console.rule("tradelake demo (offline, recorded venue responses)")
@@ -66,7 +67,8 @@ def run_demo(console: Console, *, no_ui: bool, port: int) -> int:
             url = runtime.prepare()
     except Exception as exc:
         raise fail(str(exc)) from None
-    console.print(f"database ready ({'DATABASE_URL' if 'DATABASE_URL' in os.environ else ''})")
+    where = "DATABASE_URL" if embedded_before is not None else f"embedded, {home / 'pgdata'}"
+    console.print(f"database ready ({where}); migrations applied")
     summary = materialize(None, console)
     print_summary(summary, console)
     print_data_summary(url, console)
