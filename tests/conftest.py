@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import itertools
 import os
+import shutil
+import tempfile
 import warnings
 from collections.abc import Iterator
 from pathlib import Path
@@ -24,6 +26,20 @@ warnings.filterwarnings("ignore", message=".*XDG_RUNTIME_DIR.*")
 
 FIXTURES = Path(__file__).parent / "fixtures"
 _db_names = itertools.count()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # A private base temp dir per session: pytest's shared /tmp/pytest-of-<user> rotation lets a
+    # concurrent session delete this one's directories (the database's among them).
+    if not config.option.basetemp and not hasattr(config, "workerinput"):
+        config.option.basetemp = tempfile.mkdtemp(prefix="tradelake-pytest-")
+        config._tradelake_basetemp = config.option.basetemp  # type: ignore[attr-defined]
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    path = getattr(config, "_tradelake_basetemp", None)
+    if path:
+        shutil.rmtree(path, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")

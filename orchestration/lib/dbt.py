@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import fcntl
 import os
 import subprocess
 import sys
+import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -30,9 +32,29 @@ def _newest_source_mtime() -> float:
 
 
 def ensure_manifest() -> Path:
-    """`dbt parse` if the manifest is missing or older than the project (at load, not import)."""
-    if MANIFEST.exists() and MANIFEST.stat().st_mtime >= _newest_source_mtime():
+    """`dbt parse` if the manifest is missing or older than the project (at load, not import).
+
+    Several processes may load the definitions at once (code server, CLI, test workers): the
+    parse runs under a file lock into a private target dir, then the manifest is swapped in.
+    """
+    if _fresh():
         return MANIFEST
+    MANIFEST.parent.mkdir(parents=True, exist_ok=True)
+    with (MANIFEST.parent / ".parse.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if _fresh():
+            return MANIFEST
+        with tempfile.TemporaryDirectory(dir=MANIFEST.parent) as scratch:
+            _parse(Path(scratch))
+            os.replace(Path(scratch) / "manifest.json", MANIFEST)
+    return MANIFEST
+
+
+def _fresh() -> bool:
+    return MANIFEST.exists() and MANIFEST.stat().st_mtime >= _newest_source_mtime()
+
+
+def _parse(target: Path) -> None:
     dbt = Path(sys.executable).parent / "dbt"
     env = {"DBT_SEND_ANONYMOUS_USAGE_STATS": "false", **os.environ}
     done = subprocess.run(
@@ -43,6 +65,8 @@ def ensure_manifest() -> Path:
             str(DBT_PROJECT_DIR),
             "--profiles-dir",
             str(DBT_PROJECT_DIR),
+            "--target-path",
+            str(target),
             "--quiet",
         ],
         env=env,
@@ -52,7 +76,6 @@ def ensure_manifest() -> Path:
     )
     if done.returncode != 0:
         raise RuntimeError(f"dbt parse failed:\n{done.stdout[-3000:]}\n{done.stderr[-2000:]}")
-    return MANIFEST
 
 
 class TradelakeTranslator(DagsterDbtTranslator):

@@ -1,7 +1,5 @@
 """Factories every source uses: one asset per ledger stream, and the standard ledger checks."""
 
-from __future__ import annotations
-
 from collections.abc import Sequence
 
 import dagster as dg

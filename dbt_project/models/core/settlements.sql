@@ -1,2 +1,2 @@
 -- Sources add their intermediate model (int_settlements__<source>) to this list.
-{{ union_inputs([]) }}
+{{ union_inputs(['int_settlements__kalshi']) }}

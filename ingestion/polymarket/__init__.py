@@ -1,0 +1,3 @@
+"""Polymarket: Gamma (markets, events), Data API (trades, activity) and CLOB price history."""
+
+SOURCE = "polymarket"

@@ -1,0 +1,193 @@
+"""Wire models for the three Polymarket APIs, as documented (see docs/sources/polymarket.md).
+
+Numbers arrive in three encodings: Gamma sends decimal strings ("0.515") and JSON numbers, and
+packs outcomes, outcomePrices and clobTokenIds as JSON *inside* strings; the Data API sends JSON
+numbers and epoch seconds; the CLOB sends `{t: epoch seconds, p: number}`. The HTTP layer parses
+numbers exactly (Decimal / int), and every id is kept as text: a 78-digit token id never becomes
+a float.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from decimal import Decimal
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+
+class _Wire(BaseModel):
+    model_config = ConfigDict(extra="ignore", frozen=True, populate_by_name=True)
+
+
+def _as_text(value: Any) -> str:
+    """An id as exact text; ints (bare JSON numbers) are exact too, floats are refused."""
+    if isinstance(value, bool | float):
+        raise ValueError(f"id {value!r} is not exact text")
+    if isinstance(value, Decimal):
+        if value != value.to_integral_value():
+            raise ValueError(f"id {value} is not an integer")
+        return str(value.quantize(Decimal(1)))
+    return str(value)
+
+
+def decode_json_list(value: Any, field: str) -> list[Any]:
+    """Decode a JSON array sent inside a string (Gamma's outcomes/outcomePrices/clobTokenIds).
+
+    Integers stay text and decimals stay Decimal, so a token id sent as a bare number survives.
+    A list already decoded (the other reading of the docs) is accepted as it is.
+    """
+    if isinstance(value, list):
+        return value
+    if not isinstance(value, str):
+        raise ValueError(f"{field}: expected a JSON array in a string, got {type(value).__name__}")
+    try:
+        decoded = json.loads(value, parse_float=Decimal, parse_int=str)
+    except ValueError as exc:
+        raise ValueError(f"{field}: malformed JSON in string ({exc.msg})") from None
+    if not isinstance(decoded, list):
+        raise ValueError(f"{field}: expected a JSON array, got {type(decoded).__name__}")
+    return decoded
+
+
+def exact_decimal(value: Any) -> Decimal | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool | float):
+        raise ValueError(f"{value!r} is not an exact decimal")
+    return Decimal(str(value))
+
+
+def epoch_seconds(value: Any) -> datetime:
+    """Data API / CLOB timestamps: epoch seconds (int); milliseconds are recognised by size."""
+    seconds = Decimal(str(value))
+    if seconds > Decimal(10) ** 11:  # an epoch in ms: year > 5138 if read as seconds
+        seconds = seconds / 1000
+    return datetime.fromtimestamp(float(seconds), tz=UTC)
+
+
+def lenient_index(value: Any) -> int | None:
+    """outcomeIndex is advisory: unusable values (blank, negative, odd types) become None, and
+    the outcome is resolved from the token id instead of quarantining a good trade."""
+    try:
+        index = int(str(value))
+    except (TypeError, ValueError):
+        return None
+    return index if index >= 0 else None
+
+
+class GammaEventRef(_Wire):
+    id: str | None = None
+    slug: str | None = None
+
+    _text = field_validator("id", mode="before")(lambda v: None if v is None else _as_text(v))
+
+
+class GammaMarket(_Wire):
+    """One market of GET /markets/keyset (or embedded in an event)."""
+
+    id: str
+    condition_id: str = Field(alias="conditionId", min_length=3)
+    slug: str | None = None
+    question: str | None = None
+    outcomes: list[str]
+    outcome_prices: list[Decimal | None] = Field(alias="outcomePrices", default_factory=list)
+    clob_token_ids: list[str] = Field(alias="clobTokenIds")
+    active: bool | None = None
+    closed: bool | None = None
+    archived: bool | None = None
+    end_date: datetime | None = Field(alias="endDate", default=None)
+    start_date: datetime | None = Field(alias="startDate", default=None)
+    volume: Decimal | None = None
+    volume_num: Decimal | None = Field(alias="volumeNum", default=None)
+    best_bid: Decimal | None = Field(alias="bestBid", default=None)
+    best_ask: Decimal | None = Field(alias="bestAsk", default=None)
+    uma_resolution_status: str | None = Field(alias="umaResolutionStatus", default=None)
+    events: list[GammaEventRef] = Field(default_factory=list)
+
+    _id = field_validator("id", mode="before")(_as_text)
+
+    @field_validator("outcomes", mode="before")
+    @classmethod
+    def _outcomes(cls, v: Any) -> list[str]:
+        return [str(x) for x in decode_json_list(v, "outcomes")]
+
+    @field_validator("outcome_prices", mode="before")
+    @classmethod
+    def _prices(cls, v: Any) -> list[Decimal | None]:
+        if v is None:
+            return []
+        return [exact_decimal(x) for x in decode_json_list(v, "outcomePrices")]
+
+    @field_validator("clob_token_ids", mode="before")
+    @classmethod
+    def _tokens(cls, v: Any) -> list[str]:
+        return [_as_text(x) for x in decode_json_list(v, "clobTokenIds")]
+
+    @field_validator("volume", "volume_num", "best_bid", "best_ask", mode="before")
+    @classmethod
+    def _decimal(cls, v: Any) -> Decimal | None:
+        return exact_decimal(v)
+
+
+class DataTrade(_Wire):
+    """One row of GET /trades (Data API)."""
+
+    proxy_wallet: str = Field(alias="proxyWallet")
+    side: str
+    asset: str
+    condition_id: str | None = Field(alias="conditionId", default=None)
+    size: Decimal
+    price: Decimal
+    timestamp: datetime
+    title: str | None = None
+    slug: str | None = None
+    event_slug: str | None = Field(alias="eventSlug", default=None)
+    outcome: str | None = None
+    outcome_index: int | None = Field(alias="outcomeIndex", default=None)
+    transaction_hash: str = Field(alias="transactionHash", min_length=3)
+
+    _asset = field_validator("asset", mode="before")(_as_text)
+    _ts = field_validator("timestamp", mode="before")(epoch_seconds)
+    _num = field_validator("size", "price", mode="before")(exact_decimal)
+    _idx = field_validator("outcome_index", mode="before")(lambda v: lenient_index(v))
+
+
+class DataActivity(_Wire):
+    """One row of GET /activity (Data API). Non-trade rows may have empty market fields."""
+
+    proxy_wallet: str = Field(alias="proxyWallet")
+    timestamp: datetime
+    type: str
+    condition_id: str | None = Field(alias="conditionId", default=None)
+    size: Decimal | None = None
+    usdc_size: Decimal | None = Field(alias="usdcSize", default=None)
+    transaction_hash: str | None = Field(alias="transactionHash", default=None)
+    price: Decimal | None = None
+    asset: str | None = None
+    side: str | None = None
+    outcome_index: int | None = Field(alias="outcomeIndex", default=None)
+    title: str | None = None
+    slug: str | None = None
+    event_slug: str | None = Field(alias="eventSlug", default=None)
+    outcome: str | None = None
+
+    _ts = field_validator("timestamp", mode="before")(epoch_seconds)
+    _num = field_validator("size", "usdc_size", "price", mode="before")(exact_decimal)
+    _idx = field_validator("outcome_index", mode="before")(lambda v: lenient_index(v))
+
+    @field_validator("asset", "condition_id", "side", "transaction_hash", "outcome", mode="before")
+    @classmethod
+    def _blank_is_none(cls, v: Any) -> str | None:
+        return None if v is None or v == "" else _as_text(v)
+
+
+class PricePoint(_Wire):
+    """One point of GET /prices-history (CLOB): t = epoch seconds, p = price."""
+
+    t: datetime
+    p: Decimal
+
+    _ts = field_validator("t", mode="before")(epoch_seconds)
+    _num = field_validator("p", mode="before")(exact_decimal)

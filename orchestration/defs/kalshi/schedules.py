@@ -1,0 +1,24 @@
+"""Markets every 5 minutes (prices move, statuses change); the portfolio every 5 minutes."""
+
+import dagster as dg
+
+from orchestration.defs.kalshi.assets import BALANCE, FILLS, MARKETS, POSITIONS, SETTLEMENTS
+from orchestration.lib.ingest import ledger_key
+
+kalshi_markets_frequent = dg.ScheduleDefinition(
+    name="kalshi_markets_frequent",
+    target=dg.AssetSelection.assets(ledger_key(MARKETS)),
+    cron_schedule="*/5 * * * *",
+    default_status=dg.DefaultScheduleStatus.RUNNING,
+    description="Every market of the configured series (all statuses).",
+)
+
+kalshi_portfolio_frequent = dg.ScheduleDefinition(
+    name="kalshi_portfolio_frequent",
+    target=dg.AssetSelection.assets(
+        ledger_key(FILLS), ledger_key(SETTLEMENTS), ledger_key(POSITIONS), ledger_key(BALANCE)
+    ),
+    cron_schedule="2-59/5 * * * *",  # offset from the markets run: one rate-limit bucket
+    default_status=dg.DefaultScheduleStatus.RUNNING,
+    description="Own fills, settlements, positions and balance (incremental).",
+)
