@@ -1,0 +1,16 @@
+with source as (
+    select * from {{ source('kalshi', 'kalshi_balance_observations') }}
+),
+
+renamed as (
+    select
+        account,
+        currency,
+        balance,
+        portfolio_value,
+        observed_at,
+        loaded_at
+    from source
+)
+
+select * from renamed

@@ -1,0 +1,197 @@
+"""Wire models of the Kalshi Trade API v2 responses, as documented in 2026.
+
+Money is a fixed-point dollar string with up to 6 decimals (`*_dollars`, `fee_cost`), counts are
+fixed-point strings with 2 decimals (`*_fp`). Both are parsed straight to Decimal, never through
+float. The legacy integer-cent / integer-count fields were deprecated and are being removed; a
+response that still carries only them is read exactly (cents / 100) so old raw pages re-normalise.
+Docs: https://docs.kalshi.com/api-reference/market/get-markets, .../portfolio/get-fills,
+.../portfolio/get-settlements, .../portfolio/get-positions, .../portfolio/get-balance.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+from decimal import Decimal
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, model_validator
+
+_DOLLARS = re.compile(r"^-?\d+(\.\d{1,6})?$")
+_COUNT = re.compile(r"^-?\d+(\.\d{1,2})?$")
+
+
+def _fixed(pattern: re.Pattern, what: str):
+    def parse(value: Any) -> Decimal | None:
+        if value is None:
+            return None
+        if isinstance(value, bool | float):
+            raise ValueError(f"{what} must be a fixed-point string, got {type(value).__name__}")
+        if isinstance(value, int | Decimal):
+            value = str(value)
+        if not isinstance(value, str) or not pattern.match(value.strip()):
+            raise ValueError(f"{what} {value!r} is not a fixed-point decimal string")
+        return Decimal(value.strip())
+
+    return parse
+
+
+Dollars = Annotated[Decimal | None, BeforeValidator(_fixed(_DOLLARS, "dollar amount"))]
+Count = Annotated[Decimal | None, BeforeValidator(_fixed(_COUNT, "contract count"))]
+
+
+def _time(value: Any) -> datetime | None:
+    """RFC 3339 strings or Unix seconds (updated_ts, last_updated_ts, legacy `ts`)."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, int | Decimal) and not isinstance(value, bool):
+        return datetime.fromtimestamp(int(value), UTC)
+    if isinstance(value, str):
+        return datetime.fromisoformat(value.replace("Z", "+00:00")).astimezone(UTC)
+    raise ValueError(f"not a timestamp: {value!r}")
+
+
+Time = Annotated[datetime | None, BeforeValidator(_time)]
+
+
+def _cents_fallback(data: Any, pairs: dict[str, str]) -> Any:
+    """Fill `<x>_dollars` from legacy integer cents `<x>` only when the dollar field is absent."""
+    if not isinstance(data, dict):
+        return data
+    out = dict(data)
+    for dollars, cents in pairs.items():
+        legacy = out.get(cents)
+        if out.get(dollars) is None and isinstance(legacy, int) and not isinstance(legacy, bool):
+            out[dollars] = Decimal(legacy) / 100
+    return out
+
+
+def _count_fallback(data: Any, pairs: dict[str, str]) -> Any:
+    if not isinstance(data, dict):
+        return data
+    out = dict(data)
+    for fp, legacy in pairs.items():
+        if out.get(fp) is None and isinstance(out.get(legacy), int):
+            out[fp] = out[legacy]
+    return out
+
+
+class _Wire(BaseModel):
+    model_config = ConfigDict(extra="allow", frozen=True)
+
+
+class Market(_Wire):
+    ticker: str
+    event_ticker: str | None = None
+    title: str | None = None
+    yes_sub_title: str | None = None
+    no_sub_title: str | None = None
+    status: str
+    yes_bid_dollars: Dollars = None
+    yes_ask_dollars: Dollars = None
+    no_bid_dollars: Dollars = None
+    no_ask_dollars: Dollars = None
+    last_price_dollars: Dollars = None
+    volume_fp: Count = None
+    open_interest_fp: Count = None
+    result: str | None = None
+    settlement_value_dollars: Dollars = None
+    open_time: Time = None
+    close_time: Time = None
+    updated_time: Time = None
+    settlement_ts: Time = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _legacy(cls, data: Any) -> Any:
+        names = ("yes_bid", "yes_ask", "no_bid", "no_ask", "last_price", "settlement_value")
+        data = _cents_fallback(data, {f"{n}_dollars": n for n in names})
+        return _count_fallback(data, {"volume_fp": "volume", "open_interest_fp": "open_interest"})
+
+
+class Fill(_Wire):
+    fill_id: str
+    order_id: str | None = None
+    client_order_id: str | None = None
+    ticker: str
+    # legacy direction (deprecated, may be absent) and its replacement
+    # (https://docs.kalshi.com/getting_started/order_direction)
+    action: Literal["buy", "sell"] | None = None
+    side: Literal["yes", "no"] | None = None
+    outcome_side: Literal["yes", "no"] | None = None
+    book_side: Literal["bid", "ask"] | None = None
+    count_fp: Count
+    yes_price_dollars: Dollars = None
+    no_price_dollars: Dollars = None
+    fee_cost: Dollars = None
+    is_taker: bool | None = None
+    created_time: Time
+
+    @model_validator(mode="before")
+    @classmethod
+    def _legacy(cls, data: Any) -> Any:
+        if isinstance(data, dict):
+            data = dict(data)
+            data.setdefault("fill_id", data.get("trade_id"))
+            data.setdefault("ticker", data.get("market_ticker"))
+            if data.get("created_time") is None and data.get("ts") is not None:
+                data["created_time"] = data["ts"]
+        data = _cents_fallback(
+            data, {"yes_price_dollars": "yes_price", "no_price_dollars": "no_price"}
+        )
+        return _count_fallback(data, {"count_fp": "count"})
+
+
+class Settlement(_Wire):
+    ticker: str
+    event_ticker: str | None = None
+    market_result: str
+    yes_count_fp: Count = None
+    no_count_fp: Count = None
+    yes_total_cost_dollars: Dollars = None
+    no_total_cost_dollars: Dollars = None
+    revenue_dollars: Dollars = None
+    value_dollars: Dollars = None
+    fee_cost: Dollars = None
+    settled_time: Time
+
+    @model_validator(mode="before")
+    @classmethod
+    def _legacy(cls, data: Any) -> Any:
+        pairs = {
+            "yes_total_cost_dollars": "yes_total_cost",
+            "no_total_cost_dollars": "no_total_cost",
+            "revenue_dollars": "revenue",  # documented as integer cents
+            "value_dollars": "value",  # payout of one YES contract, cents
+        }
+        data = _cents_fallback(data, pairs)
+        return _count_fallback(data, {"yes_count_fp": "yes_count", "no_count_fp": "no_count"})
+
+
+class MarketPosition(_Wire):
+    ticker: str
+    position_fp: Count  # signed: positive = YES contracts, negative = NO contracts
+    market_exposure_dollars: Dollars = None
+    realized_pnl_dollars: Dollars = None
+    fees_paid_dollars: Dollars = None
+    total_traded_dollars: Dollars = None
+    last_updated_ts: Time = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _legacy(cls, data: Any) -> Any:
+        names = ("market_exposure", "realized_pnl", "fees_paid", "total_traded")
+        data = _cents_fallback(data, {f"{n}_dollars": n for n in names})
+        return _count_fallback(data, {"position_fp": "position"})
+
+
+class Balance(_Wire):
+    balance_dollars: Dollars
+    portfolio_value_dollars: Dollars = None
+    updated_ts: Time = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _legacy(cls, data: Any) -> Any:
+        pairs = {"balance_dollars": "balance", "portfolio_value_dollars": "portfolio_value"}
+        return _cents_fallback(data, pairs)

@@ -1,0 +1,201 @@
+"""Wire models -> ledger rows, applying the unit rules of CONTRACT §4.
+
+Anything that breaks a rule raises ValueError with the reason; `ingestion.quarantine.partition`
+turns that into an ops.quarantine row while the page-mates load. Nothing is defaulted to 0.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from ingestion.kalshi.models import Balance, Fill, Market, MarketPosition, Settlement
+
+ONE = Decimal(1)
+
+# https://docs.kalshi.com/getting_started/market_lifecycle: response statuses, plus the filter
+# vocabulary (open/closed/settled/unopened/paused) which some older responses echo back.
+STATUS = {
+    "initialized": "open",
+    "unopened": "open",
+    "active": "open",
+    "open": "open",
+    "inactive": "open",  # paused by the exchange, not closed
+    "paused": "open",
+    "closed": "closed",
+    "determined": "closed",  # result known, payout not made yet
+    "disputed": "closed",
+    "amended": "closed",
+    "finalized": "settled",
+    "settled": "settled",
+}
+
+
+def _price(value: Decimal | None, name: str) -> Decimal | None:
+    if value is not None and not (0 <= value <= 1):
+        raise ValueError(f"{name} {value} is outside [0, 1] dollars")
+    return value
+
+
+def _nonneg(value: Decimal | None, name: str) -> Decimal | None:
+    if value is not None and value < 0:
+        raise ValueError(f"{name} {value} is negative")
+    return value
+
+
+def series_of(event_ticker: str | None) -> str | None:
+    return event_ticker.split("-", 1)[0] if event_ticker else None
+
+
+def market_row(m: Market, observed_at: datetime) -> dict[str, Any]:
+    status = STATUS.get(m.status.lower())
+    if status is None:
+        raise ValueError(f"unknown market status {m.status!r}")
+    trading = status == "open"
+    settled = status == "settled"
+    yes_value = _price(m.settlement_value_dollars, "settlement_value_dollars") if settled else None
+    return {
+        "ticker": m.ticker,
+        "event_ticker": m.event_ticker,
+        "series_ticker": series_of(m.event_ticker),
+        "title": m.title,
+        "yes_sub_title": m.yes_sub_title,
+        "no_sub_title": m.no_sub_title,
+        "status": status,
+        "status_raw": m.status,
+        # a closed book's bid/ask is not a price: only kept while the market trades
+        "yes_bid": _price(m.yes_bid_dollars, "yes_bid_dollars") if trading else None,
+        "yes_ask": _price(m.yes_ask_dollars, "yes_ask_dollars") if trading else None,
+        "no_bid": _price(m.no_bid_dollars, "no_bid_dollars") if trading else None,
+        "no_ask": _price(m.no_ask_dollars, "no_ask_dollars") if trading else None,
+        "last_price": _price(m.last_price_dollars, "last_price_dollars"),
+        "volume": _nonneg(m.volume_fp, "volume_fp"),
+        "open_interest": _nonneg(m.open_interest_fp, "open_interest_fp"),
+        "result": (m.result or None) if settled else None,
+        "settlement_value": yes_value,
+        "open_time": m.open_time,
+        "close_time": m.close_time,
+        "settled_at": m.settlement_ts if settled else None,
+        "observed_at": m.updated_time or observed_at,
+    }
+
+
+# (action, side) -> outcome_side, from the equivalence table of the order-direction page
+_EXPOSURE = {
+    ("buy", "yes"): "yes",
+    ("sell", "no"): "yes",
+    ("buy", "no"): "no",
+    ("sell", "yes"): "no",
+}
+
+
+def fill_row(f: Fill, account: str) -> dict[str, Any]:
+    """The outcome actually bought or sold, at that outcome's own price.
+
+    With the legacy pair (action, side) that is exactly (side=action, outcome=side). Without it
+    (removed from responses), outcome_side/book_side only say which outcome the account became
+    long: a fill is then recorded as a buy of that outcome at its own price (buy NO at 0.38 and
+    sell YES at 0.62 are the same trade on Kalshi's single book).
+    """
+    direction = f.outcome_side or {"bid": "yes", "ask": "no"}.get(f.book_side or "")
+    if f.action and f.side:
+        if direction and _EXPOSURE[(f.action, f.side)] != direction:
+            raise ValueError(
+                f"direction fields disagree: action={f.action} side={f.side} "
+                f"outcome_side={f.outcome_side} book_side={f.book_side}"
+            )
+        side, outcome = f.action, f.side
+    elif direction:
+        side, outcome = "buy", direction
+    else:
+        raise ValueError("fill has no direction (neither action/side nor outcome_side/book_side)")
+    price = f.yes_price_dollars if outcome == "yes" else f.no_price_dollars
+    if price is None:
+        raise ValueError(f"missing price: {outcome}_price_dollars is absent")
+    _price(price, f"{outcome}_price_dollars")
+    _price(f.yes_price_dollars, "yes_price_dollars")
+    _price(f.no_price_dollars, "no_price_dollars")
+    if f.count_fp is None or f.count_fp <= 0:
+        raise ValueError(f"count_fp {f.count_fp} must be a positive contract count")
+    return {
+        "account": account,
+        "fill_id": f.fill_id,
+        "order_id": f.order_id,
+        "client_order_id": f.client_order_id,
+        "ticker": f.ticker,
+        "outcome": outcome,
+        "side": side,
+        "price": price,
+        "quantity": f.count_fp,
+        "fee": f.fee_cost,  # Kalshi reports fees paid as positive dollars
+        "is_taker": f.is_taker,
+        "action_raw": f.action,
+        "side_raw": f.side,
+        "outcome_side": f.outcome_side,
+        "book_side": f.book_side,
+        "yes_price": f.yes_price_dollars,
+        "no_price": f.no_price_dollars,
+        "executed_at": f.created_time,
+    }
+
+
+def settlement_row(s: Settlement, account: str) -> dict[str, Any]:
+    value = s.value_dollars
+    if s.market_result in ("yes", "no") and value is None:
+        value = ONE if s.market_result == "yes" else Decimal(0)  # binary payout, by definition
+    return {
+        "account": account,
+        "ticker": s.ticker,
+        "event_ticker": s.event_ticker,
+        "result": s.market_result,
+        "yes_quantity": _nonneg(s.yes_count_fp, "yes_count_fp"),
+        "no_quantity": _nonneg(s.no_count_fp, "no_count_fp"),
+        "yes_cost": s.yes_total_cost_dollars,
+        "no_cost": s.no_total_cost_dollars,
+        "revenue": s.revenue_dollars,
+        "fee": s.fee_cost,
+        "yes_settlement_value": _price(value, "value"),
+        "settled_at": s.settled_time,
+    }
+
+
+def position_row(p: MarketPosition, account: str, observed_at: datetime) -> dict[str, Any]:
+    qty = p.position_fp
+    assert qty is not None  # required by the model
+    return {
+        "account": account,
+        "ticker": p.ticker,
+        "outcome": "yes" if qty >= 0 else "no",
+        "quantity": abs(qty),
+        "cost": p.market_exposure_dollars,
+        "realized_pnl": p.realized_pnl_dollars,
+        "fees_paid": p.fees_paid_dollars,
+        "total_traded": p.total_traded_dollars,
+        "observed_at": p.last_updated_ts or observed_at,
+    }
+
+
+def closed_position_row(account: str, ticker: str, outcome: str, observed_at: datetime) -> dict:
+    """A position the complete snapshot no longer lists: closed (quantity 0)."""
+    return {
+        "account": account,
+        "ticker": ticker,
+        "outcome": outcome,
+        "quantity": Decimal(0),
+        "cost": Decimal(0),
+        "realized_pnl": None,
+        "fees_paid": None,
+        "total_traded": None,
+        "observed_at": observed_at,
+    }
+
+
+def balance_row(b: Balance, account: str, observed_at: datetime) -> dict[str, Any]:
+    return {
+        "account": account,
+        "currency": "USD",
+        "balance": b.balance_dollars,
+        "portfolio_value": b.portfolio_value_dollars,
+        "observed_at": b.updated_ts or observed_at,
+    }

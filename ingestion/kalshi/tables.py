@@ -1,0 +1,51 @@
+"""How each Kalshi ledger table is loaded (see ingestion.loader.LedgerTable and migration 0101)."""
+
+from ingestion.loader import LedgerTable
+
+MARKETS = LedgerTable(
+    name="ledger.kalshi_market_observations",
+    columns=(
+        "ticker", "event_ticker", "series_ticker", "title", "yes_sub_title", "no_sub_title",
+        "status", "status_raw", "yes_bid", "yes_ask", "no_bid", "no_ask", "last_price",
+        "volume", "open_interest", "result", "settlement_value", "open_time", "close_time",
+        "settled_at", "observed_at",
+    ),
+    key=("ticker", "observed_at"),
+    mode="observation",
+)  # fmt: skip
+
+FILLS = LedgerTable(
+    name="ledger.kalshi_fills",
+    columns=(
+        "account", "fill_id", "order_id", "client_order_id", "ticker", "outcome", "side",
+        "price", "quantity", "fee", "is_taker", "action_raw", "side_raw", "outcome_side",
+        "book_side", "yes_price", "no_price", "executed_at",
+    ),
+    key=("account", "fill_id"),
+)  # fmt: skip
+
+SETTLEMENTS = LedgerTable(
+    name="ledger.kalshi_settlements",
+    columns=(
+        "account", "ticker", "event_ticker", "result", "yes_quantity", "no_quantity",
+        "yes_cost", "no_cost", "revenue", "fee", "yes_settlement_value", "settled_at",
+    ),
+    key=("account", "ticker"),
+)  # fmt: skip
+
+POSITIONS = LedgerTable(
+    name="ledger.kalshi_position_observations",
+    columns=(
+        "account", "ticker", "outcome", "quantity", "cost", "realized_pnl", "fees_paid",
+        "total_traded", "observed_at",
+    ),
+    key=("account", "ticker", "outcome", "observed_at"),
+    mode="observation",
+)  # fmt: skip
+
+BALANCES = LedgerTable(
+    name="ledger.kalshi_balance_observations",
+    columns=("account", "currency", "balance", "portfolio_value", "observed_at"),
+    key=("account", "currency", "observed_at"),
+    mode="observation",
+)

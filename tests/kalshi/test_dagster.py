@@ -1,0 +1,122 @@
+"""Real Dagster materializations of the Kalshi assets and checks, the schedules and the
+settlement-watch sensor."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import dagster as dg
+import psycopg
+import pytest
+import yaml
+
+from orchestration.defs.kalshi import assets, checks, schedules, sensors
+from orchestration.lib.ingest import ledger_key
+from orchestration.lib.resources import TradelakeResource
+from tests.kalshi.conftest import CONFIG, FIXTURES
+
+ASSETS = [
+    assets.kalshi_markets,
+    assets.kalshi_fills,
+    assets.kalshi_settlements,
+    assets.kalshi_positions,
+    assets.kalshi_balance,
+]
+
+
+@pytest.fixture
+def resource(db_url, tmp_path, monkeypatch, env) -> TradelakeResource:
+    config = tmp_path / "tradelake.yaml"
+    config.write_text(yaml.safe_dump(CONFIG))
+    monkeypatch.setenv("TRADELAKE_CONFIG", str(config))
+    monkeypatch.setenv("DATABASE_URL", db_url)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    return TradelakeResource(replay_dir=str(FIXTURES))
+
+
+def inserted(result) -> dict[str, int]:
+    return {
+        e.asset_key.path[-1]: e.event_specific_data.materialization.metadata["rows_inserted"].value
+        for e in result.get_asset_materialization_events()
+    }
+
+
+def test_assets_and_checks_materialize(resource):
+    result = dg.materialize([*ASSETS, *checks.standard_checks], resources={"tradelake": resource})
+    assert result.success
+    assert inserted(result) == {
+        "kalshi_market_observations": 8,
+        "kalshi_fills": 6,
+        "kalshi_settlements": 3,
+        "kalshi_position_observations": 2,
+        "kalshi_balance_observations": 1,
+    }
+    evaluations = {
+        (e.asset_key.path[-1], e.check_name): e.passed for e in result.get_asset_check_evaluations()
+    }
+    assert evaluations[("kalshi_fills", "no_conflicting_redelivery")] is True
+    assert evaluations[("kalshi_fills", "quarantine_empty")] is False  # the price-less fill
+
+
+def test_missing_key_is_a_skipped_stream_not_a_failed_run(resource, monkeypatch):
+    monkeypatch.delenv("KALSHI_API_KEY_ID")
+    result = dg.materialize(ASSETS, resources={"tradelake": resource})
+    assert result.success
+    meta = {
+        e.asset_key.path[-1]: e.event_specific_data.materialization.metadata
+        for e in result.get_asset_materialization_events()
+    }
+    assert "KALSHI_API_KEY_ID" in meta["kalshi_fills"]["skipped"].value
+    assert meta["kalshi_market_observations"]["rows_inserted"].value == 8
+
+
+def test_group_and_schedules():
+    assert {a.group_names_by_key[a.key] for a in ASSETS} == {"kalshi"}
+    for s in (schedules.kalshi_markets_frequent, schedules.kalshi_portfolio_frequent):
+        assert s.default_status == dg.DefaultScheduleStatus.RUNNING
+    assert sensors.kalshi_settlement_watch.default_status == dg.DefaultSensorStatus.RUNNING
+
+
+def test_sensor_refreshes_until_settled_then_syncs_settlements(resource, db_url, monkeypatch):
+    # the fixtures' "now": PHI@LAR closed last night, KC@DAL still open
+    monkeypatch.setattr(sensors, "utc_now", lambda: datetime(2026, 11, 23, 1, tzinfo=UTC))
+    dg.materialize([assets.kalshi_markets], resources={"tradelake": resource})
+    with dg.build_sensor_context(resources={"tradelake": resource}) as ctx:
+        first = sensors.kalshi_settlement_watch(ctx)
+    # PHI@LAR is closed and awaiting determination: refresh markets; nothing newly settled yet
+    assert [r.asset_selection for r in first.run_requests] == [[ledger_key(assets.MARKETS)]]
+    assert (
+        "KXNFLGAME-26NOV22PHILAR-PHI" in first.run_requests[0].tags["tradelake/awaiting_settlement"]
+    )
+    # Kalshi finalizes PHI@LAR: the next observation says settled
+    with psycopg.connect(db_url) as conn:
+        for team, value in (("PHI", 1), ("LAR", 0)):
+            conn.execute(
+                "insert into ledger.kalshi_market_observations (ticker, event_ticker, status, "
+                "status_raw, result, settlement_value, close_time, observed_at, record_hash) "
+                "values (%s, 'KXNFLGAME-26NOV22PHILAR', 'settled', 'finalized', %s, %s, "
+                "'2026-11-22T21:35:00Z', '2026-11-23T06:00:00Z', 'x')",
+                (f"KXNFLGAME-26NOV22PHILAR-{team}", "yes" if value else "no", value),
+            )
+    with dg.build_sensor_context(resources={"tradelake": resource}, cursor=first.cursor) as ctx:
+        second = sensors.kalshi_settlement_watch(ctx)
+    assert [r.asset_selection for r in second.run_requests] == [
+        [ledger_key(assets.SETTLEMENTS), ledger_key(assets.POSITIONS)]
+    ]
+    assert set(second.run_requests[0].tags["tradelake/settled"].split(",")) == {
+        "KXNFLGAME-26NOV22PHILAR-LAR",
+        "KXNFLGAME-26NOV22PHILAR-PHI",
+    }
+    with dg.build_sensor_context(resources={"tradelake": resource}, cursor=second.cursor) as ctx:
+        third = sensors.kalshi_settlement_watch(ctx)
+    assert third.skip_reason is not None and not third.run_requests
+
+
+def test_definitions_load_with_kalshi():
+    from orchestration.definitions import defs
+
+    loaded = defs()
+    keys = {k.path[-1] for k in loaded.resolve_all_asset_keys()}
+    assert {"kalshi_fills", "kalshi_market_observations", "kalshi_balance_observations"} <= keys
+    assert loaded.resolve_sensor_def("kalshi_settlement_watch")
