@@ -12,6 +12,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn
 from rich.table import Table
 
 JOB_NAME = "tradelake_all"
+PLUMBING = ("staging", "intermediate")
 
 
 class SelectionError(Exception):
@@ -130,7 +131,11 @@ def print_summary(summary: RunSummary, console: Console) -> None:
     table = Table(title="materialized", show_lines=False)
     table.add_column("asset")
     table.add_column("result")
-    for key, meta in summary.materialized:
+    # Staging/intermediate views are plumbing: counted, not listed.
+    plumbing = [k for k, _ in summary.materialized if k.split("/")[0] in PLUMBING]
+    for key, meta in sorted(summary.materialized):
+        if key.split("/")[0] in PLUMBING:
+            continue
         if "skipped" in meta:
             detail = f"[yellow]skipped[/]: {meta['skipped']}"
         elif "rows_inserted" in meta:
@@ -142,6 +147,8 @@ def print_summary(summary: RunSummary, console: Console) -> None:
         else:
             detail = "ok"
         table.add_row(key, detail)
+    if plumbing:
+        table.add_row("staging/*, intermediate/*", f"{len(plumbing)} dbt views built")
     console.print(table)
     console.print(f"checks: {summary.passed_checks} passed, {len(summary.failed_checks)} failed")
     for key, name, blocking in summary.failed_checks:
