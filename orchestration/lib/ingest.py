@@ -8,6 +8,9 @@ import psycopg
 from ingestion.sync import SyncFn
 from orchestration.lib.resources import TradelakeResource
 
+# table -> (source, stream), filled as ledger assets are defined, so checks can scope themselves
+_STREAMS: dict[str, tuple[str, str]] = {}
+
 
 def ledger_key(table: str) -> dg.AssetKey:
     """Ledger assets are keyed like the dbt sources that read them: ledger/<table>."""
@@ -25,6 +28,7 @@ def ledger_asset(
     automation_condition: dg.AutomationCondition | None = None,
 ) -> dg.AssetsDefinition:
     """An asset that runs `sync` for one stream and lands it in ledger.<table>."""
+    _STREAMS[table] = (source, stream)
 
     @dg.asset(
         key=ledger_key(table),
@@ -70,18 +74,23 @@ def ledger_checks(table: str) -> list[dg.AssetChecksDefinition]:
 
     @dg.asset_check(asset=key, name="quarantine_empty")
     def quarantine_empty(tradelake: TradelakeResource) -> dg.AssetCheckResult:
-        source = table.split("_", 1)[0]
+        source, stream = _STREAMS.get(table, (table.split("_", 1)[0], None))
         with psycopg.connect(tradelake.database_url()) as conn:
             rows = conn.execute(
-                "select stream, count(*), min(reason) from ops.quarantine where source = %s "
+                "select stream, count(*), min(reason) from ops.quarantine "
+                "where source = %s and (%s::text is null or stream = %s) "
                 "group by stream order by stream",
-                (source,),
+                (source, stream, stream),
             ).fetchall()
         total = sum(r[1] for r in rows)
         return dg.AssetCheckResult(
             passed=total == 0,
             severity=dg.AssetCheckSeverity.WARN,
-            description="records of this source waiting in ops.quarantine" if total else "none",
+            description=(
+                f"{total} record(s) of {source}.{stream or '*'} waiting in ops.quarantine"
+                if total
+                else "nothing in quarantine"
+            ),
             metadata={
                 "quarantined": total,
                 **({"first_reason": rows[0][2]} if rows else {}),
