@@ -1,2 +1,2 @@
 -- Every source's game observations, in one shape. Sources add their model to this list.
-{{ union_inputs([]) }}
+{{ union_inputs(['int_game_observations__espn']) }}

@@ -1,0 +1,3 @@
+"""ESPN game states from the public (unofficial, undocumented) site scoreboard API."""
+
+SOURCE = "espn"
