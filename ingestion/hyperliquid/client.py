@@ -1,0 +1,198 @@
+"""Client for Hyperliquid's public info endpoint: `POST {HYPERLIQUID_BASE_URL}/info`, JSON body.
+
+- `{"type": "spotMeta"}`: spot tokens and pairs (maps `@107` to a readable pair name).
+- `{"type": "userFillsByTime", "user", "startTime", "endTime", "aggregateByTime": false}`:
+  fills with time in [startTime, endTime] (ms), oldest first, at most PAGE_CAP per response, and
+  only the HISTORY_LIMIT most recent fills of a user are reachable at all. Paging forward by
+  time: the next request starts AT the newest time returned (inclusive, so fills sharing that
+  millisecond are not cut off; the loader drops the repeats by tid).
+
+Rate limit (per IP): REST requests share 1200 weight per minute; info requests weigh 20, and
+userFillsByTime adds 1 per 20 fills returned. The limiter charges both.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import httpx
+
+from ingestion.errors import VenueError
+from ingestion.http.client import Page, PageSink, VenueHttp
+from ingestion.http.ratelimit import RateLimiter
+from ingestion.hyperliquid import SOURCE
+from ingestion.hyperliquid.models import epoch_ms
+
+PAGE_CAP = 2000  # "Returns at most 2000 fills per response"
+HISTORY_LIMIT = 10_000  # "only the 10000 most recent fills are available"
+WEIGHT_BUDGET = 1200  # per minute per IP, all REST requests together
+INFO_WEIGHT = 20  # "All other documented info requests have weight 20"
+ITEMS_PER_EXTRA_WEIGHT = 20  # userFillsByTime: +1 weight per 20 items returned
+BUDGET_SHARE = 0.8  # leave a fifth of the IP's budget to other tools on the same host
+
+
+class WeightLimiter(RateLimiter):
+    """Token bucket counted in request weight instead of requests.
+
+    `acquire()` (called by VenueHttp before every attempt) charges the base weight; `charge(n)`
+    adds the weight a response turned out to cost (items returned), paid before the next call.
+    """
+
+    def __init__(
+        self,
+        budget: float = WEIGHT_BUDGET * BUDGET_SHARE,
+        per: float = 60.0,
+        request_weight: int = INFO_WEIGHT,
+        **kw: Any,
+    ) -> None:
+        super().__init__(budget, per, burst=int(budget), **kw)
+        self.request_weight = request_weight
+        self.charged = 0  # total weight spent, for tests and logs
+
+    def acquire(self) -> float:
+        return self.charge(self.request_weight)
+
+    def charge(self, weight: int) -> float:
+        if weight <= 0:
+            return 0.0
+        with self._lock:
+            now = self._clock()
+            self.tokens = min(
+                self.capacity, self.tokens + (now - self._last) * self.fill_per_second
+            )
+            self._last = now
+            self.tokens -= weight  # may go negative: the debt is paid by the sleep below
+            wait = 0.0 if self.tokens >= 0 else -self.tokens / self.fill_per_second
+            self.charged += weight
+        if wait:
+            self._sleep(wait)
+        return wait
+
+
+@dataclass
+class Truncation:
+    user: str
+    oldest: datetime | None
+    reason: str
+
+
+def _ms(at: datetime) -> int:
+    return int(at.timestamp() * 1000)
+
+
+def fill_time_ms(raw: Any) -> int | None:
+    try:
+        return int(raw["time"])
+    except (TypeError, KeyError, ValueError):
+        return None  # a malformed fill is the normaliser's to quarantine, not the pager's
+
+
+class HyperliquidClient:
+    def __init__(
+        self,
+        http: VenueHttp,
+        limiter: WeightLimiter | None = None,
+        *,
+        page_cap: int = PAGE_CAP,
+        history_limit: int = HISTORY_LIMIT,
+    ) -> None:
+        self.http = http
+        self.limiter = limiter
+        self.page_cap, self.history_limit = page_cap, history_limit
+
+    def close(self) -> None:
+        self.http.close()
+
+    def spot_meta(self) -> Page:
+        page = self.http.post("/info", {"type": "spotMeta"}, endpoint="spotMeta")
+        if not isinstance(page.payload, dict):
+            raise VenueError(f"spotMeta: expected an object (raw page {page.page_id})")
+        return page
+
+    def fills_page(self, user: str, start_ms: int, end_ms: int) -> Page:
+        body = {
+            "type": "userFillsByTime",
+            "user": user,
+            "startTime": start_ms,
+            "endTime": end_ms,
+            "aggregateByTime": False,  # one row per fill: each keeps its own tid
+        }
+        page = self.http.post("/info", body, endpoint="userFillsByTime")
+        if not isinstance(page.payload, list):
+            raise VenueError(
+                f"userFillsByTime for {user}: expected a JSON array, got "
+                f"{type(page.payload).__name__} (kept as raw page {page.page_id})"
+            )
+        if self.limiter is not None:
+            self.limiter.charge(len(page.payload) // ITEMS_PER_EXTRA_WEIGHT)
+        return page
+
+    def fills_by_time(
+        self,
+        user: str,
+        start: datetime | int,
+        end: datetime | int,
+        on_truncated: Callable[[Truncation], None],
+    ) -> Iterator[Page]:
+        """Every page of `user`'s fills in [start, end], oldest first, until a short page.
+
+        Reports (never skips silently) the two ways history can be incomplete: the venue's
+        HISTORY_LIMIT reached (only the most recent fills are served), and a full page inside a
+        single millisecond (paging cannot advance without skipping the rest of it).
+        """
+        start_ms = start if isinstance(start, int) else _ms(start)
+        end_ms = end if isinstance(end, int) else _ms(end)
+        since, oldest = start_ms, None
+        tids: set[str] = set()  # distinct fills served: boundary re-reads count once
+        while since <= end_ms:
+            page = self.fills_page(user, since, end_ms)
+            yield page
+            rows = page.payload
+            times = [t for t in map(fill_time_ms, rows) if t is not None]
+            tids.update(str(r.get("tid")) for r in rows if isinstance(r, dict))
+            if times:
+                first = min(times)
+                oldest = first if oldest is None else min(oldest, first)
+            if len(rows) < self.page_cap or not times:
+                break
+            newest = max(times)
+            if newest <= since:
+                on_truncated(
+                    Truncation(
+                        user,
+                        epoch_ms(since),
+                        f"userFillsByTime: more than {self.page_cap} fills within one "
+                        f"millisecond ({since}); the rest of that millisecond was skipped",
+                    )
+                )
+                newest = since + 1
+            since = newest  # inclusive: fills sharing the boundary millisecond are re-read
+        if len(tids) >= self.history_limit:
+            on_truncated(
+                Truncation(
+                    user,
+                    epoch_ms(oldest) if oldest else None,
+                    f"userFillsByTime served {len(tids)} fills, the venue's limit of the "
+                    f"{self.history_limit} most recent: older fills, if any, are out of reach",
+                )
+            )
+
+
+def make_client(
+    settings,
+    transport: httpx.BaseTransport | None,
+    sink: PageSink | None,
+    **kw: Any,
+) -> HyperliquidClient:
+    limiter = WeightLimiter()
+    http = VenueHttp(
+        SOURCE,
+        settings.url("HYPERLIQUID_BASE_URL"),
+        limiter=limiter,
+        transport=transport,
+        sink=sink,
+    )
+    return HyperliquidClient(http, limiter, **kw)

@@ -1,0 +1,175 @@
+"""Wire models for the Hyperliquid info endpoint, as documented (docs/sources/hyperliquid.md).
+
+Numbers arrive as decimal strings ("18.435"), ids (`tid`, `oid`) as bare JSON integers that can
+exceed 2^53, times as epoch milliseconds. The shared HTTP layer parses JSON numbers exactly
+(int / Decimal); here every id becomes text and every amount a Decimal, never a float.
+Models are lenient: unknown fields are ignored and optional fields may be absent (the venue adds
+fields over time, e.g. `builderFee`, `cloid`, `twapId`), but a fill without the fields we need
+to book it (coin, px, sz, side, time, tid) is rejected and quarantined.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+class _Wire(BaseModel):
+    model_config = ConfigDict(extra="ignore", frozen=True, populate_by_name=True)
+
+
+def exact_text(value: Any) -> str:
+    """An id as exact text. Bare JSON integers are exact (arbitrary precision); floats and
+    booleans are refused because a float id may already have lost digits."""
+    if value is None or isinstance(value, bool | float | dict | list):
+        raise ValueError(f"id {value!r} is not exact text")
+    if isinstance(value, Decimal):
+        if value != value.to_integral_value():
+            raise ValueError(f"id {value} is not an integer")
+        return str(value.quantize(Decimal(1)))
+    text = str(value).strip()
+    if not text:
+        raise ValueError("id is empty")
+    return text
+
+
+def optional_text(value: Any) -> str | None:
+    return None if value is None or value == "" else exact_text(value)
+
+
+def exact_decimal(value: Any) -> Decimal | None:
+    """A decimal string or exact JSON number as Decimal; blank/None -> None; floats refused."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool | float):
+        raise ValueError(f"{value!r} is not an exact decimal")
+    try:
+        number = Decimal(str(value).strip())
+    except InvalidOperation:
+        raise ValueError(f"{value!r} is not a decimal number") from None
+    if not number.is_finite():
+        raise ValueError(f"{value!r} is not a finite number")
+    return number
+
+
+def epoch_ms(value: Any) -> datetime:
+    """Epoch milliseconds -> UTC datetime, exactly (no float round trip)."""
+    if isinstance(value, bool | float):
+        raise ValueError(f"time {value!r} is not an integer of milliseconds")
+    ms = int(str(value).strip())
+    if ms <= 0:
+        raise ValueError(f"time {ms} is not a positive epoch in milliseconds")
+    return EPOCH + timedelta(milliseconds=ms)
+
+
+class Liquidation(_Wire):
+    """Present only on fills that were part of a liquidation."""
+
+    liquidated_user: str | None = Field(alias="liquidatedUser", default=None)
+    mark_px: Decimal | None = Field(alias="markPx", default=None)
+    method: str | None = None  # "market" (order book) or "backstop" (clearinghouse)
+
+    _num = field_validator("mark_px", mode="before")(exact_decimal)
+
+
+class Fill(_Wire):
+    """One element of the userFills / userFillsByTime response array."""
+
+    coin: str = Field(min_length=1)
+    px: Decimal
+    sz: Decimal
+    side: str
+    time: datetime
+    tid: str
+    oid: str | None = None
+    hash: str | None = None
+    start_position: Decimal | None = Field(alias="startPosition", default=None)
+    dir: str | None = None
+    closed_pnl: Decimal | None = Field(alias="closedPnl", default=None)
+    crossed: bool | None = None
+    fee: Decimal | None = None
+    fee_token: str | None = Field(alias="feeToken", default=None)
+    builder_fee: Decimal | None = Field(alias="builderFee", default=None)
+    cloid: str | None = None
+    twap_id: str | None = Field(alias="twapId", default=None)
+    liquidation: Liquidation | None = None
+
+    _time = field_validator("time", mode="before")(epoch_ms)
+    _ids = field_validator("tid", mode="before")(exact_text)
+    _opt_ids = field_validator("oid", "cloid", "twap_id", "hash", mode="before")(optional_text)
+
+    @field_validator("px", "sz", mode="before")
+    @classmethod
+    def _positive(cls, v: Any) -> Decimal:
+        number = exact_decimal(v)
+        if number is None or number <= 0:
+            raise ValueError(f"{v!r} must be a positive decimal")
+        return number
+
+    @field_validator("start_position", "closed_pnl", "fee", "builder_fee", mode="before")
+    @classmethod
+    def _decimal(cls, v: Any) -> Decimal | None:
+        return exact_decimal(v)
+
+    @field_validator("side", mode="before")
+    @classmethod
+    def _side(cls, v: Any) -> str:
+        side = str(v).strip().upper()
+        if side not in {"B", "A"}:
+            raise ValueError(f"side {v!r} is neither B (bid/buy) nor A (ask/sell)")
+        return side
+
+
+class SpotToken(_Wire):
+    name: str
+    index: int
+
+
+class SpotPair(_Wire):
+    name: str
+    tokens: list[int]
+    index: int | None = None
+
+
+class SpotMeta(_Wire):
+    """POST {"type": "spotMeta"}: tokens and the spot universe (pairs of token indices)."""
+
+    tokens: list[SpotToken] = Field(default_factory=list)
+    universe: list[SpotPair] = Field(default_factory=list)
+
+    @field_validator("tokens", "universe", mode="before")
+    @classmethod
+    def _keep_valid(cls, v: Any, info) -> list:
+        """One odd entry must not cost us every symbol: keep the entries that parse."""
+        model = SpotToken if info.field_name == "tokens" else SpotPair
+        kept = []
+        for item in v or []:
+            try:
+                kept.append(model.model_validate(item))
+            except ValueError:
+                continue
+        return kept
+
+    def symbols(self) -> dict[str, str]:
+        """Coin as it appears on fills -> readable pair name.
+
+        Spot fills use `@{index}` (index of the pair in the universe, from its `index` field;
+        its array position when absent), except PURR whose coin is already `PURR/USDC`.
+        The readable name is BASE/QUOTE from the pair's token indices.
+        """
+        names = {t.index: t.name for t in self.tokens}
+        out: dict[str, str] = {}
+        for position, pair in enumerate(self.universe):
+            index = pair.index if pair.index is not None else position
+            readable = pair.name
+            if len(pair.tokens) == 2 and all(t in names for t in pair.tokens):
+                readable = f"{names[pair.tokens[0]]}/{names[pair.tokens[1]]}"
+            out[f"@{index}"] = readable
+            if not pair.name.startswith("@"):
+                out[pair.name] = pair.name
+        return out

@@ -1,0 +1,115 @@
+"""Hyperliquid streams: own fills (accounts.hyperliquid.addresses) and tracked-wallet fills
+(`wallets` entries with `hyperliquid: true`). Both read userFillsByTime forward from a cursor.
+
+Cursor (ops.cursors, scope = address): the time in ms up to which every fill has been loaded.
+A page that is full may have cut a millisecond in two, so its batch commits `newest - 1`; the
+last (short) page proves everything up to its newest fill arrived, so it commits `newest`. The
+next run starts at cursor + 1: resumable after a crash, nothing read twice needlessly, and the
+loader's natural key (address, tid) turns any re-read into a no-op.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from ingestion.cursors import CursorUpdate, get_cursor
+from ingestion.errors import SourceSkipped
+from ingestion.hyperliquid import SOURCE
+from ingestion.hyperliquid import tables as t
+from ingestion.hyperliquid.client import HyperliquidClient, Truncation, fill_time_ms, make_client
+from ingestion.hyperliquid.models import Fill, SpotMeta
+from ingestion.hyperliquid.normalize import fill_row
+from ingestion.loader import LedgerTable, load
+from ingestion.polymarket.wallets import record_truncation
+from ingestion.quarantine import partition
+from ingestion.sync import SyncContext, SyncResult
+
+
+def _ms(at: datetime) -> int:
+    return int(at.timestamp() * 1000)
+
+
+def own_accounts(ctx: SyncContext) -> list[str]:
+    return list(dict.fromkeys(ctx.settings.config.accounts.hyperliquid.addresses))
+
+
+def tracked_wallets(ctx: SyncContext) -> list[str]:
+    return list(dict.fromkeys(w.address for w in ctx.settings.config.wallets if w.hyperliquid))
+
+
+def spot_symbols(client: HyperliquidClient, result: SyncResult) -> dict[str, str]:
+    """Readable names of spot pairs, fetched once per run (its raw page is landed like any)."""
+    page = client.spot_meta()
+    result.pages += 1
+    return SpotMeta.model_validate(page.payload).symbols()
+
+
+def sync_fills(ctx: SyncContext, **client_kw) -> SyncResult:
+    accounts = own_accounts(ctx)
+    if not accounts:
+        raise SourceSkipped("accounts.hyperliquid.addresses is empty in tradelake.yaml")
+    return _sync(ctx, "fills", t.FILLS, "account", accounts, **client_kw)
+
+
+def sync_wallet_fills(ctx: SyncContext, **client_kw) -> SyncResult:
+    wallets = tracked_wallets(ctx)
+    if not wallets:
+        raise SourceSkipped("no wallet in tradelake.yaml has `hyperliquid: true`")
+    return _sync(ctx, "wallet_fills", t.WALLET_FILLS, "wallet", wallets, **client_kw)
+
+
+def _sync(
+    ctx: SyncContext,
+    stream: str,
+    table: LedgerTable,
+    column: str,
+    addresses: list[str],
+    **client_kw,
+) -> SyncResult:
+    result = SyncResult(SOURCE, stream)
+    client = make_client(ctx.settings, ctx.transport(SOURCE), ctx.lander, **client_kw)
+    try:
+        symbols = spot_symbols(client, result)
+        with ctx.connect() as conn:
+            for address in addresses:
+                _sync_address(ctx, conn, client, result, stream, table, column, address, symbols)
+    finally:
+        client.close()
+    return result
+
+
+def _sync_address(ctx, conn, client, result, stream, table, column, address, symbols) -> None:
+    cursor = get_cursor(conn, SOURCE, stream, address)
+    start = int(cursor) + 1 if cursor else _ms(ctx.settings.config.sync_start)
+    end = _ms(ctx.now())
+    done = start - 1  # every fill up to here is loaded
+    cuts: list[Truncation] = []
+
+    def parse(raw, _a=address):
+        return fill_row(Fill.model_validate(raw), _a, symbols, column=column)
+
+    for page in client.fills_by_time(address, start, end, cuts.append):
+        rows, bad = partition(
+            page.payload, parse, source=SOURCE, stream=stream, page_id=page.page_id
+        )
+        times = [ms for ms in map(fill_time_ms, page.payload) if ms is not None]
+        if times:
+            full = len(page.payload) >= client.page_cap
+            done = max(done, max(times) - 1 if full else max(times))
+        cur = CursorUpdate(SOURCE, stream, str(done), address)
+        result.add(load(conn, table, rows, page_id=page.page_id, rejects=bad, cursor=cur))
+    if cuts:
+        reason = "; ".join(dict.fromkeys(cut.reason for cut in cuts))
+        reached = [cut.oldest for cut in cuts if cut.oldest is not None]
+        record_truncation(
+            conn,
+            source=SOURCE,
+            wallet=address,
+            stream=stream,
+            reason=reason,
+            oldest_reached_at=min(reached) if reached else None,
+        )
+        conn.commit()
+        note = f"history of {address} truncated ({stream}): {reason}"
+        ctx.log.warning(note)
+        result.notes.append(note)

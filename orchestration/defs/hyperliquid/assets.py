@@ -1,0 +1,27 @@
+"""Hyperliquid: own fills and tracked-wallet fills, one asset each, in group `hyperliquid`."""
+
+from ingestion.hyperliquid import SOURCE
+from ingestion.hyperliquid.sync import sync_fills, sync_wallet_fills
+from orchestration.lib.ingest import ledger_asset
+
+FILLS = "hyperliquid_fills"
+WALLET_FILLS = "hyperliquid_wallet_fills"
+
+hyperliquid_fills = ledger_asset(
+    source=SOURCE,
+    stream="fills",
+    table=FILLS,
+    sync=sync_fills,
+    description=(
+        "Own fills of accounts.hyperliquid.addresses (perps and spot), one row per fill (tid); "
+        "fee includes any builder fee, realised PnL as the venue reports it."
+    ),
+)
+
+hyperliquid_wallet_fills = ledger_asset(
+    source=SOURCE,
+    stream="wallet_fills",
+    table=WALLET_FILLS,
+    sync=sync_wallet_fills,
+    description="Fills of tracked wallets with `hyperliquid: true`, each once (wallet, tid).",
+)

@@ -1,0 +1,89 @@
+"""An in-process Hyperliquid info endpoint with the documented rules.
+
+- POST /info only, JSON body; `type` selects the answer; unknown types -> 422 (plain text, as
+  the venue answers a body it cannot deserialize).
+- spotMeta: tokens + universe.
+- userFillsByTime: fills of `user` with startTime <= time <= endTime (endTime defaults to now),
+  oldest first, at most `page_cap` per response; only the `history_limit` most recent fills of
+  a user exist at all.
+- The first `throttle` requests answer 429.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+
+from tests.hyperliquid.make_fixtures import spot_meta
+
+
+@dataclass
+class FakeHyperliquid:
+    fills: dict[str, list[dict]] = field(default_factory=dict)  # user -> fills
+    page_cap: int = 2000
+    history_limit: int = 10_000
+    throttle: int = 0
+    meta: dict[str, Any] = field(default_factory=spot_meta)
+    calls: int = 0
+    bodies: list[dict] = field(default_factory=list)
+
+    def transport(self) -> httpx.MockTransport:
+        return httpx.MockTransport(self.handle)
+
+    def handle(self, request: httpx.Request) -> httpx.Response:
+        self.calls += 1
+        if self.calls <= self.throttle:
+            return httpx.Response(429, headers={"Retry-After": "0"}, text="rate limited")
+        if request.method != "POST" or request.url.path != "/info":
+            return httpx.Response(404, text=f"no route {request.method} {request.url.path}")
+        try:
+            body = json.loads(request.content)
+        except ValueError:
+            return httpx.Response(422, text="Failed to deserialize the JSON body")
+        self.bodies.append(body)
+        kind = body.get("type")
+        if kind == "spotMeta":
+            return self._json(self.meta)
+        if kind == "userFillsByTime":
+            return self._fills(body)
+        return httpx.Response(422, text="Failed to deserialize the JSON body into the target type")
+
+    def _fills(self, body: dict) -> httpx.Response:
+        if not isinstance(body.get("startTime"), int):
+            return httpx.Response(422, text="startTime must be an integer")
+        rows = sorted(self.fills.get(body.get("user", "").lower(), []), key=lambda r: r["time"])
+        rows = rows[-self.history_limit :] if self.history_limit else rows
+        end = body.get("endTime")
+        rows = [
+            r for r in rows if r["time"] >= body["startTime"] and (end is None or r["time"] <= end)
+        ]
+        return self._json(rows[: self.page_cap])
+
+    @staticmethod
+    def _json(payload: Any) -> httpx.Response:
+        return httpx.Response(
+            200, content=json.dumps(payload).encode(), headers={"content-type": "application/json"}
+        )
+
+
+def make_fill(i: int, *, time: int, coin: str = "ETH", side: str = "B", **extra) -> dict:
+    return {
+        "coin": coin,
+        "px": "3000.5",
+        "sz": "0.1",
+        "side": side,
+        "time": time,
+        "startPosition": "0.0",
+        "dir": "Open Long",
+        "closedPnl": "0.0",
+        "hash": f"0x{i:064x}",
+        "oid": 10**12 + i,
+        "crossed": True,
+        "fee": "0.135",
+        "tid": 2**53 + 1 + i,
+        "feeToken": "USDC",
+        **extra,
+    }

@@ -1,0 +1,81 @@
+"""Real Dagster materializations of the Hyperliquid assets and checks, schedule and sensors."""
+
+from __future__ import annotations
+
+import dagster as dg
+import psycopg
+import pytest
+import yaml
+
+from orchestration.defs.hyperliquid import assets, checks, schedules, sensors
+from orchestration.lib.resources import TradelakeResource
+from tests.hyperliquid.conftest import CONFIG, FIXTURES, OWN, WHALE
+
+ASSETS = [assets.hyperliquid_fills, assets.hyperliquid_wallet_fills]
+
+
+@pytest.fixture
+def resource(db_url, tmp_path, monkeypatch) -> TradelakeResource:
+    config = tmp_path / "tradelake.yaml"
+    config.write_text(yaml.safe_dump(CONFIG))
+    monkeypatch.setenv("TRADELAKE_CONFIG", str(config))
+    monkeypatch.setenv("DATABASE_URL", db_url)
+    return TradelakeResource(replay_dir=str(FIXTURES))
+
+
+def test_assets_and_checks_materialize(resource, db_url):
+    result = dg.materialize(
+        [*ASSETS, *checks.standard_checks, *checks.truncation_checks],
+        resources={"tradelake": resource},
+    )
+    assert result.success
+    meta = {
+        e.asset_key.path[-1]: e.event_specific_data.materialization.metadata["rows_inserted"].value
+        for e in result.get_asset_materialization_events()
+    }
+    assert meta == {"hyperliquid_fills": 9, "hyperliquid_wallet_fills": 2005}
+    evaluations = result.get_asset_check_evaluations()
+    assert len(evaluations) == 6 and all(e.passed for e in evaluations)
+    with psycopg.connect(db_url) as conn:
+        runs = conn.execute(
+            "select stream, status from ops.sync_runs where source = 'hyperliquid' order by stream"
+        ).fetchall()
+    assert runs == [("fills", "succeeded"), ("wallet_fills", "succeeded")]
+
+
+def test_assets_are_grouped_and_scheduled_every_5_minutes():
+    assert {a.group_names_by_key[a.key] for a in ASSETS} == {"hyperliquid"}
+    schedule = schedules.hyperliquid_fills_every_5_minutes
+    assert schedule.cron_schedule == "*/5 * * * *"
+    assert schedule.default_status == dg.DefaultScheduleStatus.RUNNING
+
+
+def test_missing_config_is_a_skip_not_a_failure(resource, tmp_path, monkeypatch):
+    empty = tmp_path / "empty.yaml"
+    empty.write_text("sync_start: '2025-11-01T00:00:00Z'\n")
+    monkeypatch.setenv("TRADELAKE_CONFIG", str(empty))
+    result = dg.materialize(ASSETS, resources={"tradelake": resource})
+    assert result.success
+    skipped = [
+        e.event_specific_data.materialization.metadata.get("skipped")
+        for e in result.get_asset_materialization_events()
+    ]
+    assert len(skipped) == 2 and all(s is not None for s in skipped)
+
+
+@pytest.mark.parametrize(
+    ("sensor", "asset", "address"),
+    [
+        (sensors.hyperliquid_new_wallets, assets.hyperliquid_wallet_fills, WHALE),
+        (sensors.hyperliquid_new_accounts, assets.hyperliquid_fills, OWN),
+    ],
+)
+def test_sensor_requests_a_backfill_for_new_addresses_only(resource, sensor, asset, address):
+    assert sensor.default_status == dg.DefaultSensorStatus.RUNNING
+    with dg.build_sensor_context(resources={"tradelake": resource}) as ctx:
+        request = sensor(ctx)
+    assert isinstance(request, dg.RunRequest) and address in request.run_key
+    dg.materialize([asset], resources={"tradelake": resource})
+    with dg.build_sensor_context(resources={"tradelake": resource}) as ctx:
+        again = sensor(ctx)
+    assert isinstance(again, dg.SkipReason)

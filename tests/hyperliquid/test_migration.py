@@ -1,0 +1,67 @@
+"""Migration 0104: both ledgers protected, exact id/amount types, clean downgrade."""
+
+from __future__ import annotations
+
+import psycopg
+import pytest
+
+from ingestion.schema import current_heads, downgrade_all, migrate
+
+LEDGERS = ("hyperliquid_fills", "hyperliquid_wallet_fills")
+
+
+def _ours(url: str) -> set[str]:
+    with psycopg.connect(url) as conn:
+        rows = conn.execute(
+            "select table_schema || '.' || table_name from information_schema.tables "
+            "where table_name like 'hyperliquid%%'"
+        ).fetchall()
+    return {r[0] for r in rows}
+
+
+def test_up_down_up(empty_db_url):
+    migrate(empty_db_url)
+    # 0104 depends on 0102 (the shared truncation table), so 0102 is applied but no longer
+    # listed as a head of its own
+    assert "0104" in current_heads(empty_db_url)
+    with psycopg.connect(empty_db_url) as conn:
+        assert conn.execute("select to_regclass('ops.wallet_history_truncations')").fetchone()[0]
+    assert _ours(empty_db_url) == {f"ledger.{t}" for t in LEDGERS}
+    downgrade_all(empty_db_url)
+    assert _ours(empty_db_url) == set()
+    migrate(empty_db_url)
+    assert _ours(empty_db_url) == {f"ledger.{t}" for t in LEDGERS}
+
+
+@pytest.mark.parametrize("table", LEDGERS)
+def test_ledgers_are_protected_and_typed(conn, table):
+    triggers = {
+        r[0]
+        for r in conn.execute(
+            "select tgname from pg_trigger where tgrelid = %s::regclass", (f"ledger.{table}",)
+        ).fetchall()
+    }
+    assert {"refuse_update_delete", "refuse_truncate"} <= triggers
+    types = dict(
+        conn.execute(
+            "select column_name, data_type from information_schema.columns "
+            "where table_schema = 'ledger' and table_name = %s",
+            (table,),
+        ).fetchall()
+    )
+    assert types["tid"] == types["oid"] == "text"
+    assert types["price"] == types["size"] == types["fee"] == types["builder_fee"] == "numeric"
+    with pytest.raises(psycopg.errors.InsufficientPrivilege), conn.transaction():
+        conn.execute(f"truncate ledger.{table}")
+
+
+def test_a_stored_fill_cannot_be_rewritten(conn):
+    conn.execute(
+        "insert into ledger.hyperliquid_fills (account, tid, coin, symbol, market_type, side, "
+        "side_raw, price, size, executed_at, record_hash) values "
+        "('0xa', '9007199254740993', 'BTC', 'BTC', 'perp', 'buy', 'B', 1, 1, now(), 'h')"
+    )
+    with pytest.raises(psycopg.errors.InsufficientPrivilege), conn.transaction():
+        conn.execute("update ledger.hyperliquid_fills set fee = 0")
+    with pytest.raises(psycopg.errors.InsufficientPrivilege), conn.transaction():
+        conn.execute("delete from ledger.hyperliquid_fills")
