@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import httpx
 
@@ -30,6 +31,7 @@ READ_BUDGET = {"basic": 200, "advanced": 300, "premier": 1000, "paragon": 2000, 
 DEFAULT_COST = 10
 MARKETS_LIMIT = 1000  # documented maximum for GET /markets
 PORTFOLIO_LIMIT = 200  # documented maximum for fills / settlements
+EVENTS_LIMIT = 200  # documented maximum for GET /events
 
 
 MISSING_KEY = (
@@ -104,6 +106,21 @@ class KalshiClient:
         """Every live market of a series, whatever its status (no status filter)."""
         params = {"series_ticker": series_ticker, "limit": MARKETS_LIMIT}
         return self._paged(self.public, "/markets", params, "markets")
+
+    def series(self, series_ticker: str) -> Page:
+        """GET /series/{series_ticker} -> {"series": {...}} (never partitioned to history)."""
+        return self.public.get(f"/series/{quote(series_ticker, safe='')}", endpoint="series")
+
+    def events(self, series_ticker: str) -> Iterator[Page]:
+        """Every event of a series with its markets nested. Old events stay on /events (only
+        markets, trades and orders move to /historical/*), but the nested markets of an event
+        whose markets were archived may be missing: those come from /historical/markets."""
+        params = {
+            "series_ticker": series_ticker,
+            "with_nested_markets": "true",
+            "limit": EVENTS_LIMIT,
+        }
+        return self._paged(self.public, "/events", params, "events")
 
     def historical_markets(self, series_ticker: str, min_close: datetime) -> Iterator[Page]:
         params = {

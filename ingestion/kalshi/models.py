@@ -5,7 +5,8 @@ fixed-point strings with 2 decimals (`*_fp`). Both are parsed straight to Decima
 float. The legacy integer-cent / integer-count fields were deprecated and are being removed; a
 response that still carries only them is read exactly (cents / 100) so old raw pages re-normalise.
 Docs: https://docs.kalshi.com/api-reference/market/get-markets, .../portfolio/get-fills,
-.../portfolio/get-settlements, .../portfolio/get-positions, .../portfolio/get-balance.
+.../portfolio/get-settlements, .../portfolio/get-positions, .../portfolio/get-balance,
+.../market/get-series (Series), .../events/get-events (EventData).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, model_validator
 
 _DOLLARS = re.compile(r"^-?\d+(\.\d{1,6})?$")
 _COUNT = re.compile(r"^-?\d+(\.\d{1,2})?$")
+_NUMBER = re.compile(r"^-?\d+(\.\d+)?([eE][-+]?\d+)?$")
 
 
 def _fixed(pattern: re.Pattern, what: str):
@@ -38,6 +40,8 @@ def _fixed(pattern: re.Pattern, what: str):
 
 Dollars = Annotated[Decimal | None, BeforeValidator(_fixed(_DOLLARS, "dollar amount"))]
 Count = Annotated[Decimal | None, BeforeValidator(_fixed(_COUNT, "contract count"))]
+# A plain JSON number (the HTTP layer parses it to an exact Decimal), e.g. fee_multiplier.
+Number = Annotated[Decimal | None, BeforeValidator(_fixed(_NUMBER, "number"))]
 
 
 def _time(value: Any) -> datetime | None:
@@ -195,3 +199,39 @@ class Balance(_Wire):
     def _legacy(cls, data: Any) -> Any:
         pairs = {"balance_dollars": "balance", "portfolio_value_dollars": "portfolio_value"}
         return _cents_fallback(data, pairs)
+
+
+class Series(_Wire):
+    """GET /series/{series_ticker} -> {"series": Series}. fee_multiplier is a JSON number."""
+
+    ticker: str
+    title: str | None = None
+    category: str | None = None
+    frequency: str | None = None
+    tags: list[str] | None = None
+    settlement_sources: list[dict[str, Any]] | None = None
+    contract_url: str | None = None
+    contract_terms_url: str | None = None
+    fee_type: str | None = None
+    fee_multiplier: Number = None
+    additional_prohibitions: list[str] | None = None
+    product_metadata: dict[str, Any] | None = None
+
+
+class Event(_Wire):
+    """One EventData of GET /events. `markets` is only present with with_nested_markets=true;
+    each nested market is validated on its own (as a Market) so one bad market never costs
+    its event or its siblings."""
+
+    event_ticker: str
+    series_ticker: str | None = None
+    title: str | None = None
+    sub_title: str | None = None
+    category: str | None = None  # deprecated by Kalshi in favour of the series' category
+    collateral_return_type: str | None = None
+    mutually_exclusive: bool | None = None
+    strike_date: Time = None
+    strike_period: str | None = None
+    available_on_brokers: bool | None = None
+    product_metadata: dict[str, Any] | None = None
+    markets: list[Any] | None = None

@@ -6,11 +6,20 @@ turns that into an ops.quarantine row while the page-mates load. Nothing is defa
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from ingestion.kalshi.models import Balance, Fill, Market, MarketPosition, Settlement
+from ingestion.kalshi.models import (
+    Balance,
+    Event,
+    Fill,
+    Market,
+    MarketPosition,
+    Series,
+    Settlement,
+)
 
 ONE = Decimal(1)
 
@@ -198,4 +207,49 @@ def balance_row(b: Balance, account: str, observed_at: datetime) -> dict[str, An
         "balance": b.balance_dollars,
         "portfolio_value": b.portfolio_value_dollars,
         "observed_at": b.updated_ts or observed_at,
+    }
+
+
+def _json(value: Any) -> str | None:
+    """A jsonb column as JSON text (key order fixed, so an unchanged object hashes the same).
+
+    Passed as text rather than a dict so a batch mixing NULL and objects loads the same way
+    whichever record comes first; Decimal is written as a string, as the loader does."""
+    return None if value is None else json.dumps(value, sort_keys=True, default=str)
+
+
+def series_row(s: Series, observed_at: datetime) -> dict[str, Any]:
+    return {
+        "series_ticker": s.ticker,
+        "title": s.title,
+        "category": s.category,
+        "frequency": s.frequency,
+        "tags": _json(s.tags),
+        "settlement_sources": _json(s.settlement_sources),
+        "contract_url": s.contract_url,
+        "contract_terms_url": s.contract_terms_url,
+        "fee_type": s.fee_type,
+        "fee_multiplier": _nonneg(s.fee_multiplier, "fee_multiplier"),
+        "additional_prohibitions": _json(s.additional_prohibitions),
+        "product_metadata": _json(s.product_metadata),
+        "observed_at": observed_at,  # the series carries no update time of its own
+    }
+
+
+def event_row(e: Event, observed_at: datetime) -> dict[str, Any]:
+    if not e.event_ticker.strip():
+        raise ValueError("event_ticker is empty")
+    return {
+        "event_ticker": e.event_ticker,
+        "series_ticker": e.series_ticker or series_of(e.event_ticker),
+        "title": e.title,
+        "sub_title": e.sub_title,
+        "category": e.category,
+        "collateral_return_type": e.collateral_return_type,
+        "mutually_exclusive": e.mutually_exclusive,
+        "strike_date": e.strike_date,
+        "strike_period": e.strike_period,
+        "available_on_brokers": e.available_on_brokers,
+        "product_metadata": _json(e.product_metadata),
+        "observed_at": observed_at,  # EventData carries no update time of its own
     }

@@ -1,4 +1,4 @@
-"""How each Kalshi ledger table is loaded (see ingestion.loader.LedgerTable and migration 0101)."""
+"""How each Kalshi ledger table is loaded (ingestion.loader.LedgerTable; migrations 0101, 0111)."""
 
 from ingestion.loader import LedgerTable
 
@@ -49,3 +49,25 @@ BALANCES = LedgerTable(
     key=("account", "currency", "observed_at"),
     mode="observation",
 )
+
+SERIES = LedgerTable(
+    name="ledger.kalshi_series_observations",
+    columns=(
+        "series_ticker", "title", "category", "frequency", "tags", "settlement_sources",
+        "contract_url", "contract_terms_url", "fee_type", "fee_multiplier",
+        "additional_prohibitions", "product_metadata", "observed_at",
+    ),
+    key=("series_ticker", "observed_at"),
+    mode="observation",
+)  # fmt: skip
+
+EVENTS = LedgerTable(
+    name="ledger.kalshi_event_observations",
+    columns=(
+        "event_ticker", "series_ticker", "title", "sub_title", "category",
+        "collateral_return_type", "mutually_exclusive", "strike_date", "strike_period",
+        "available_on_brokers", "product_metadata", "observed_at",
+    ),
+    key=("event_ticker", "observed_at"),
+    mode="observation",
+)  # fmt: skip

@@ -1,6 +1,7 @@
 """Kalshi: one asset per stream, all in group `kalshi`."""
 
 from ingestion.kalshi import SOURCE
+from ingestion.kalshi.events import sync_events, sync_series
 from ingestion.kalshi.sync import (
     sync_balance,
     sync_fills,
@@ -15,6 +16,8 @@ FILLS = "kalshi_fills"
 SETTLEMENTS = "kalshi_settlements"
 POSITIONS = "kalshi_position_observations"
 BALANCE = "kalshi_balance_observations"
+SERIES = "kalshi_series_observations"
+EVENTS = "kalshi_event_observations"
 
 kalshi_markets = ledger_asset(
     source=SOURCE,
@@ -54,4 +57,23 @@ kalshi_balance = ledger_asset(
     table=BALANCE,
     sync=sync_balance,
     description="Kalshi cash balance in dollars, one observation per change.",
+)
+
+kalshi_series = ledger_asset(
+    source=SOURCE,
+    stream="series",
+    table=SERIES,
+    sync=sync_series,
+    description="Each series of markets.kalshi.series (title, category, fees), one row per change.",
+)
+
+kalshi_events = ledger_asset(
+    source=SOURCE,
+    stream="events",
+    table=EVENTS,
+    sync=sync_events,
+    description=(
+        "Every event of markets.kalshi.series, one row per changed state; its nested markets "
+        "are appended to ledger.kalshi_market_observations when they changed."
+    ),
 )

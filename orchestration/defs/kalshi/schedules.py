@@ -1,8 +1,17 @@
-"""Markets every 5 minutes (prices move, statuses change); the portfolio every 5 minutes."""
+"""Markets every 5 minutes (prices move, statuses change); the portfolio every 5 minutes;
+series and events (slow-moving reference data) every 15 minutes."""
 
 import dagster as dg
 
-from orchestration.defs.kalshi.assets import BALANCE, FILLS, MARKETS, POSITIONS, SETTLEMENTS
+from orchestration.defs.kalshi.assets import (
+    BALANCE,
+    EVENTS,
+    FILLS,
+    MARKETS,
+    POSITIONS,
+    SERIES,
+    SETTLEMENTS,
+)
 from orchestration.lib.ingest import ledger_key
 
 kalshi_markets_frequent = dg.ScheduleDefinition(
@@ -21,4 +30,12 @@ kalshi_portfolio_frequent = dg.ScheduleDefinition(
     cron_schedule="2-59/5 * * * *",  # offset from the markets run: one rate-limit bucket
     default_status=dg.DefaultScheduleStatus.RUNNING,
     description="Own fills, settlements, positions and balance (incremental).",
+)
+
+kalshi_events_quarter_hourly = dg.ScheduleDefinition(
+    name="kalshi_events_quarter_hourly",
+    target=dg.AssetSelection.assets(ledger_key(SERIES), ledger_key(EVENTS)),
+    cron_schedule="4-59/15 * * * *",  # off the 5-minute markets/portfolio minutes
+    default_status=dg.DefaultScheduleStatus.RUNNING,
+    description="Series and events of the configured series (with their nested markets).",
 )
