@@ -69,6 +69,7 @@ def run_demo(console: Console, *, no_ui: bool, port: int) -> int:
         raise fail(str(exc)) from None
     where = "DATABASE_URL" if embedded_before is not None else f"embedded, {home / 'pgdata'}"
     console.print(f"database ready ({where}); migrations applied")
+    load_demo_ref_data(url, console)
     summary = materialize(None, console)
     print_summary(summary, console)
     print_data_summary(url, console)
@@ -85,6 +86,16 @@ def run_demo(console: Console, *, no_ui: bool, port: int) -> int:
     return summary.exit_code
 
 
+def load_demo_ref_data(url: str, console: Console) -> None:
+    """What the trading side would write: strategy/model versions, order tags, probabilities."""
+    from ingestion.ref_data import load_ref_dir
+
+    with psycopg.connect(url) as conn:
+        loaded = load_ref_dir(conn, PROJECT_ROOT / "demo" / "ref")
+    counts = ", ".join(f"{n} {table}" for table, n in loaded.items()) or "nothing new"
+    console.print(f"reference data from demo/ref: {counts}")
+
+
 def print_data_summary(url: str, console: Console) -> None:
     table = Table(title="what was loaded")
     table.add_column("relation")
@@ -92,7 +103,7 @@ def print_data_summary(url: str, console: Console) -> None:
     with psycopg.connect(url) as conn:
         relations = conn.execute(
             "select table_schema || '.' || table_name from information_schema.tables "
-            "where table_schema in ('ledger', 'core', 'marts') order by 1"
+            "where table_schema in ('ledger', 'ref', 'core', 'marts') order by 1"
         ).fetchall()
         for (name,) in relations:
             schema, rel = name.split(".")

@@ -96,5 +96,29 @@ class TradelakeTranslator(DagsterDbtTranslator):
     def get_automation_condition(
         self, dbt_resource_props: Mapping[str, Any]
     ) -> dg.AutomationCondition | None:
+        cron = self.automation_cron(dbt_resource_props)
+        if cron:
+            return cron_condition(cron)
         # Everything downstream of the ledgers refreshes when its inputs change.
         return dg.AutomationCondition.eager()
+
+    @staticmethod
+    def automation_cron(dbt_resource_props: Mapping[str, Any]) -> str | None:
+        """`meta.dagster.automation_cron` of the model config (e.g. the 4h reports)."""
+        config = dbt_resource_props.get("config") or {}
+        meta = config.get("meta") or dbt_resource_props.get("meta") or {}
+        return (meta.get("dagster") or {}).get("automation_cron")
+
+
+def cron_condition(cron: str) -> dg.AutomationCondition:
+    """Once per cron tick, as soon as nothing upstream is running.
+
+    Not `AutomationCondition.on_cron`: that also waits until every dependency has updated since
+    the tick, and a report reads relations no asset ever materialises (ops.quarantine, ref.*),
+    so it would never fire. A report covers whatever data exists at the tick.
+    """
+    return (
+        dg.AutomationCondition.cron_tick_passed(cron).since_last_handled()
+        & ~dg.AutomationCondition.any_deps_in_progress()
+        & ~dg.AutomationCondition.in_progress()
+    ).with_label(f"cron({cron})")

@@ -2,26 +2,13 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from datetime import timedelta
-from pathlib import Path
 
 import psycopg
 
 from ingestion.espn.sync import sync_games
-from orchestration.lib.resources import DBT_PROJECT_DIR, dbt_env
+from tests.dbt_runner import dbt_build
 from tests.espn.conftest import NOW, recorded_events
-
-
-def dbt_build(db_url: str, tmp: Path, select: str) -> subprocess.CompletedProcess:
-    dbt = Path(sys.executable).parent / "dbt"
-    env = {**os.environ, **dbt_env(db_url), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
-    args = ["build", "--select", *select.split(), "--project-dir", str(DBT_PROJECT_DIR)]
-    args += ["--profiles-dir", str(DBT_PROJECT_DIR), "--target-path", str(tmp / "target")]
-    args += ["--log-path", str(tmp / "logs")]
-    return subprocess.run([str(dbt), *args], env=env, capture_output=True, text=True, check=False)
 
 
 def test_game_states_and_history(espn_ctx, fake, db_url, tmp_path):

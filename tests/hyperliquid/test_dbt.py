@@ -2,55 +2,22 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from decimal import Decimal
-from pathlib import Path
 
 import psycopg
 
 from ingestion.hyperliquid.sync import sync_fills, sync_wallet_fills
-from orchestration.lib.resources import DBT_PROJECT_DIR, dbt_env
+from tests.dbt_runner import dbt_build
 from tests.hyperliquid.conftest import OWN, WHALE
 
 SELECT = "+int_fills__hyperliquid +int_wallet_events__hyperliquid +fills +wallet_events"
-
-
-def dbt_build(db_url: str, tmp: Path, select: str = SELECT) -> subprocess.CompletedProcess:
-    dbt = Path(sys.executable).parent / "dbt"
-    env = {**os.environ, **dbt_env(db_url), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
-    return subprocess.run(
-        [
-            str(dbt),
-            "build",
-            "--select",
-            *select.split(),
-            # only tests whose parents are all selected: marts' relationship tests onto
-            # core.fills / core.wallet_events belong to the marts' own build
-            "--indirect-selection",
-            "cautious",
-            "--project-dir",
-            str(DBT_PROJECT_DIR),
-            "--profiles-dir",
-            str(DBT_PROJECT_DIR),
-            "--target-path",
-            str(tmp / "target"),
-            "--log-path",
-            str(tmp / "logs"),
-        ],
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
 
 
 def test_core_relations_from_hyperliquid(hl_ctx, db_url, tmp_path):
     ctx = hl_ctx()
     sync_fills(ctx)
     sync_wallet_fills(ctx)
-    done = dbt_build(db_url, tmp_path)
+    done = dbt_build(db_url, tmp_path, SELECT)
     assert done.returncode == 0, done.stdout[-4000:]
     with psycopg.connect(db_url) as conn:
         fills = conn.execute(

@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from decimal import Decimal
-from pathlib import Path
 
 import psycopg
 
@@ -17,26 +13,17 @@ from ingestion.kalshi.sync import (
     sync_positions,
     sync_settlements,
 )
-from orchestration.lib.resources import DBT_PROJECT_DIR, dbt_env
+from tests.dbt_runner import dbt_build
 from tests.kalshi.conftest import KEY_ID
 
 SELECT = "+markets +market_history +fills +settlements +positions +balances"
-
-
-def dbt_build(db_url: str, tmp: Path) -> subprocess.CompletedProcess:
-    dbt = Path(sys.executable).parent / "dbt"
-    env = {**os.environ, **dbt_env(db_url), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
-    args = ["build", "--select", *SELECT.split(), "--project-dir", str(DBT_PROJECT_DIR)]
-    args += ["--profiles-dir", str(DBT_PROJECT_DIR), "--target-path", str(tmp / "target")]
-    args += ["--log-path", str(tmp / "logs")]
-    return subprocess.run([str(dbt), *args], env=env, capture_output=True, text=True, check=False)
 
 
 def test_core_relations_from_kalshi(kalshi_ctx, db_url, tmp_path):
     ctx = kalshi_ctx()
     for fn in (sync_markets, sync_fills, sync_settlements, sync_positions, sync_balance):
         fn(ctx)
-    done = dbt_build(db_url, tmp_path)
+    done = dbt_build(db_url, tmp_path, SELECT)
     assert done.returncode == 0, done.stdout[-4000:]
     with psycopg.connect(db_url) as conn:
         q = conn.execute

@@ -4,10 +4,7 @@ dbt (int_kalshi_events) and the Dagster assets, against the verifying fake and r
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import subprocess
-import sys
 from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -25,7 +22,7 @@ from ingestion.kalshi.normalize import event_row, series_row
 from ingestion.kalshi.sync import sync_markets
 from orchestration.defs.kalshi import assets, checks, schedules
 from orchestration.lib.ingest import ledger_key
-from orchestration.lib.resources import DBT_PROJECT_DIR, dbt_env
+from tests.dbt_runner import dbt_build
 from tests.kalshi.conftest import KALSHI_FIXTURES
 from tests.kalshi.test_dagster import inserted, resource  # noqa: F401  (a fixture)
 
@@ -228,7 +225,7 @@ def test_quarantine_keeps_reason_and_page_mates_load(kalshi_ctx, db_url, broken_
 def test_int_kalshi_events_joins_the_series(kalshi_ctx, db_url, tmp_path):
     sync_series(kalshi_ctx())
     sync_events(kalshi_ctx())
-    done = dbt_build_select(db_url, tmp_path, "+int_kalshi_events")
+    done = dbt_build(db_url, tmp_path, "+int_kalshi_events")
     assert done.returncode == 0, done.stdout[-4000:]
     with psycopg.connect(db_url) as conn:
         rows = conn.execute(
@@ -242,15 +239,6 @@ def test_int_kalshi_events_joins_the_series(kalshi_ctx, db_url, tmp_path):
         "KXNFLGAME-26NOV26KCDAL",
     ]
     assert {r[1:] for r in rows} == {("Pro Football Game", "Sports", "quadratic", Decimal("1"))}
-
-
-def dbt_build_select(db_url: str, tmp: Path, select: str) -> subprocess.CompletedProcess:
-    dbt = Path(sys.executable).parent / "dbt"
-    env = {**os.environ, **dbt_env(db_url), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
-    args = ["build", "--select", select, "--project-dir", str(DBT_PROJECT_DIR)]
-    args += ["--profiles-dir", str(DBT_PROJECT_DIR), "--target-path", str(tmp / "target")]
-    args += ["--log-path", str(tmp / "logs")]
-    return subprocess.run([str(dbt), *args], env=env, capture_output=True, text=True, check=False)
 
 
 def test_dagster_materializes_series_and_events(resource):  # noqa: F811

@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from decimal import Decimal
-from pathlib import Path
 
 import psycopg
 
@@ -16,42 +12,17 @@ from ingestion.polymarket.sync import (
     sync_prices,
     sync_wallet_activity,
 )
-from orchestration.lib.resources import DBT_PROJECT_DIR, dbt_env
+from tests.dbt_runner import dbt_build
 from tests.polymarket.conftest import OWN, WHALE
 
 SELECT = "+markets +market_history +price_history +fills +wallet_events"
-
-
-def dbt_build(db_url: str, tmp: Path) -> subprocess.CompletedProcess:
-    dbt = Path(sys.executable).parent / "dbt"
-    env = {**os.environ, **dbt_env(db_url), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
-    return subprocess.run(
-        [
-            str(dbt),
-            "build",
-            "--select",
-            *SELECT.split(),
-            "--project-dir",
-            str(DBT_PROJECT_DIR),
-            "--profiles-dir",
-            str(DBT_PROJECT_DIR),
-            "--target-path",
-            str(tmp / "target"),
-            "--log-path",
-            str(tmp / "logs"),
-        ],
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
 
 
 def test_core_relations_from_polymarket(pm_ctx, db_url, tmp_path):
     ctx = pm_ctx()
     for fn in (sync_markets, sync_prices, sync_fills, sync_wallet_activity):
         fn(ctx)
-    done = dbt_build(db_url, tmp_path)
+    done = dbt_build(db_url, tmp_path, SELECT)
     assert done.returncode == 0, done.stdout[-4000:]
     with psycopg.connect(db_url) as conn:
         markets = conn.execute(

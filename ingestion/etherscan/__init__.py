@@ -1,0 +1,3 @@
+"""Etherscan V2: tracked wallets' normal transactions and ERC-20 transfers on EVM chains."""
+
+SOURCE = "etherscan"

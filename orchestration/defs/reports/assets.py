@@ -1,0 +1,74 @@
+"""The 4h report's PnL chart: PNG files beside the reports, the latest one shown in the UI."""
+
+import base64
+from pathlib import Path
+
+import dagster as dg
+import psycopg
+
+from ingestion.settings import tradelake_home
+from orchestration.defs.reports.chart import render
+from orchestration.lib.resources import TradelakeResource
+
+REPORTS = dg.AssetKey(["marts", "reports"])
+DAILY_PERFORMANCE = dg.AssetKey(["marts", "daily_performance"])
+# Windows re-rendered on every run even when their file exists: late data (a settlement, a
+# re-synced fill) rarely reaches further back than a day.
+RECENT_WINDOWS = 6
+
+WINDOWS = """
+select period_start, period_end, chart_path,
+       row_number() over (order by period_start desc) as recency
+from marts.reports
+where report_type = '4h'
+order by period_start
+"""
+DAILY = "select day, venue, sum(net_pnl) from marts.daily_performance group by day, venue"
+
+
+def reports_dir() -> Path:
+    """Where the charts live: the report's link `charts/...` is relative to this folder."""
+    return tradelake_home() / "reports"
+
+
+@dg.asset(
+    key=["reports", "pnl_chart"],
+    deps=[REPORTS, DAILY_PERFORMANCE],
+    group_name="reports",
+    automation_condition=dg.AutomationCondition.eager(),
+    description=(
+        "Cumulative net PnL chart (marts.daily_performance) of every 4h report window, written "
+        "to $TRADELAKE_HOME/reports/charts/pnl_<YYYYMMDDTHH>.png where marts.reports links it; "
+        "the latest is embedded in this asset's metadata."
+    ),
+)
+def pnl_chart(context: dg.AssetExecutionContext, tradelake: TradelakeResource):
+    with psycopg.connect(tradelake.database_url()) as conn:
+        windows = conn.execute(WINDOWS).fetchall()
+        daily = conn.execute(DAILY).fetchall()
+    base = reports_dir()
+    rendered = 0
+    latest: tuple[Path, bytes] | None = None
+    for period_start, period_end, chart_path, recency in windows:
+        path = base / chart_path
+        if path.exists() and recency > RECENT_WINDOWS:
+            continue
+        png = render(daily, period_start, period_end)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(png)
+        rendered += 1
+        if recency == 1:
+            latest = (path, png)
+    context.log.info(f"{rendered} chart(s) rendered into {base / 'charts'}")
+    metadata: dict[str, dg.MetadataValue] = {
+        "reports": dg.MetadataValue.int(len(windows)),
+        "charts_rendered": dg.MetadataValue.int(rendered),
+        "daily_performance_rows": dg.MetadataValue.int(len(daily)),
+        "charts_dir": dg.MetadataValue.path(str(base / "charts")),
+    }
+    if latest is not None:
+        path, png = latest
+        data_uri = "data:image/png;base64," + base64.b64encode(png).decode("ascii")
+        metadata["path"] = dg.MetadataValue.path(str(path))
+        metadata["chart"] = dg.MetadataValue.md(f"![Cumulative net PnL]({data_uri})")
+    return dg.MaterializeResult(metadata=metadata)

@@ -1,0 +1,263 @@
+"""market_game_links, edges, reports and the PnL chart on the demo data, checked by hand.
+
+The demo fixtures are synced into a fresh database with the demo config and reference data
+(the same helpers as the performance marts' tests), plus one live ESPN poll the scoreboard
+fixtures cannot hold: KC@BUF at halftime, BUF 13 KC 10, observed 2025-11-23 19:35 UTC. Then a
+real `dbt build` of the marts below, a real Dagster materialization of `reports/pnl_chart`, and
+the real `tradelake report` command.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from decimal import Decimal
+from pathlib import Path
+
+import dagster as dg
+import psycopg
+import pytest
+from typer.testing import CliRunner
+
+from ingestion.espn.sync import GAMES
+from ingestion.loader import load
+from ingestion.sync import SyncContext
+from tests.analytics.performance_data import dbt, sync_demo
+from tests.conftest import _with_db, make_settings
+from tradelake_cli.demo import demo_environment
+from tradelake_cli.main import app
+
+pytestmark = pytest.mark.slow
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+SELECT = "+market_game_links +int_unmatched_markets +edges +reports +daily_performance"
+SCORES_AS_OF = '{"scores_as_of": "2026-11-23T00:00:00Z"}'
+KC_BUF = "401772810"
+BILLS_CHIEFS = "0x9788c4a01222ea5e9c721674ec726fedab2c55cd22eff675c0c5bc7660baacc1"
+TOTAL_47_5 = "0x6762d6178ab4719bf1f3e1e50e3fca0b342b81c23779382c491e3d2a15bab60b"
+HALFTIME = {
+    "league": "nfl",
+    "game_id": KC_BUF,
+    "start_time": datetime(2025, 11, 23, 18, 0, tzinfo=UTC),
+    "home_team": "BUF",
+    "away_team": "KC",
+    "home_name": "Buffalo Bills",
+    "away_name": "Kansas City Chiefs",
+    "home_score": 13,
+    "away_score": 10,
+    "period": 2,
+    "clock": "0:00",
+    "status": "halftime",
+    "status_raw": "STATUS_HALFTIME",
+    "status_state": "in",
+    "status_detail": "Halftime",
+    "completed": False,
+    "winner": None,
+    "observed_at": datetime(2025, 11, 23, 19, 35, tzinfo=UTC),
+}
+
+
+@pytest.fixture(scope="module")
+def demo_db(
+    pg_admin_url: str, template_db: str, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[str, Path]]:
+    name = f"tl_links_{os.getpid()}"
+    with psycopg.connect(pg_admin_url, autocommit=True) as conn:
+        conn.execute(f'create database "{name}" template "{template_db}"')
+    url = _with_db(pg_admin_url, name)
+    tmp = tmp_path_factory.mktemp("links")
+    key_file = Path(demo_environment(tmp)["KALSHI_PRIVATE_KEY_PATH"])
+    made: list[SyncContext] = []
+
+    def factory(config, env=None, **kw) -> SyncContext:
+        ctx = SyncContext(
+            settings=make_settings(config, env, tmp), database_url=url, replay_dir=FIXTURES, **kw
+        )
+        made.append(ctx)
+        return ctx
+
+    sync_demo(factory, key_file)
+    for ctx in made:
+        ctx.close()
+    with psycopg.connect(url) as conn:
+        assert load(conn, GAMES, [HALFTIME]).inserted == 1
+    done = dbt(
+        url,
+        tmp,
+        "build",
+        "--select",
+        *SELECT.split(),
+        "--indirect-selection",
+        "cautious",
+        vars_=SCORES_AS_OF,
+    )
+    assert done.returncode == 0, done.stdout[-6000:]
+    yield url, tmp
+    with psycopg.connect(pg_admin_url, autocommit=True) as conn:
+        conn.execute(f'drop database if exists "{name}" with (force)')
+
+
+def rows(url: str, query: str, *params) -> list[tuple]:
+    with psycopg.connect(url) as conn:
+        return conn.execute(query, params).fetchall()
+
+
+def test_kc_buf_kalshi_markets_and_polymarket_outcomes_link_to_the_espn_game(demo_db) -> None:
+    url, _ = demo_db
+    links = rows(
+        url,
+        "select venue, market_id, outcome, league, game_id, team, proposition, date_offset_days "
+        "from marts.market_game_links where event_id in "
+        "('KXNFLGAME-25NOV23KCBUF', 'nfl-kc-buf-2025-11-23') order by venue, market_id, outcome",
+    )
+    game = ("nfl", KC_BUF)
+    assert links == [
+        ("kalshi", "KXNFLGAME-25NOV23KCBUF-BUF", "no", *game, "BUF", "team_does_not_win", 0),
+        ("kalshi", "KXNFLGAME-25NOV23KCBUF-BUF", "yes", *game, "BUF", "team_wins", 0),
+        ("kalshi", "KXNFLGAME-25NOV23KCBUF-KC", "no", *game, "KC", "team_does_not_win", 0),
+        ("kalshi", "KXNFLGAME-25NOV23KCBUF-KC", "yes", *game, "KC", "team_wins", 0),
+        # the O/U 47.5 market of the same event: linked to the game, about no team
+        ("polymarket", TOTAL_47_5, "over", *game, None, "other", 0),
+        ("polymarket", TOTAL_47_5, "under", *game, None, "other", 0),
+        ("polymarket", BILLS_CHIEFS, "bills", *game, "BUF", "team_wins", 0),
+        ("polymarket", BILLS_CHIEFS, "chiefs", *game, "KC", "team_wins", 0),
+    ]
+    # PHILAR: the Rams' ESPN abbreviation LAR works as an alias of Kalshi's code LA.
+    rams = rows(
+        url,
+        "select game_id, team from marts.market_game_links "
+        "where market_id = 'KXNFLGAME-26NOV22PHILAR-LAR' and outcome = 'yes'",
+    )
+    assert rams == [("401773050", "LAR")]
+    assert rows(url, "select count(*) from intermediate.int_unmatched_markets") == [(0,)]
+
+
+def edge(url: str, market_id: str, outcome: str, at: str) -> dict[str, tuple]:
+    found = rows(
+        url,
+        "select model_name, model_version, probability, market_price, edge, "
+        "game_state_descriptor, value_bucket from marts.edges "
+        "where market_id = %s and outcome = %s and observed_at = %s::timestamptz",
+        market_id,
+        outcome,
+        at,
+    )
+    return {f"{r[0]} {r[1]}": tuple(r[2:]) for r in found}
+
+
+def test_edges_recomputed_by_hand(demo_db) -> None:
+    url, _ = demo_db
+    # Bills at 2025-11-23 12:00 UTC: clob_prices_history_bills.json t=1763899200, p=0.61.
+    # demo/ref/model_probabilities.csv, elo_nfl v3 for bills: 0.60 (11-17) then 0.66 (11-21
+    # 12:00); the latest at or before the observation is 0.66 -> edge 0.66 - 0.61 = +0.05.
+    # No ESPN state before kickoff (18:00) -> pregame, level: the home team (BUF) gets
+    # probability_matrices nfl/pregame/2025 pregame,0 = 0.57 -> edge 0.57 - 0.61 = -0.04.
+    assert edge(url, BILLS_CHIEFS, "bills", "2025-11-23T12:00:00Z") == {
+        "elo_nfl v3": (Decimal("0.6600"), Decimal("0.61"), Decimal("0.0500"), None, None),
+        "matrix:nfl/pregame 2025": (
+            Decimal("0.5700"), Decimal("0.61"), Decimal("-0.0400"), "pregame", "0",
+        ),
+    }  # fmt: skip
+    # 20:00 UTC: bills p=0.83, chiefs p=0.17. The state valid then is the 19:35 halftime poll,
+    # BUF 13 KC 10: leader BUF by 3 -> nfl/halftime/2025 halftime,1-3 = 0.67, which
+    # probability_models names nfl_halftime_matrix v1 (its config points at that matrix).
+    # Bills: 0.67 - 0.83 = -0.16; Chiefs trail: (1 - 0.67) - 0.17 = +0.16.
+    assert edge(url, BILLS_CHIEFS, "bills", "2025-11-23T20:00:00Z")["nfl_halftime_matrix v1"] == (
+        Decimal("0.6700"), Decimal("0.83"), Decimal("-0.1600"), "halftime", "1-3",
+    )  # fmt: skip
+    assert edge(url, BILLS_CHIEFS, "chiefs", "2025-11-23T20:00:00Z")["nfl_halftime_matrix v1"] == (
+        Decimal("0.3300"), Decimal("0.17"), Decimal("0.1600"), "halftime", "1-3",
+    )  # fmt: skip
+    # 19:30: after kickoff, before the first poll: no game state, so the model alone.
+    # 20:30: the halftime poll is 55 minutes old (stale): the model alone again.
+    assert set(edge(url, BILLS_CHIEFS, "bills", "2025-11-23T19:30:00Z")) == {"elo_nfl v3"}
+    assert set(edge(url, BILLS_CHIEFS, "bills", "2025-11-23T20:30:00Z")) == {"elo_nfl v3"}
+    # Kalshi KC@DAL (open): markets_kxnflgame_p3.json, DAL YES last price 0.4550 observed at
+    # updated_time 2026-11-22 23:58; elo_nfl v3 says 0.42 -> -0.035; pregame, DAL is home ->
+    # 0.57 -> +0.115. The NO side (price 1 - 0.455 = 0.545) takes 1 - 0.57 = 0.43 -> -0.115.
+    dal = "KXNFLGAME-26NOV26KCDAL-DAL"
+    assert edge(url, dal, "yes", "2026-11-22T23:58:00Z") == {
+        "elo_nfl v3": (Decimal("0.4200"), Decimal("0.4550"), Decimal("-0.0350"), None, None),
+        "matrix:nfl/pregame 2025": (
+            Decimal("0.5700"), Decimal("0.4550"), Decimal("0.1150"), "pregame", "0",
+        ),
+    }  # fmt: skip
+    assert edge(url, dal, "no", "2026-11-22T23:58:00Z") == {
+        "matrix:nfl/pregame 2025": (
+            Decimal("0.4300"), Decimal("0.5450"), Decimal("-0.1150"), "pregame", "0",
+        ),
+    }  # fmt: skip
+
+
+def test_report_of_a_window_with_fills(demo_db) -> None:
+    url, tmp = demo_db
+    # 2025-11-23 16:00-20:00 UTC (data_trades_own.json): 2 Polymarket fills, buy 80.5 Under @
+    # 0.48 (38.64) and sell 100 Chiefs @ 0.52 (52.00): volume 90.64. The sale realises
+    # 100 x (0.52 - 0.45) = 7.00; Bills (250 @ 0.56) and Under resolve in the window: 250 - 140
+    # + 80.5 - 38.64 = 151.86. No fees: net 158.86, like the whole day in daily_performance.
+    [(markdown, fills, volume, net_pnl, event_types)] = rows(
+        url,
+        "select summary_markdown, (metrics->>'fills')::int, (metrics->>'volume')::numeric, "
+        "(metrics->>'net_pnl')::numeric, "
+        "(select array_agg(distinct e->>'type') from jsonb_array_elements(notable_events) e) "
+        "from marts.reports where report_type = '4h' and period_start = '2025-11-23T16:00:00Z'",
+    )
+    assert (fills, volume, net_pnl) == (2, Decimal("90.64"), Decimal("158.86"))
+    assert "**2 fills** on 1 venue(s), net PnL **158.86**" in markdown
+    assert "| polymarket | 2 | 90.64 | 0.00 | 7.00 | 0.00 | 151.86 | 158.86 |" in markdown
+    assert "![Cumulative net PnL](charts/pnl_20251123T16.png)" in markdown
+    # data_activity_whale.json: the tracked whale sold 200 Bills @ 0.71 at 19:30.
+    assert "sold 200.00 bills @ 0.710 ($142.00)" in markdown
+    assert set(event_types) == {"wallet_move", "edge"}
+    windows = rows(
+        url,
+        "select sum((metrics->>'net_pnl')::numeric) from marts.reports "
+        "where period_start >= '2025-11-23T00:00:00Z' and period_start < '2025-11-24T00:00:00Z'",
+    )
+    day = rows(
+        url,
+        "select sum(net_pnl) from marts.daily_performance where day = '2025-11-23'",
+    )
+    assert windows == day
+
+    saved = dict(os.environ)  # the command exports what dbt/Dagster children would need
+    os.environ.update({"DATABASE_URL": url, "TRADELAKE_HOME": str(tmp / "home")})
+    try:
+        printed = CliRunner().invoke(app, ["report", "--at", "2025-11-23T17:30:00Z"])
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+    assert printed.exit_code == 0, printed.output
+    assert "# 4h report: 2025-11-23 16:00 to 2025-11-23 20:00 UTC" in printed.output
+    assert "**2 fills**" in printed.output
+
+
+def test_pnl_chart_asset_materializes_a_png(demo_db, monkeypatch) -> None:
+    url, tmp = demo_db
+    monkeypatch.setenv("DATABASE_URL", url)
+    monkeypatch.setenv("TRADELAKE_HOME", str(tmp / "home"))
+    from orchestration.definitions import defs
+
+    key = dg.AssetKey(["reports", "pnl_chart"])
+    reports = dg.AssetKey(["marts", "reports"])
+    definitions = defs()
+    graph = definitions.resolve_asset_graph()
+    # marts.reports: `meta.dagster.automation_cron` -> refreshed on the 4h cron; the chart
+    # follows it eagerly.
+    assert graph.get(reports).automation_condition.get_label() == "cron(0 */4 * * *)"
+    assert graph.get(key).automation_condition.get_label() == "eager"
+    assert reports in graph.get(key).parent_keys
+    job = definitions.resolve_job_def("tradelake_all")
+    result = job.execute_in_process(asset_selection=[key], raise_on_error=False)
+    assert result.success
+    [event] = result.get_asset_materialization_events()
+    metadata = event.event_specific_data.materialization.metadata  # type: ignore[union-attr]
+    count, latest_chart = rows(url, "select count(*), max(chart_path) from marts.reports")[0]
+    assert metadata["reports"].value == count
+    assert metadata["charts_rendered"].value == count  # first run: every window
+    assert metadata["chart"].value.startswith("![Cumulative net PnL](data:image/png;base64,")
+    latest = tmp / "home" / "reports" / latest_chart
+    assert metadata["path"].value == str(latest)
+    png = (tmp / "home" / "reports" / "charts" / "pnl_20251123T16.png").read_bytes()
+    assert png.startswith(b"\x89PNG\r\n\x1a\n") and len(png) > 5000

@@ -1,0 +1,222 @@
+"""The performance marts on the demo data, recomputed by hand from the fixture numbers.
+
+The demo fixtures are synced into a fresh database (same sync functions as the demo), the demo
+reference data is loaded, and the real `dbt build` of daily_performance, trade_attribution,
+strategy_version_comparison and wallet_scores (and everything upstream) runs once per module.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from decimal import Decimal
+from pathlib import Path
+
+import psycopg
+import pytest
+
+from ingestion.sync import SyncContext
+from tests.analytics.performance_data import PERFORMANCE_MARTS, dbt, sync_demo
+from tests.conftest import _with_db, make_settings
+from tradelake_cli.demo import demo_environment
+
+pytestmark = pytest.mark.slow
+
+KALSHI = "demo-kalshi-key-id"
+POLYMARKET = "0x6af75d4e4aaf700450efbac3708cce1665810ff1"
+WHALE = "0x56687bf447db6ffa42ffe2204a05edaa20f55839"
+SCORES_AS_OF = '{"scores_as_of": "2026-11-23T00:00:00Z"}'
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+
+
+def build(url: str, tmp: Path, *extra: str) -> None:
+    done = dbt(
+        url,
+        tmp,
+        "build",
+        "--select",
+        *PERFORMANCE_MARTS.split(),
+        "--indirect-selection",
+        "cautious",
+        *extra,
+        vars_=SCORES_AS_OF,
+    )
+    assert done.returncode == 0, done.stdout[-6000:]
+
+
+@pytest.fixture(scope="module")
+def demo_db(
+    pg_admin_url: str, template_db: str, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[str, Path]]:
+    name = f"tl_perf_{os.getpid()}"
+    with psycopg.connect(pg_admin_url, autocommit=True) as conn:
+        conn.execute(f'create database "{name}" template "{template_db}"')
+    url = _with_db(pg_admin_url, name)
+    tmp = tmp_path_factory.mktemp("perf")
+    key_file = Path(demo_environment(tmp)["KALSHI_PRIVATE_KEY_PATH"])
+    made: list[SyncContext] = []
+
+    def factory(config, env=None, **kw) -> SyncContext:
+        ctx = SyncContext(
+            settings=make_settings(config, env, tmp),
+            database_url=url,
+            replay_dir=FIXTURES,
+            **kw,
+        )
+        made.append(ctx)
+        return ctx
+
+    sync_demo(factory, key_file)
+    for ctx in made:
+        ctx.close()
+    build(url, tmp)
+    yield url, tmp, name
+    with psycopg.connect(pg_admin_url, autocommit=True) as conn:
+        conn.execute(f'drop database if exists "{name}" with (force)')
+
+
+def rows(url: str, query: str, *params) -> list[tuple]:
+    with psycopg.connect(url) as conn:
+        return conn.execute(query, params).fetchall()
+
+
+def test_kalshi_day_with_a_sale_nets_fill_pnl_minus_fees(demo_db) -> None:
+    url, _, _ = demo_db
+    # portfolio_fills_p1.json: 2026-11-14 buy 5 KC YES @ 0.4850 (fee 0.09);
+    # 2026-11-15 23:10 sell 2 @ 0.7100, fee_cost 0.030000. Average entry 0.485, so the sale
+    # realises 2 x (0.71 - 0.485) = 0.45; volume 2 x 0.71 = 1.42; net 0.45 - 0.03 = 0.42.
+    day = rows(
+        url,
+        "select fills, volume, fees, realized_pnl, net_pnl from marts.daily_performance "
+        "where day = '2026-11-15' and venue = 'kalshi' and account = %s",
+        KALSHI,
+    )
+    assert day == [(1, Decimal("1.42"), Decimal("0.03"), Decimal("0.45"), Decimal("0.42"))]
+    # portfolio_settlements_p2.json: 3 YES left, revenue 300 cents = 3.00, yes cost 1.4550:
+    # 2026-11-16 realises 3 - 1.455 = 1.545 with no fill and no fee.
+    # portfolio_settlements_p1.json: BUF 10 - 5.60 and KC (NO) 2.50 - 0.95 on 2025-11-24: 5.95.
+    settled = rows(
+        url,
+        "select day::text, fills, realized_pnl, net_pnl from marts.daily_performance "
+        "where venue = 'kalshi' and settlements > 0 order by day",
+    )
+    assert settled == [
+        ("2025-11-24", 0, Decimal("5.95"), Decimal("5.95")),
+        ("2026-11-16", 0, Decimal("1.545"), Decimal("1.545")),
+    ]
+
+
+def test_polymarket_positions_count_when_their_market_resolves(demo_db) -> None:
+    url, _, _ = demo_db
+    # data_trades_own.json, all on markets that resolved (Bills won, the total went Under):
+    # Chiefs: bought 100 @ 0.45, sold 100 @ 0.52 on 2025-11-23 -> 100 x 0.07 = 7 (fill PnL)
+    # Bills: 250 @ 0.56 held at resolution -> 250 x 1 - 140 = 110
+    # Under: 80.5 @ 0.48 held -> 80.5 x 1 - 38.64 = 41.86 (bought at 18:40, after close_time)
+    # 2025-11-23: 7 + 110 + 41.86 = 158.86; Polymarket reports no fees: net = realized.
+    day = rows(
+        url,
+        "select fills, volume, fill_pnl, resolved_positions, resolution_pnl, net_pnl "
+        "from marts.daily_performance where venue = 'polymarket' and account = %s "
+        "and day = '2025-11-23'",
+        POLYMARKET,
+    )
+    assert day == [
+        (2, Decimal("90.64"), Decimal(7), 2, Decimal("151.86"), Decimal("158.86")),
+    ]
+
+
+def test_whale_scores_recomputed_by_hand(demo_db) -> None:
+    url, _, _ = demo_db
+    # data_trades_whale.json: BUY 1000 Bills @ 0.55 at 1763654405 (2025-11-20 16:00:05 UTC),
+    # BUY 400 Under @ 0.50 at 2025-11-22 12:00, SELL 200 Bills @ 0.71 at 2025-11-23 19:30.
+    # Window ending 2025-11-21 00:00 covers [11-20 00:00, 11-21 00:00): the Bills buy only:
+    # trades_24h 1, volume 1000 x 0.55 = 550; Bills won, so 1 win of 1:
+    # credibility_24h = 10 x (1 + 5) / (1 + 10) = 5.45 -> 5.5; a 550 USD trade -> whale.
+    # Window ending 2025-11-23 20:00: the Bills sale at 0.71 (usdc 200 x 0.71 = 142) sold a
+    # winner below its settlement value 1: a loss: credibility = 10 x 5 / 11 = 4.5 in every
+    # window holding it; win rate over 30 days: 2 wins (Bills buy, Under buy) of 3 = 0.6667.
+    scores = rows(
+        url,
+        "select scored_at, trades_24h, volume_24h_usd, credibility_1h, credibility_24h, "
+        "win_rate, archetype from marts.wallet_scores where wallet = %s "
+        "and scored_at in ('2025-11-21 00:00+00', '2025-11-23 20:00+00') order by scored_at",
+        WHALE,
+    )
+    assert scores == [
+        (datetime(2025, 11, 21, tzinfo=UTC), 1, Decimal(550), Decimal("5.0"), Decimal("5.5"),
+         Decimal(1), "whale"),
+        (datetime(2025, 11, 23, 20, tzinfo=UTC), 1, Decimal(142), Decimal("4.5"), Decimal("4.5"),
+         Decimal("0.6667"), "whale"),
+    ]  # fmt: skip
+    # one row per 4h window from the first one after the first event (a SPLIT on 2025-11-19
+    # 10:00, so 12:00) to scores_as_of 2026-11-23 00:00: (369 days x 24 h - 12 h) / 4 h + 1
+    count = rows(
+        url, "select count(*), min(scored_at) from marts.wallet_scores where wallet = %s", WHALE
+    )
+    assert count == [((369 * 24 - 12) // 4 + 1, datetime(2025, 11, 19, 12, tzinfo=UTC))]
+
+
+def test_untagged_fills_have_null_versions(demo_db) -> None:
+    url, _, _ = demo_db
+    attribution = rows(
+        url,
+        "select venue, order_id, strategy_name, strategy_version, model_version, "
+        "strategy_config is not null, is_tagged from marts.trade_attribution "
+        "order by executed_at",
+    )
+    assert len(attribution) == 10  # every core.fills row
+    untagged = [a for a in attribution if not a[-1]]
+    # Polymarket trades carry no order id (4); Kalshi order 5a1b0d2f-0006 has no tag (1)
+    assert sorted((a[0], a[1]) for a in untagged) == [
+        ("kalshi", "5a1b0d2f-0006"),
+        *[("polymarket", None)] * 4,
+    ]
+    assert all(a[2:6] == (None, None, None, False) for a in untagged)
+    tagged = {a[1]: a[3] for a in attribution if a[-1]}
+    assert tagged == {
+        "4f0a9c1e-0001": "v1",
+        "4f0a9c1e-0002": "v1",
+        "5a1b0d2f-0003": "v2",
+        "5a1b0d2f-0004": "v2",
+        "5a1b0d2f-0005": "v2",
+    }
+    # A/B: v1 = BUF 10 x (1 - 0.56) + KC NO 2.5 x (1 - 0.38) = 5.95, fees 0.18 -> 5.77;
+    # v2 = 5 x (1 - 0.485) + 2 x (0.71 - 1) = 1.995 (PHI still open), fees 0.3825 -> 1.6125
+    ab = rows(
+        url,
+        "select strategy_version, fills, open_fills, realized_pnl, net_pnl "
+        "from marts.strategy_version_comparison order by strategy_version",
+    )
+    assert ab == [
+        ("v1", 2, 0, Decimal("5.95"), Decimal("5.77")),
+        ("v2", 3, 1, Decimal("1.995"), Decimal("1.6125")),
+    ]
+
+
+def test_incremental_run_equals_full_refresh(demo_db, pg_admin_url: str) -> None:
+    # on a copy, so that the other tests keep seeing the demo data whatever the order
+    _, tmp, name = demo_db
+    with psycopg.connect(pg_admin_url, autocommit=True) as conn:
+        conn.execute(f'create database "{name}_incr" template "{name}"')
+    url = _with_db(pg_admin_url, f"{name}_incr")
+    # a new fill arrives: the PHI position is sold on 2026-11-22 (after the first build)
+    with psycopg.connect(url) as conn:
+        conn.execute(
+            "insert into ledger.kalshi_fills (account, fill_id, order_id, ticker, outcome, side, "
+            "price, quantity, fee, executed_at, record_hash) values (%s, 'new-fill', 'o-new', "
+            "'KXNFLGAME-26NOV22PHILAR-PHI', 'yes', 'sell', 0.6125, 15, 0.15, "
+            "'2026-11-22 20:00+00', 'test')",
+            (KALSHI,),
+        )
+    build(url, tmp)  # incremental
+    marts = ("daily_performance", "trade_attribution", "wallet_scores")
+    incremental = {m: rows(url, f"select * from marts.{m} order by 1, 2, 3") for m in marts}
+    # 15 x (0.6125 - 0.5325) = 1.2 realised on the new day, fee 0.15: net 1.05
+    new_day = [r for r in incremental["daily_performance"] if str(r[0]) == "2026-11-22"]
+    assert [(r[3], r[6], r[7]) for r in new_day] == [(1, Decimal("1.2"), Decimal("1.05"))]
+    build(url, tmp, "--full-refresh")
+    for mart in marts:
+        assert rows(url, f"select * from marts.{mart} order by 1, 2, 3") == incremental[mart]
+    with psycopg.connect(pg_admin_url, autocommit=True) as conn:
+        conn.execute(f'drop database if exists "{name}_incr" with (force)')

@@ -1,0 +1,76 @@
+"""Migration 0103: ledgers protected, exact id and amount types, clean downgrade."""
+
+from __future__ import annotations
+
+import psycopg
+import pytest
+
+from ingestion.schema import current_heads, downgrade_all, migrate
+
+LEDGERS = ("okx_fills", "okx_instrument_observations")
+
+
+def _ours(url: str) -> set[str]:
+    with psycopg.connect(url) as conn:
+        rows = conn.execute(
+            "select table_schema || '.' || table_name from information_schema.tables "
+            "where table_name like 'okx%%'"
+        ).fetchall()
+    return {r[0] for r in rows}
+
+
+def test_up_down_up(empty_db_url):
+    migrate(empty_db_url)
+    assert "0103" in current_heads(empty_db_url)
+    assert _ours(empty_db_url) == {f"ledger.{t}" for t in LEDGERS}
+    downgrade_all(empty_db_url)
+    assert _ours(empty_db_url) == set()
+    migrate(empty_db_url)
+    assert _ours(empty_db_url) == {f"ledger.{t}" for t in LEDGERS}
+
+
+@pytest.mark.parametrize("table", LEDGERS)
+def test_ledgers_are_protected(conn, table):
+    triggers = {
+        r[0]
+        for r in conn.execute(
+            "select tgname from pg_trigger where tgrelid = %s::regclass", (f"ledger.{table}",)
+        ).fetchall()
+    }
+    assert {"refuse_update_delete", "refuse_truncate"} <= triggers
+    with pytest.raises(psycopg.errors.InsufficientPrivilege), conn.transaction():
+        conn.execute(f"truncate ledger.{table}")
+
+
+def test_ids_are_text_and_amounts_numeric(conn):
+    types = dict(
+        conn.execute(
+            "select column_name, data_type from information_schema.columns "
+            "where table_schema = 'ledger' and table_name = 'okx_fills'"
+        ).fetchall()
+    )
+    assert types["bill_id"] == types["order_id"] == types["trade_id"] == "text"
+    assert {types[c] for c in ("price", "quantity", "fee", "fee_raw", "realized_pnl")} == {
+        "numeric"
+    }
+
+
+INSERT = (
+    "insert into ledger.okx_fills (account, bill_id, inst_type, inst_id, side, is_liquidation, "
+    "is_adl, price, quantity, quantity_unit, fee, fee_raw, executed_at, record_hash) values "
+    "('1', '9300000000000000001', 'SPOT', 'BTC-USDT', 'buy', false, false, 1, 1, 'base', "
+    "%s, %s, now(), 'h')"
+)
+
+
+def test_a_stored_fill_cannot_be_rewritten(conn):
+    conn.execute(INSERT, (1, -1))
+    with pytest.raises(psycopg.errors.InsufficientPrivilege), conn.transaction():
+        conn.execute("update ledger.okx_fills set fee = 0")
+    with pytest.raises(psycopg.errors.InsufficientPrivilege), conn.transaction():
+        conn.execute("delete from ledger.okx_fills")
+
+
+def test_fee_must_be_the_venue_fee_negated(conn):
+    with pytest.raises(psycopg.errors.CheckViolation), conn.transaction():
+        conn.execute(INSERT, (1, 1))  # a charge stored with the venue's sign
