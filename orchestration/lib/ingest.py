@@ -5,6 +5,7 @@ from collections.abc import Sequence
 import dagster as dg
 import psycopg
 
+from ingestion.polymarket.wallets import truncated_wallets
 from ingestion.sync import SyncFn
 from orchestration.lib.resources import TradelakeResource
 
@@ -98,3 +99,35 @@ def ledger_checks(table: str) -> list[dg.AssetChecksDefinition]:
         )
 
     return [no_conflicts, quarantine_empty]
+
+
+def wallet_history_check(
+    table: str, source: str, stream: str, venue: str
+) -> dg.AssetChecksDefinition:
+    """Warns while ops.wallet_history_truncations holds a wallet of this stream: the venue would
+    not serve its full history. Streams recorded per chain ("<stream>:<chainid>") count too."""
+
+    @dg.asset_check(asset=ledger_key(table), name="wallet_history_complete")
+    def _check(tradelake: TradelakeResource) -> dg.AssetCheckResult:
+        with psycopg.connect(tradelake.database_url()) as conn:
+            rows = [
+                r
+                for r in truncated_wallets(conn, source)
+                if r[1] == stream or r[1].startswith(f"{stream}:")
+            ]
+        return dg.AssetCheckResult(
+            passed=not rows,
+            severity=dg.AssetCheckSeverity.WARN,
+            description=(
+                f"{venue} would not serve these wallets' full history; see "
+                "ops.wallet_history_truncations"
+                if rows
+                else "every wallet's history is complete"
+            ),
+            metadata={
+                "truncated_wallets": len(rows),
+                **({"first": f"{rows[0][0]} ({rows[0][1]}): {rows[0][2]}"} if rows else {}),
+            },
+        )
+
+    return _check
