@@ -78,12 +78,29 @@ def run_demo(console: Console, *, no_ui: bool, port: int) -> int:
         console.print(find_report(url, None), markup=False, highlight=False)
     except ReportNotFound as exc:
         console.print(str(exc))
+    print_latest_trading_report(url, console)
     console.print(f"state folder: {home}  (embedded PostgreSQL in {home / 'pgdata'})")
     if no_ui:
         console.print("UI: run `tradelake dev` to open the Dagster UI on this data")
         return summary.exit_code
     start_dagster("127.0.0.1", port)
     return summary.exit_code
+
+
+def print_latest_trading_report(url: str, console: Console) -> None:
+    """The recorded trading days are in the past: the latest window (now) has little in it, so
+    the demo also shows the most recent window with own fills."""
+    with psycopg.connect(url) as conn:
+        row = conn.execute(
+            "select period_start, summary_markdown from marts.reports "
+            "where (metrics->>'fills')::int > 0 order by period_start desc limit 1"
+        ).fetchone()
+        latest = conn.execute("select max(period_start) from marts.reports").fetchone()
+    if row is None or (latest and latest[0] == row[0]):
+        return
+    start = row[0].strftime("%Y-%m-%dT%H:%MZ")
+    console.rule(f"latest 4h report with own fills (tradelake report --at {start})")
+    console.print(row[1], markup=False, highlight=False)
 
 
 def load_demo_ref_data(url: str, console: Console) -> None:

@@ -167,6 +167,37 @@ def report(
         raise fail(str(exc), 1) from None
 
 
+@app.command("load-ref")
+def load_ref(
+    directory: Annotated[
+        Path,
+        typer.Argument(
+            help="Folder with <table>.csv files: strategies, probability_models, order_tags, "
+            "model_probabilities, probability_matrices (any subset)."
+        ),
+    ],
+) -> None:
+    """Load reference data (CONTRACT §7) from CSV files into `ref` (re-loading is a no-op)."""
+    import psycopg
+
+    from ingestion.ref_data import REF_TABLES, RefDataError, load_ref_dir
+
+    if not directory.is_dir():
+        raise fail(f"{directory} is not a folder: pass the folder holding the <table>.csv files")
+    known = {f"{t.name}.csv" for t in REF_TABLES}
+    if not any((directory / name).exists() for name in known):
+        raise fail(f"{directory} holds none of {', '.join(sorted(known))}")
+    url = _prepare(check_config=False)
+    try:
+        with psycopg.connect(url) as conn:
+            loaded = load_ref_dir(conn, directory)
+    except RefDataError as exc:
+        raise fail(f"{exc} (nothing of this load was kept)", 1) from None
+    counts = ", ".join(f"{n} new in ref.{table}" for table, n in loaded.items() if n)
+    console.print(counts or "nothing new: every row was already loaded")
+    console.print("marts that read ref refresh on the next `tradelake materialize` (or the daemon)")
+
+
 @app.command("db-stop")
 def db_stop() -> None:
     """Stop the embedded PostgreSQL (it keeps running between commands)."""

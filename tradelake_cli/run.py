@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
 import threading
 import uuid
+import warnings
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import dagster as dg
 from rich.console import Console
@@ -27,6 +31,7 @@ class RunSummary:
     failed_steps: list[tuple[str, str]] = field(default_factory=list)
     failed_checks: list[tuple[str, str, bool]] = field(default_factory=list)  # key, name, blocking
     passed_checks: int = 0
+    log_path: Path | None = None
 
     @property
     def exit_code(self) -> int:
@@ -44,8 +49,10 @@ def resolve_selection(defs: dg.Definitions, select: str | None) -> list[dg.Asset
     if not select:
         return None
     try:
-        selection = dg.AssetSelection.from_string(select)
-        keys = selection.resolve(defs.resolve_asset_graph())
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", dg.BetaWarning)  # group selection's include_sources
+            selection = dg.AssetSelection.from_string(select)
+            keys = selection.resolve(defs.resolve_asset_graph())
     except Exception as exc:
         raise SelectionError(
             f"--select {select!r} is not a valid asset selection ({exc}). "
@@ -54,6 +61,34 @@ def resolve_selection(defs: dg.Definitions, select: str | None) -> list[dg.Asset
     if not keys:
         raise SelectionError(f"--select {select!r} matches no asset; see `tradelake dev` for names")
     return sorted(keys)
+
+
+def log_file(run_id: str) -> Path:
+    from ingestion.settings import tradelake_home
+
+    path = tradelake_home() / "logs" / f"materialize-{run_id}.log"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+@contextlib.contextmanager
+def _run_output(console: Console, path: Path | None):
+    """Dagster's event log and dbt's console lines go to `path` (the terminal keeps the progress
+    bar and the summary); with `path` None (TRADELAKE_VERBOSE=1) they stream as usual."""
+    if path is None:
+        yield
+        return
+    pinned = console.file  # the progress bar keeps writing to the real terminal
+    with (
+        path.open("w", encoding="utf-8") as log,
+        contextlib.redirect_stdout(log),
+        contextlib.redirect_stderr(log),
+    ):
+        console.file = pinned
+        try:
+            yield
+        finally:
+            console.file = None  # type: ignore[assignment]  # back to following sys.stdout
 
 
 def materialize(select: str | None, console: Console) -> RunSummary:
@@ -74,14 +109,18 @@ def materialize(select: str | None, console: Console) -> RunSummary:
             holder["error"] = exc
 
     worker = threading.Thread(target=target, name="tradelake-materialize")
-    with Progress(
-        SpinnerColumn(),
-        TextColumn("[bold]{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        console=console,
-        transient=False,
-    ) as progress:
+    path = None if os.environ.get("TRADELAKE_VERBOSE") else log_file(run_id)
+    with (
+        _run_output(console, path),
+        Progress(
+            SpinnerColumn(),
+            TextColumn("[bold]{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            console=console,
+            transient=False,
+        ) as progress,
+    ):
         task = progress.add_task("starting", total=total)
         worker.start()
         while worker.is_alive():
@@ -90,7 +129,9 @@ def materialize(select: str | None, console: Console) -> RunSummary:
         _update(progress, task, instance, run_id)
     if "error" in holder:
         raise holder["error"]  # type: ignore[misc]
-    return _summarise(holder["result"])  # type: ignore[arg-type]
+    summary = _summarise(holder["result"])  # type: ignore[arg-type]
+    summary.log_path = path
+    return summary
 
 
 def _update(progress: Progress, task, instance: dg.DagsterInstance, run_id: str) -> None:
@@ -158,3 +199,5 @@ def print_summary(summary: RunSummary, console: Console) -> None:
         console.print(f"[red]failed[/] {step}: {message}")
     verdict = "[green]succeeded[/]" if summary.exit_code == 0 else "[red]failed[/]"
     console.print(f"run {summary.run_id} {verdict}")
+    if summary.log_path is not None:
+        console.print(f"full log (Dagster events, dbt output): {summary.log_path}")

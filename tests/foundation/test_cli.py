@@ -90,3 +90,26 @@ def test_migrate_is_idempotent_and_report_says_when_none_exists(cli_env: str) ->
         assert result.exit_code == 1 and "no report exists yet" in result.output
     bad = runner.invoke(app, ["report", "--at", "yesterday"])
     assert bad.exit_code == 2 and "ISO 8601" in bad.output
+
+
+def test_load_ref_loads_the_demo_reference_data_once(cli_env: str, tmp_path: Path) -> None:
+    first = runner.invoke(app, ["load-ref", str(ROOT / "demo" / "ref")])
+    assert first.exit_code == 0, first.output
+    assert "new in ref.strategies" in first.output
+    with psycopg.connect(cli_env) as conn:
+        tags = conn.execute("select count(*) from ref.order_tags").fetchone()[0]
+    assert tags > 0
+    again = runner.invoke(app, ["load-ref", str(ROOT / "demo" / "ref")])
+    assert again.exit_code == 0 and "nothing new" in again.output
+
+    bad = tmp_path / "bad"
+    bad.mkdir()
+    (bad / "strategies.csv").write_text(
+        "strategy_name,strategy_version,strategy_type,config\nx,1,momentum,{not json\n"
+    )
+    refused = runner.invoke(app, ["load-ref", str(bad)])
+    assert refused.exit_code == 1 and "strategies.csv" in refused.output
+    assert "nothing of this load was kept" in refused.output
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    assert runner.invoke(app, ["load-ref", str(empty)]).exit_code == 2
