@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import fcntl
+import json
 import os
 import subprocess
 import sys
@@ -10,6 +11,7 @@ import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings
@@ -17,6 +19,7 @@ from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings
 from orchestration.lib.resources import DBT_PROJECT_DIR
 
 MANIFEST = DBT_PROJECT_DIR / "target" / "manifest.json"
+DEFAULT_DBNAME = "tradelake"  # profiles.yml's default for TRADELAKE_PG_DBNAME
 _WATCHED = ("models", "macros", "tests", "seeds", "dbt_project.yml")
 
 
@@ -32,22 +35,50 @@ def _newest_source_mtime() -> float:
 
 
 def ensure_manifest() -> Path:
-    """`dbt parse` if the manifest is missing or older than the project (at load, not import).
+    """The manifest for the database this process uses (TRADELAKE_PG_DBNAME).
 
+    `dbt parse` runs if the manifest is missing or older than the project (at load, not import).
     Several processes may load the definitions at once (code server, CLI, test workers): the
     parse runs under a file lock into a private target dir, then the manifest is swapped in.
     """
-    if _fresh():
+    if not _fresh():
+        MANIFEST.parent.mkdir(parents=True, exist_ok=True)
+        with (MANIFEST.parent / ".parse.lock").open("w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            if not _fresh():
+                with tempfile.TemporaryDirectory(dir=MANIFEST.parent) as scratch:
+                    _parse(Path(scratch))
+                    os.replace(Path(scratch) / "manifest.json", MANIFEST)
+    return _for_database(os.environ.get("TRADELAKE_PG_DBNAME", DEFAULT_DBNAME))
+
+
+def _for_database(dbname: str) -> Path:
+    """The manifest names every relation with the database it was parsed against; row counts
+    and column schemas are read through those names, and PostgreSQL refuses cross-database
+    references. A process on another database (DATABASE_URL changed since the parse, parallel
+    test databases) gets a copy naming its own database instead of a 15-second re-parse."""
+    manifest = json.loads(MANIFEST.read_text())
+    parsed = {n.get("database") for n in manifest["nodes"].values()} - {None}
+    if parsed <= {dbname}:
         return MANIFEST
-    MANIFEST.parent.mkdir(parents=True, exist_ok=True)
-    with (MANIFEST.parent / ".parse.lock").open("w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        if _fresh():
-            return MANIFEST
-        with tempfile.TemporaryDirectory(dir=MANIFEST.parent) as scratch:
-            _parse(Path(scratch))
-            os.replace(Path(scratch) / "manifest.json", MANIFEST)
-    return MANIFEST
+    copy = MANIFEST.parent / "manifests" / f"{quote(dbname, safe='')}.json"
+    if copy.exists() and copy.stat().st_mtime >= MANIFEST.stat().st_mtime:
+        return copy
+    for section in ("nodes", "sources", "unit_tests"):
+        for node in manifest.get(section, {}).values():
+            old = node.get("database")
+            if old is None or old == dbname:
+                continue
+            node["database"] = dbname
+            if node.get("relation_name"):
+                node["relation_name"] = node["relation_name"].replace(
+                    f'"{old}".', f'"{dbname}".', 1
+                )
+    copy.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.NamedTemporaryFile("w", dir=copy.parent, delete=False) as out:
+        json.dump(manifest, out)
+    os.replace(out.name, copy)
+    return copy
 
 
 def _fresh() -> bool:

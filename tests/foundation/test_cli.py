@@ -53,6 +53,16 @@ def test_materialize_everything_twice_adds_nothing_the_second_time(cli_env: str)
     if after_first:  # sources present: they landed pages and loaded rows
         assert raw_pages > 0 and sum(after_first.values()) > 0
 
+    # dbt models carry row counts and their built column schema in the UI
+    import dagster as dg
+
+    with dg.DagsterInstance.get() as instance:
+        event = instance.get_latest_materialization_event(dg.AssetKey(["core", "fills"]))
+    metadata = event.asset_materialization.metadata
+    assert metadata["dagster/row_count"].value > 0
+    columns = {c.name for c in metadata["dagster/column_schema"].schema.columns}
+    assert {"venue", "fill_id", "price", "quantity", "fee", "executed_at"} <= columns
+
     second = runner.invoke(app, ["materialize"])
     assert second.exit_code == 0, second.output
     assert ledger_counts(cli_env) == after_first

@@ -14,6 +14,13 @@ def defs() -> dg.Definitions:
         context: dg.AssetExecutionContext, dbt: DbtCliResource, tradelake: TradelakeResource
     ):
         tradelake.export_dbt_env()
-        yield from dbt.cli(["build"], context=context).stream().fetch_row_counts()
+        # Row counts and the built column schema (names, types) on every materialization; column
+        # lineage (sqlglot over every model) is left out: it costs more than the build itself.
+        yield from (
+            dbt.cli(["build"], context=context)
+            .stream()
+            .fetch_row_counts()
+            .fetch_column_metadata(with_column_lineage=False)
+        )
 
     return dg.Definitions(assets=[tradelake_dbt])
