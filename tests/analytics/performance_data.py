@@ -36,6 +36,34 @@ STREAMS = (
 )
 
 
+def demo_database(pg_admin_url: str, template_db: str, name: str, tmp: Path) -> str:
+    """A fresh database from the migrated template with the demo streams synced into it."""
+    from ingestion.sync import SyncContext
+    from tests.conftest import _with_db, make_settings
+    from tradelake_cli.demo import demo_environment
+
+    with psycopg.connect(pg_admin_url, autocommit=True) as conn:
+        conn.execute(f'create database "{name}" template "{template_db}"')
+    url = _with_db(pg_admin_url, name)
+    key_file = Path(demo_environment(tmp)["KALSHI_PRIVATE_KEY_PATH"])
+    made: list[SyncContext] = []
+
+    def factory(config, env=None, **kw) -> SyncContext:
+        ctx = SyncContext(
+            settings=make_settings(config, env, tmp),
+            database_url=url,
+            replay_dir=ROOT / "tests" / "fixtures",
+            **kw,
+        )
+        made.append(ctx)
+        return ctx
+
+    sync_demo(factory, key_file)
+    for ctx in made:
+        ctx.close()
+    return url
+
+
 def sync_demo(sync_context, key_file: Path) -> None:
     config = parse_config(DEMO_CONFIG.read_text(), origin=str(DEMO_CONFIG))
     env = {"KALSHI_API_KEY_ID": "demo-kalshi-key-id", "KALSHI_PRIVATE_KEY_PATH": str(key_file)}

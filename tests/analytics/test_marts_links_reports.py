@@ -22,15 +22,11 @@ from typer.testing import CliRunner
 
 from ingestion.espn.sync import GAMES
 from ingestion.loader import load
-from ingestion.sync import SyncContext
-from tests.analytics.performance_data import dbt, sync_demo
-from tests.conftest import _with_db, make_settings
-from tradelake_cli.demo import demo_environment
+from tests.analytics.performance_data import dbt, demo_database
 from tradelake_cli.main import app
 
 pytestmark = pytest.mark.slow
 
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 SELECT = "+market_game_links +int_unmatched_markets +edges +reports +daily_performance"
 SCORES_AS_OF = '{"scores_as_of": "2026-11-23T00:00:00Z"}'
 KC_BUF = "401772810"
@@ -63,23 +59,8 @@ def demo_db(
     pg_admin_url: str, template_db: str, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[tuple[str, Path]]:
     name = f"tl_links_{os.getpid()}"
-    with psycopg.connect(pg_admin_url, autocommit=True) as conn:
-        conn.execute(f'create database "{name}" template "{template_db}"')
-    url = _with_db(pg_admin_url, name)
     tmp = tmp_path_factory.mktemp("links")
-    key_file = Path(demo_environment(tmp)["KALSHI_PRIVATE_KEY_PATH"])
-    made: list[SyncContext] = []
-
-    def factory(config, env=None, **kw) -> SyncContext:
-        ctx = SyncContext(
-            settings=make_settings(config, env, tmp), database_url=url, replay_dir=FIXTURES, **kw
-        )
-        made.append(ctx)
-        return ctx
-
-    sync_demo(factory, key_file)
-    for ctx in made:
-        ctx.close()
+    url = demo_database(pg_admin_url, template_db, name, tmp)
     with psycopg.connect(url) as conn:
         assert load(conn, GAMES, [HALFTIME]).inserted == 1
     done = dbt(

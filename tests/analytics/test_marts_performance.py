@@ -16,10 +16,8 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from ingestion.sync import SyncContext
-from tests.analytics.performance_data import PERFORMANCE_MARTS, dbt, sync_demo
-from tests.conftest import _with_db, make_settings
-from tradelake_cli.demo import demo_environment
+from tests.analytics.performance_data import PERFORMANCE_MARTS, dbt, demo_database
+from tests.conftest import _with_db
 
 pytestmark = pytest.mark.slow
 
@@ -27,7 +25,6 @@ KALSHI = "demo-kalshi-key-id"
 POLYMARKET = "0x6af75d4e4aaf700450efbac3708cce1665810ff1"
 WHALE = "0x56687bf447db6ffa42ffe2204a05edaa20f55839"
 SCORES_AS_OF = '{"scores_as_of": "2026-11-23T00:00:00Z"}'
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 
 
 def build(url: str, tmp: Path, *extra: str) -> None:
@@ -50,26 +47,8 @@ def demo_db(
     pg_admin_url: str, template_db: str, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[tuple[str, Path]]:
     name = f"tl_perf_{os.getpid()}"
-    with psycopg.connect(pg_admin_url, autocommit=True) as conn:
-        conn.execute(f'create database "{name}" template "{template_db}"')
-    url = _with_db(pg_admin_url, name)
     tmp = tmp_path_factory.mktemp("perf")
-    key_file = Path(demo_environment(tmp)["KALSHI_PRIVATE_KEY_PATH"])
-    made: list[SyncContext] = []
-
-    def factory(config, env=None, **kw) -> SyncContext:
-        ctx = SyncContext(
-            settings=make_settings(config, env, tmp),
-            database_url=url,
-            replay_dir=FIXTURES,
-            **kw,
-        )
-        made.append(ctx)
-        return ctx
-
-    sync_demo(factory, key_file)
-    for ctx in made:
-        ctx.close()
+    url = demo_database(pg_admin_url, template_db, name, tmp)
     build(url, tmp)
     yield url, tmp, name
     with psycopg.connect(pg_admin_url, autocommit=True) as conn:
