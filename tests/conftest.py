@@ -128,3 +128,26 @@ def sync_context(db_url: str, tmp_path: Path):
     yield factory
     for ctx in made:
         ctx.close()
+
+
+def dagster_resource(
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    db_url: str,
+    config: dict,
+    fixtures: Path,
+    env: dict[str, str] | None = None,
+):
+    """The TradelakeResource an operator's Dagster would build: config file, database and
+    credentials in the environment, venue responses replayed from `fixtures`."""
+    import yaml
+
+    from orchestration.lib.resources import TradelakeResource
+
+    path = tmp_path / "tradelake.yaml"
+    path.write_text(yaml.safe_dump(config))
+    monkeypatch.setenv("TRADELAKE_CONFIG", str(path))
+    monkeypatch.setenv("DATABASE_URL", db_url)
+    for name, value in (env or {}).items():
+        monkeypatch.setenv(name, value)
+    return TradelakeResource(replay_dir=str(fixtures))

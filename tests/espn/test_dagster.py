@@ -4,20 +4,16 @@ from __future__ import annotations
 
 import dagster as dg
 import pytest
-import yaml
 
 from orchestration.defs.espn import assets, schedules, sensors
 from orchestration.lib.resources import TradelakeResource
+from tests.conftest import dagster_resource
 from tests.espn.conftest import CONFIG, FIXTURES, NOW
 
 
 @pytest.fixture
 def resource(db_url, tmp_path, monkeypatch) -> TradelakeResource:
-    config = tmp_path / "tradelake.yaml"
-    config.write_text(yaml.safe_dump(CONFIG))
-    monkeypatch.setenv("TRADELAKE_CONFIG", str(config))
-    monkeypatch.setenv("DATABASE_URL", db_url)
-    return TradelakeResource(replay_dir=str(FIXTURES))
+    return dagster_resource(monkeypatch, tmp_path, db_url, CONFIG, FIXTURES)
 
 
 def test_asset_and_checks_materialize(resource):

@@ -5,10 +5,10 @@ from __future__ import annotations
 import dagster as dg
 import psycopg
 import pytest
-import yaml
 
 from orchestration.defs.hyperliquid import assets, checks, schedules, sensors
 from orchestration.lib.resources import TradelakeResource
+from tests.conftest import dagster_resource
 from tests.hyperliquid.conftest import CONFIG, FIXTURES, OWN, WHALE
 
 ASSETS = [assets.hyperliquid_fills, assets.hyperliquid_wallet_fills]
@@ -16,11 +16,7 @@ ASSETS = [assets.hyperliquid_fills, assets.hyperliquid_wallet_fills]
 
 @pytest.fixture
 def resource(db_url, tmp_path, monkeypatch) -> TradelakeResource:
-    config = tmp_path / "tradelake.yaml"
-    config.write_text(yaml.safe_dump(CONFIG))
-    monkeypatch.setenv("TRADELAKE_CONFIG", str(config))
-    monkeypatch.setenv("DATABASE_URL", db_url)
-    return TradelakeResource(replay_dir=str(FIXTURES))
+    return dagster_resource(monkeypatch, tmp_path, db_url, CONFIG, FIXTURES)
 
 
 def test_assets_and_checks_materialize(resource, db_url):

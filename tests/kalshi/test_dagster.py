@@ -8,11 +8,11 @@ from datetime import UTC, datetime
 import dagster as dg
 import psycopg
 import pytest
-import yaml
 
 from orchestration.defs.kalshi import assets, checks, schedules, sensors
 from orchestration.lib.ingest import ledger_key
 from orchestration.lib.resources import TradelakeResource
+from tests.conftest import dagster_resource
 from tests.kalshi.conftest import CONFIG, FIXTURES
 
 ASSETS = [
@@ -26,13 +26,7 @@ ASSETS = [
 
 @pytest.fixture
 def resource(db_url, tmp_path, monkeypatch, env) -> TradelakeResource:
-    config = tmp_path / "tradelake.yaml"
-    config.write_text(yaml.safe_dump(CONFIG))
-    monkeypatch.setenv("TRADELAKE_CONFIG", str(config))
-    monkeypatch.setenv("DATABASE_URL", db_url)
-    for name, value in env.items():
-        monkeypatch.setenv(name, value)
-    return TradelakeResource(replay_dir=str(FIXTURES))
+    return dagster_resource(monkeypatch, tmp_path, db_url, CONFIG, FIXTURES, env)
 
 
 def inserted(result) -> dict[str, int]:

@@ -5,10 +5,10 @@ from __future__ import annotations
 import dagster as dg
 import psycopg
 import pytest
-import yaml
 
 from orchestration.defs.okx import assets, checks, schedules
 from orchestration.lib.resources import TradelakeResource
+from tests.conftest import dagster_resource
 from tests.okx.conftest import CONFIG, ENV, FIXTURES
 
 ASSETS = [assets.okx_fills, assets.okx_instruments]
@@ -16,13 +16,7 @@ ASSETS = [assets.okx_fills, assets.okx_instruments]
 
 @pytest.fixture
 def resource(db_url, tmp_path, monkeypatch) -> TradelakeResource:
-    config = tmp_path / "tradelake.yaml"
-    config.write_text(yaml.safe_dump(CONFIG))
-    monkeypatch.setenv("TRADELAKE_CONFIG", str(config))
-    monkeypatch.setenv("DATABASE_URL", db_url)
-    for name, value in ENV.items():
-        monkeypatch.setenv(name, value)
-    return TradelakeResource(replay_dir=str(FIXTURES))
+    return dagster_resource(monkeypatch, tmp_path, db_url, CONFIG, FIXTURES, ENV)
 
 
 def inserted(result) -> dict[str, object]:
