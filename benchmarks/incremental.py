@@ -41,7 +41,16 @@ MARKETS = 2000
 WALLETS = 100
 ACCOUNT = "bench-account"
 SELECT = "+daily_performance +trade_attribution +strategy_version_comparison +wallet_scores"
-MARTS = ("int_fill_pnl", "daily_performance", "trade_attribution", "wallet_scores")
+MARTS = (  # every incremental model of the run
+    "fills",
+    "wallet_events",
+    "int_fill_pnl",
+    "int_position_resolutions",
+    "int_wallet_trade_features",
+    "daily_performance",
+    "trade_attribution",
+    "wallet_scores",
+)
 
 # Fill k of n happens at start + k * span / n in the market open at that moment; 2 of 3 fills
 # buy, 1 of 3 sells; outcome alternates between YES and NO every 7 fills.

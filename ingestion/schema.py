@@ -27,6 +27,16 @@ def downgrade_all(url: str) -> None:
     command.downgrade(alembic_config(url), "base")
 
 
+def applied_revisions(url: str) -> set[str]:
+    """Every applied revision: the current heads and all they stand on (down revisions and
+    dependencies), which a head another branch depends on no longer shows among the heads."""
+    from alembic.script import ScriptDirectory
+
+    script = ScriptDirectory.from_config(alembic_config(url))
+    heads = tuple(current_heads(url))
+    return {r.revision for r in script.iterate_revisions(heads, "base")} if heads else set()
+
+
 def current_heads(url: str) -> set[str]:
     from alembic.runtime.migration import MigrationContext
     from sqlalchemy import create_engine, pool

@@ -2,8 +2,12 @@
     Union the per-source models that feed one relation, column by column in the order and types
     declared in this model's YAML contract. With no inputs yet, a typed empty relation.
     Each source adds its model name to the `inputs` list of the relation it feeds.
+
+    In an incremental run, `arrived_since` (a SQL expression, e.g. `arrived_since()`) keeps
+    only the input rows whose `loaded_at` is at or after it; the filter sits on each branch, so
+    PostgreSQL pushes it down to the ledger scans.
 -#}
-{% macro union_inputs(inputs) -%}
+{% macro union_inputs(inputs, arrived_since=none) -%}
     {%- set cols = model.columns.values() | list -%}
     {%- if not inputs %}
     select
@@ -19,5 +23,8 @@
         cast({{ c.name }} as {{ c.data_type }}) as {{ c.name }}{{ "," if not loop.last }}
         {%- endfor %}
     from {{ ref(name) }}
+    {%- if arrived_since %}
+    where loaded_at >= {{ arrived_since }}
+    {%- endif %}
     {%- endfor %}
 {%- endmacro %}

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -173,29 +174,93 @@ def test_untagged_fills_have_null_versions(demo_db) -> None:
     ]
 
 
+@contextmanager
+def copy_of(demo_db, pg_admin_url: str, suffix: str) -> Iterator[str]:
+    """A copy of the built demo database, so that the other tests keep seeing the demo data
+    whatever the order."""
+    _, _, name = demo_db
+    copy = f"{name}_{suffix}"
+    with psycopg.connect(pg_admin_url, autocommit=True) as conn:
+        conn.execute(f'create database "{copy}" template "{name}"')
+    try:
+        yield _with_db(pg_admin_url, copy)
+    finally:
+        with psycopg.connect(pg_admin_url, autocommit=True) as conn:
+            conn.execute(f'drop database if exists "{copy}" with (force)')
+
+
+# every incremental model downstream of the ledgers' fills, with its key columns
+INCREMENTAL = {
+    "core.fills": "venue, account, fill_id",
+    "intermediate.int_fill_pnl": "venue, account, fill_id",
+    "intermediate.int_position_resolutions": "venue, account, market_id, outcome",
+    "marts.daily_performance": "day, venue, account",
+    "marts.trade_attribution": "venue, account, fill_id",
+}
+
+
+def snapshot(url: str) -> dict[str, list[tuple]]:
+    return {rel: rows(url, f"select * from {rel} order by {k}") for rel, k in INCREMENTAL.items()}
+
+
 def test_incremental_run_equals_full_refresh(demo_db, pg_admin_url: str) -> None:
-    # on a copy, so that the other tests keep seeing the demo data whatever the order
-    _, tmp, name = demo_db
-    with psycopg.connect(pg_admin_url, autocommit=True) as conn:
-        conn.execute(f'create database "{name}_incr" template "{name}"')
-    url = _with_db(pg_admin_url, f"{name}_incr")
-    # a new fill arrives: the PHI position is sold on 2026-11-22 (after the first build)
-    with psycopg.connect(url) as conn:
-        conn.execute(
-            "insert into ledger.kalshi_fills (account, fill_id, order_id, ticker, outcome, side, "
-            "price, quantity, fee, executed_at, record_hash) values (%s, 'new-fill', 'o-new', "
-            "'KXNFLGAME-26NOV22PHILAR-PHI', 'yes', 'sell', 0.6125, 15, 0.15, "
-            "'2026-11-22 20:00+00', 'test')",
-            (KALSHI,),
+    _, tmp, _ = demo_db
+    with copy_of(demo_db, pg_admin_url, "incr") as url:
+        # a new fill arrives: the PHI position is sold on 2026-11-22 (after the first build)
+        with psycopg.connect(url) as conn:
+            conn.execute(
+                "insert into ledger.kalshi_fills (account, fill_id, order_id, ticker, outcome, "
+                "side, price, quantity, fee, executed_at, record_hash) values (%s, 'new-fill', "
+                "'o-new', 'KXNFLGAME-26NOV22PHILAR-PHI', 'yes', 'sell', 0.6125, 15, 0.15, "
+                "'2026-11-22 20:00+00', 'test')",
+                (KALSHI,),
+            )
+        build(url, tmp)  # incremental
+        marts = ("daily_performance", "trade_attribution", "wallet_scores")
+        incremental = {m: rows(url, f"select * from marts.{m} order by 1, 2, 3") for m in marts}
+        # 15 x (0.6125 - 0.5325) = 1.2 realised on the new day, fee 0.15: net 1.05
+        new_day = [r for r in incremental["daily_performance"] if str(r[0]) == "2026-11-22"]
+        assert [(r[3], r[6], r[7]) for r in new_day] == [(1, Decimal("1.2"), Decimal("1.05"))]
+        build(url, tmp, "--full-refresh")
+        for mart in marts:
+            assert rows(url, f"select * from marts.{mart} order by 1, 2, 3") == incremental[mart]
+
+
+def test_backfilled_old_fill_corrects_later_fills_incrementally(demo_db, pg_admin_url) -> None:
+    # A fill executed weeks before the newest one arrives late (a backfill): older than every
+    # look-back in days, it is found by its arrival time (loaded_at) instead.
+    _, tmp, _ = demo_db
+    with copy_of(demo_db, pg_admin_url, "backfill") as url:
+        with psycopg.connect(url) as conn:
+            # the KC YES position: bought 5 @ 0.485 on 2026-11-14, sold 2 @ 0.71 on 11-15
+            (ticker,) = conn.execute(
+                "select ticker from ledger.kalshi_fills where side = 'buy' "
+                "and executed_at::date = '2026-11-14'"
+            ).fetchone()
+            conn.execute(
+                "insert into ledger.kalshi_fills (account, fill_id, order_id, ticker, outcome, "
+                "side, price, quantity, fee, executed_at, record_hash) values (%s, 'late-fill', "
+                "'o-late', %s, 'yes', 'buy', 0.285, 5, 0.05, '2026-11-01 12:00+00', 'test')",
+                (KALSHI, ticker),
+            )
+        build(url, tmp)  # incremental
+        incremental = snapshot(url)
+        # average entry (5 x 0.285 + 5 x 0.485) / 10 = 0.385: the 11-15 sale now realises
+        # 2 x (0.71 - 0.385) = 0.65 (was 0.45), net of its 0.03 fee 0.62; the late buy's own
+        # day: 1 fill, volume 5 x 0.285 = 1.425, fee 0.05, realised 0, net -0.05
+        days = rows(
+            url,
+            "select day::text, fills, volume, fees, realized_pnl, net_pnl "
+            "from marts.daily_performance where venue = 'kalshi' "
+            "and day in ('2026-11-01', '2026-11-15') order by day",
         )
-    build(url, tmp)  # incremental
-    marts = ("daily_performance", "trade_attribution", "wallet_scores")
-    incremental = {m: rows(url, f"select * from marts.{m} order by 1, 2, 3") for m in marts}
-    # 15 x (0.6125 - 0.5325) = 1.2 realised on the new day, fee 0.15: net 1.05
-    new_day = [r for r in incremental["daily_performance"] if str(r[0]) == "2026-11-22"]
-    assert [(r[3], r[6], r[7]) for r in new_day] == [(1, Decimal("1.2"), Decimal("1.05"))]
-    build(url, tmp, "--full-refresh")
-    for mart in marts:
-        assert rows(url, f"select * from marts.{mart} order by 1, 2, 3") == incremental[mart]
-    with psycopg.connect(pg_admin_url, autocommit=True) as conn:
-        conn.execute(f'drop database if exists "{name}_incr" with (force)')
+        assert days == [
+            ("2026-11-01", 1, Decimal("1.425"), Decimal("0.05"), Decimal(0), Decimal("-0.05")),
+            ("2026-11-15", 1, Decimal("1.42"), Decimal("0.03"), Decimal("0.65"), Decimal("0.62")),
+        ]
+        assert rows(
+            url,
+            "select count(*) from marts.trade_attribution where fill_id = 'late-fill'",
+        ) == [(1,)]
+        build(url, tmp, "--full-refresh")
+        assert snapshot(url) == incremental

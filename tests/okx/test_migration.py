@@ -5,7 +5,7 @@ from __future__ import annotations
 import psycopg
 import pytest
 
-from ingestion.schema import current_heads, downgrade_all, migrate
+from ingestion.schema import applied_revisions, downgrade_all, migrate
 
 LEDGERS = ("okx_fills", "okx_instrument_observations")
 
@@ -21,7 +21,7 @@ def _ours(url: str) -> set[str]:
 
 def test_up_down_up(empty_db_url):
     migrate(empty_db_url)
-    assert "0103" in current_heads(empty_db_url)
+    assert "0103" in applied_revisions(empty_db_url)
     assert _ours(empty_db_url) == {f"ledger.{t}" for t in LEDGERS}
     downgrade_all(empty_db_url)
     assert _ours(empty_db_url) == set()

@@ -1,2 +1,23 @@
+{#-
+    Incremental on arrival: a run reads only the ledger rows loaded since the watermark
+    (see the `arrived_since` macro) and replaces them by (venue, account, fill_id), so a 4h
+    refresh costs in proportion to what arrived, whatever the fills' own execution times.
+-#}
+{{ config(
+    materialized='incremental',
+    unique_key=['venue', 'account', 'fill_id'],
+    incremental_strategy='delete+insert',
+    on_schema_change='append_new_columns',
+    indexes=[
+        {'columns': ['venue', 'account', 'fill_id'], 'unique': True},
+        {'columns': ['executed_at']},
+        {'columns': ['loaded_at']},
+        {'columns': ['venue', 'market_id']},
+        {'columns': ['venue', 'order_id']},
+    ],
+) }}
 -- Sources add their intermediate model (int_fills__<source>) to this list.
-{{ union_inputs(['int_fills__polymarket', 'int_fills__kalshi', 'int_fills__hyperliquid', 'int_fills__okx']) }}
+{{ union_inputs(
+    ['int_fills__polymarket', 'int_fills__kalshi', 'int_fills__hyperliquid', 'int_fills__okx'],
+    arrived_since=arrived_since() if is_incremental() else none,
+) }}

@@ -1,8 +1,10 @@
 {#-
     One row per UTC day x venue x account. Incremental: a run recomputes only the days from the
-    latest stored day minus `performance_lookback_days` (default 3) on, from the incremental
-    int_fill_pnl and the settlements/resolutions of those days, so a 4h refresh costs in
-    proportion to the new data; `dbt build --full-refresh` recomputes everything.
+    latest stored day minus `performance_lookback_days` (default 3) on, or from the earliest
+    day of a fill that arrived since the arrival watermark (`arrived_since` on fills_loaded_at;
+    a backfilled fill, or a resolved position it changed), whichever is earlier, from the
+    incremental int_fill_pnl and the settlements/resolutions of those days, so a 4h refresh
+    costs in proportion to the new data; `dbt build --full-refresh` recomputes everything.
 -#}
 {{ config(
     materialized='incremental',
@@ -15,10 +17,23 @@ with
 {% if is_incremental() %}
     since as (
         select
+            -- least() skips NULLs: no stored day, or nothing arrived
             coalesce(
-                max(day) - {{ var("performance_lookback_days", 3) }}, '-infinity'::date
+                least(
+                    (select max(day) - {{ var("performance_lookback_days", 3) }} from {{ this }}),
+                    (
+                        select min((executed_at at time zone 'UTC')::date)
+                        from {{ ref('int_fill_pnl') }}
+                        where loaded_at >= {{ arrived_since('fills_loaded_at') }}
+                    ),
+                    (
+                        select min((recognized_at at time zone 'UTC')::date)
+                        from {{ ref('int_position_resolutions') }}
+                        where fills_loaded_at >= {{ arrived_since('fills_loaded_at') }}
+                    )
+                ),
+                '-infinity'::date
             )::timestamp at time zone 'UTC' as since_at
-        from {{ this }}
     ),
 {% endif %}
 
@@ -30,7 +45,8 @@ fills as (
         count(*) as fills,
         sum(coalesce(notional, 0)) as volume,
         sum(fee) as fees,
-        sum(trading_pnl) as fill_pnl
+        sum(trading_pnl) as fill_pnl,
+        max(loaded_at) as fills_loaded_at
     from {{ ref('int_fill_pnl') }}
     {% if is_incremental() %}
         where executed_at >= (select since.since_at from since)
@@ -60,7 +76,8 @@ resolutions as (
         resolved.venue,
         resolved.account,
         count(*) as resolved_positions,
-        sum(resolved.resolution_pnl) as resolution_pnl
+        sum(resolved.resolution_pnl) as resolution_pnl,
+        max(resolved.fills_loaded_at) as fills_loaded_at
     from {{ ref('int_position_resolutions') }} as resolved
     where
         -- a venue settlement that arrived later replaces the resolution estimate
@@ -97,7 +114,8 @@ combined as (
         coalesce(settlements.settlements, 0) as settlements,
         coalesce(settlements.settlement_pnl, 0) as settlement_pnl,
         coalesce(resolutions.resolved_positions, 0) as resolved_positions,
-        coalesce(resolutions.resolution_pnl, 0) as resolution_pnl
+        coalesce(resolutions.resolution_pnl, 0) as resolution_pnl,
+        greatest(fills.fills_loaded_at, resolutions.fills_loaded_at) as fills_loaded_at
     from keys
     left join fills
         on keys.day = fills.day and keys.venue = fills.venue and keys.account = fills.account
@@ -120,5 +138,6 @@ select
     settlements,
     settlement_pnl,
     resolved_positions,
-    resolution_pnl
+    resolution_pnl,
+    fills_loaded_at
 from combined

@@ -1,28 +1,22 @@
 {#-
     One row per own fill (venue, account, fill_id) with the exact strategy and model versions
-    that placed its order. Incremental: a run writes the fills newer than the stored watermark
-    minus `attribution_lookback_days` plus every fill whose order tag arrived after the newest
-    tag already attributed (a bot may write its tag late). Configs are immutable versions, so a
-    stored row never goes stale; mutable status is deliberately not copied here.
+    that placed its order. Incremental: a run writes the fills that arrived in core.fills since
+    the watermark (the `arrived_since` macro) plus every fill whose order tag arrived after the
+    newest tag already attributed (a bot may write its tag late). Configs are immutable
+    versions, so a stored row never goes stale; mutable status is deliberately not copied here.
 -#}
 {{ config(
     materialized='incremental',
     unique_key=['venue', 'account', 'fill_id'],
     incremental_strategy='delete+insert',
     on_schema_change='append_new_columns',
+    indexes=[
+        {'columns': ['venue', 'account', 'fill_id'], 'unique': True},
+        {'columns': ['loaded_at']},
+    ],
 ) }}
 
 with
-{% if is_incremental() %}
-    watermark as (
-        select
-            coalesce(max(executed_at), '-infinity'::timestamptz)
-            - interval '{{ var("attribution_lookback_days", 3) }} days' as since,
-            coalesce(max(tagged_at), '-infinity'::timestamptz) as tagged_since
-        from {{ this }}
-    ),
-{% endif %}
-
 tags as (
     select * from {{ ref('stg_ref__order_tags') }}
 ),
@@ -31,15 +25,17 @@ fills as (
     select fills.*
     from {{ ref('fills') }} as fills
     {% if is_incremental() %}
-        where
-            fills.executed_at >= (select watermark.since from watermark)
-            or exists (
-                select 1 from tags
-                where
-                    tags.venue = fills.venue
-                    and tags.order_id = fills.order_id
-                    and tags.tagged_at > (select watermark.tagged_since from watermark)
-            )
+        where fills.loaded_at >= {{ arrived_since() }}
+        union
+        -- fills whose order tag arrived after the newest one attributed so far
+        select fills.*
+        from {{ ref('fills') }} as fills
+        inner join tags
+            on fills.venue = tags.venue and fills.order_id = tags.order_id
+        where tags.tagged_at > (
+            select coalesce(max(attributed.tagged_at), '-infinity'::timestamptz)
+            from {{ this }} as attributed
+        )
     {% endif %}
 ),
 
@@ -75,7 +71,8 @@ select
     tags.edge_at_execution,
     tags.confidence_at_execution,
     tags.tagged_at,
-    tags.order_id is not null as is_tagged
+    tags.order_id is not null as is_tagged,
+    fills.loaded_at
 from fills
 left join tags
     on fills.venue = tags.venue and fills.order_id = tags.order_id

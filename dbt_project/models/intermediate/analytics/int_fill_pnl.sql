@@ -1,8 +1,11 @@
 {#-
     One row per own fill (venue, account, fill_id) with the PnL it realised when it executed.
-    Incremental: a run re-reads only the positions (venue, account, market_id, outcome) that have
-    fills newer than the stored watermark minus `pnl_lookback_days`, because a sell's average
-    entry price needs the earlier fills of its position, and writes only those newer fills.
+    Incremental on arrival: a run finds the fills that reached core.fills since the watermark
+    (the `arrived_since` macro), re-reads the positions (venue, account, market_id, outcome)
+    they belong to, because a sell's average entry price needs the earlier fills of its
+    position, and writes each such position's fills from the earliest newly arrived one on. A
+    late fill executed long ago (a backfill) therefore also corrects the later fills of its
+    position.
 -#}
 {{ config(
     materialized='incremental',
@@ -10,29 +13,35 @@
     incremental_strategy='delete+insert',
     on_schema_change='append_new_columns',
     indexes=[
+        {'columns': ['venue', 'account', 'fill_id'], 'unique': True},
         {'columns': ['executed_at']},
+        {'columns': ['loaded_at']},
         {'columns': ['venue', 'market_id', 'outcome']},
     ],
 ) }}
 
 with
 {% if is_incremental() %}
-    watermark as (
-        select
-            coalesce(max(executed_at), '-infinity'::timestamptz)
-            - interval '{{ var("pnl_lookback_days", 3) }} days' as since
-        from {{ this }}
-    ),
-
+    -- per touched position, the execution time from which its fills are written again
     touched as (
-        select distinct fills.venue, fills.account, fills.market_id, fills.outcome
-        from {{ ref('fills') }} as fills
-        where fills.executed_at >= (select watermark.since from watermark)
+        select
+            arrived.venue,
+            arrived.account,
+            arrived.market_id,
+            arrived.outcome,
+            min(arrived.executed_at) as rewrite_from
+        from {{ ref('fills') }} as arrived
+        where arrived.loaded_at >= {{ arrived_since() }}
+        group by arrived.venue, arrived.account, arrived.market_id, arrived.outcome
     ),
 {% endif %}
 
 fills as (
-    select fills.*
+    select
+        {% if is_incremental() %}
+            touched.rewrite_from,
+        {% endif %}
+        fills.*
     from {{ ref('fills') }} as fills
     {% if is_incremental() %}
         inner join touched
@@ -89,8 +98,9 @@ select
         when side = 'sell' and outcome is not null and avg_entry_price is not null then 'average_cost'
         else 'none'
     end as trading_pnl_method,
-    executed_at
+    executed_at,
+    loaded_at
 from entries
 {% if is_incremental() %}
-    where executed_at >= (select watermark.since from watermark)
+    where executed_at >= rewrite_from
 {% endif %}

@@ -5,9 +5,10 @@
     Held quantity and cost come from the fills (average-cost method); the position realises
     quantity x settlement value - remaining cost when the market resolves (a loser: -cost).
 
-    Incremental: a run looks only at the outcomes that resolved, or got fills, after the data
-    watermark (latest fill or recognised resolution) minus `pnl_lookback_days`, and reads only
-    their fills (indexed in int_fill_pnl).
+    Incremental: a run looks only at the outcomes that resolved after the data watermark (latest
+    fill or recognised resolution) minus `pnl_lookback_days`, or whose fills arrived since the
+    arrival watermark (`arrived_since` on fills_loaded_at: a late fill changes what was held),
+    and reads only their fills (indexed in int_fill_pnl).
 -#}
 {{ config(
     materialized='incremental',
@@ -40,7 +41,7 @@ resolutions as (
             or (venue, market_id, outcome) in (
                 select recent.venue, recent.market_id, recent.outcome
                 from {{ ref('int_fill_pnl') }} as recent
-                where recent.executed_at >= (select watermark.since from watermark)
+                where recent.loaded_at >= {{ arrived_since('fills_loaded_at') }}
             )
     {% endif %}
 ),
@@ -59,7 +60,8 @@ positions as (
         sum(case when fills.side = 'buy' then fills.quantity else -fills.quantity end) as quantity,
         sum(case when fills.side = 'buy' then fills.quantity else 0 end) as bought_quantity,
         sum(case when fills.side = 'buy' then fills.price * fills.quantity else 0 end) as bought_cost,
-        max(fills.executed_at) as last_fill_at
+        max(fills.executed_at) as last_fill_at,
+        max(fills.loaded_at) as fills_loaded_at
     from fills
     inner join resolutions
         on
@@ -96,7 +98,8 @@ select
     held.quantity * resolutions.settlement_value - held.cost as resolution_pnl,
     resolutions.resolved_at,
     -- PnL cannot be realised before the position's last trade (a fill after close_time)
-    greatest(resolutions.resolved_at, held.last_fill_at) as recognized_at
+    greatest(resolutions.resolved_at, held.last_fill_at) as recognized_at,
+    held.fills_loaded_at
 from held
 inner join resolutions
     on

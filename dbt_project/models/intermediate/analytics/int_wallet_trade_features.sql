@@ -2,9 +2,9 @@
     One row per trade of a tracked wallet (event_id) with what is fixed once it happened: how
     close to the market's close_time it came and the outcome's price 24 hours before it (for
     the momentum rule; a price point more than 7 days older than that is ignored). Incremental:
-    a run reads only the trades newer than the stored watermark minus
-    `wallet_trades_lookback_days` (default 3) and the price points of the same outcomes from
-    8 days before the oldest of them; the as-of price is found by sorting
+    a run reads only the trades that arrived in core.wallet_events since the arrival watermark
+    (the `arrived_since` macro) and the price points of the same outcomes from 8 days before
+    the oldest of them; the as-of price is found by sorting
     shifted trades among the price points (no per-trade lookup), so the cost follows the data.
 -#}
 {{ config(
@@ -12,7 +12,7 @@
     unique_key='event_id',
     incremental_strategy='delete+insert',
     on_schema_change='append_new_columns',
-    indexes=[{'columns': ['occurred_at']}],
+    indexes=[{'columns': ['event_id'], 'unique': True}, {'columns': ['occurred_at']}],
 ) }}
 
 with trades as (
@@ -21,12 +21,7 @@ with trades as (
     where
         event_type = 'trade' and side in ('buy', 'sell') and coalesce(succeeded, true)
         {% if is_incremental() %}
-            and occurred_at >= (
-                select
-                    coalesce(max(occurred_at), cast('-infinity' as timestamptz))
-                    - interval '{{ var("wallet_trades_lookback_days", 3) }} days'
-                from {{ this }}
-            )
+            and loaded_at >= {{ arrived_since() }}
         {% endif %}
 ),
 
@@ -66,7 +61,8 @@ timeline as (
         cast(null as numeric) as quantity,
         cast(null as numeric) as amount_usd,
         cast(null as numeric) as realized_pnl,
-        cast(null as timestamptz) as occurred_at
+        cast(null as timestamptz) as occurred_at,
+        cast(null as timestamptz) as loaded_at
     from prices
     union all
     select
@@ -84,7 +80,8 @@ timeline as (
         quantity,
         coalesce(amount_usd, quantity * price) as amount_usd,
         realized_pnl,
-        occurred_at
+        occurred_at,
+        loaded_at
     from trades
 ),
 
@@ -143,7 +140,8 @@ select
         (with_price.side = 'buy' and with_price.price - with_price.price_24h_before >= {{ var("momentum_min_move", 0.03) }})
         or (with_price.side = 'sell' and with_price.price_24h_before - with_price.price >= {{ var("momentum_min_move", 0.03) }}),
         false
-    ) as is_with_momentum
+    ) as is_with_momentum,
+    with_price.loaded_at
 from with_price
 left join markets
     on

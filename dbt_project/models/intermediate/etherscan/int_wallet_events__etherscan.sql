@@ -59,7 +59,8 @@ select
     coalesce(native.symbol, 'NATIVE') as fee_currency,
     cast(null as numeric) as realized_pnl,
     transactions.succeeded,
-    transactions.occurred_at
+    transactions.occurred_at,
+    transactions.loaded_at
 from transactions
 left join native on transactions.chain_id = native.chain_id
 
@@ -87,7 +88,8 @@ select
     cast(null as numeric) as realized_pnl,
     -- Transfer events exist only in successful transactions
     true as succeeded,
-    transfers.occurred_at
+    transfers.occurred_at,
+    transfers.loaded_at
 from transfers
 left join usd_tokens
     on

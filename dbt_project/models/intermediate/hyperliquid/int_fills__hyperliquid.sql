@@ -20,5 +20,6 @@ select
     fee_token as fee_currency,
     is_taker,
     closed_pnl as realized_pnl,
-    executed_at
+    executed_at,
+    loaded_at
 from {{ ref('stg_hyperliquid__fills') }}

@@ -20,5 +20,6 @@ select
     fee_token as fee_currency,
     closed_pnl as realized_pnl,
     true as succeeded,
-    executed_at as occurred_at
+    executed_at as occurred_at,
+    loaded_at
 from {{ ref('stg_hyperliquid__wallet_fills') }}

@@ -18,5 +18,6 @@ select
     'USD' as fee_currency,
     is_taker,
     cast(null as numeric) as realized_pnl,
-    executed_at
+    executed_at,
+    loaded_at
 from {{ ref('stg_kalshi__fills') }}

@@ -60,5 +60,6 @@ select
     fee_currency,
     is_taker,
     realized_pnl,
-    executed_at
+    executed_at,
+    loaded_at
 from with_terms

@@ -27,6 +27,7 @@ select
     cast(null as text) as fee_currency,
     cast(null as boolean) as is_taker,
     cast(null as numeric) as realized_pnl,
-    fills.executed_at
+    fills.executed_at,
+    fills.loaded_at
 from fills
 left join tokens on fills.token_id = tokens.token_id

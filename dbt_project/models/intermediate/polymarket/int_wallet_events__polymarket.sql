@@ -49,6 +49,7 @@ select
     cast(null as text) as fee_currency,
     cast(null as numeric) as realized_pnl,
     true as succeeded,
-    activity.occurred_at
+    activity.occurred_at,
+    activity.loaded_at
 from activity
 left join tokens on activity.asset = tokens.token_id
