@@ -10,7 +10,10 @@ market) and the Polymarket wallet-activity ledger with tracked-wallet trades, th
 1. full build (`--full-refresh`) over the year;
 2. one new 4h window of data (fills and wallet trades at the same rate) appended to the
    ledgers, then an incremental `dbt run`;
-3. `--full-refresh` again over the year + window, for comparison.
+3. a backfill: one day of fills executed 30 days earlier arrives after that window, then an
+   incremental `dbt run`;
+4. `--full-refresh` again over everything, for comparison; daily_performance and int_fill_pnl
+   must equal what the incremental runs left.
 
 Prints the wall time of each run and each model's own time from dbt's run_results.json.
 Figures go in docs/benchmarks.md.
@@ -37,6 +40,7 @@ from orchestration.lib.resources import DBT_PROJECT_DIR, dbt_env
 T0 = datetime(2025, 11, 1, tzinfo=UTC)
 YEAR = timedelta(days=365)
 WINDOW = timedelta(hours=4)
+DELAY = timedelta(minutes=5)
 MARKETS = 2000
 WALLETS = 100
 ACCOUNT = "bench-account"
@@ -53,16 +57,19 @@ MARTS = (  # every incremental model of the run
 )
 
 # Fill k of n happens at start + k * span / n in the market open at that moment; 2 of 3 fills
-# buy, 1 of 3 sells; outcome alternates between YES and NO every 7 fills.
+# buy, 1 of 3 sells; outcome alternates between YES and NO every 7 fills. Every record reaches
+# its ledger `delay` after it happened (loaded_at), as with a sync every few minutes: the
+# incremental models follow arrival time, so a history loaded all at once would look new.
 FILLS_SQL = """
 insert into ledger.kalshi_fills (account, fill_id, order_id, ticker, outcome, side, price,
-    quantity, fee, is_taker, executed_at, record_hash)
+    quantity, fee, is_taker, executed_at, record_hash, loaded_at)
 select %(account)s, %(prefix)s || k, 'order-' || (k / 3),
        'BENCH-' || (%(market0)s + k * %(markets)s / %(n)s),
        case when (k / 7) %% 2 = 0 then 'yes' else 'no' end,
        case when k %% 3 = 2 then 'sell' else 'buy' end,
        round((k %% 97 + 2) / 100.0, 4), (k %% 50 + 1)::numeric, round((k %% 13) / 100.0, 6),
-       k %% 2 = 0, %(start)s::timestamptz + k * (%(span)s::interval / %(n)s), md5(k::text)
+       k %% 2 = 0, %(start)s::timestamptz + k * (%(span)s::interval / %(n)s), md5(k::text),
+       %(start)s::timestamptz + k * (%(span)s::interval / %(n)s) + %(delay)s::interval
 from generate_series(0, %(n)s - 1) as k
 """
 
@@ -96,13 +103,14 @@ from generate_series(0, %(markets)s - 1) as i
 WALLET_TRADES_SQL = """
 insert into ledger.polymarket_wallet_activity (wallet, event_key, activity_type, tx_hash,
     condition_id, asset, outcome_label, side, size, usdc_size, price, seen_via, occurred_at,
-    record_hash)
+    record_hash, loaded_at)
 select '0x' || lpad(to_hex(k %% %(wallets)s), 40, '0'), %(prefix)s || k, 'TRADE',
        '0x' || md5(%(prefix)s || k), '0xcond' || (k %% 500), 'token-' || (k %% 1000),
        case when k %% 2 = 0 then 'Yes' else 'No' end,
        case when k %% 4 = 3 then 'SELL' else 'BUY' end, (k %% 400 + 10)::numeric,
        round((k %% 400 + 10) * (k %% 90 + 5) / 100.0, 2), round((k %% 90 + 5) / 100.0, 2),
-       'activity', %(start)s::timestamptz + k * (%(span)s::interval / %(n)s), md5('w' || k)
+       'activity', %(start)s::timestamptz + k * (%(span)s::interval / %(n)s), md5('w' || k),
+       %(start)s::timestamptz + k * (%(span)s::interval / %(n)s) + %(delay)s::interval
 from generate_series(0, %(n)s - 1) as k
 """
 
@@ -145,14 +153,50 @@ def append_window(conn: psycopg.Connection, fills: int, trades: int) -> tuple[in
     conn.execute(
         FILLS_SQL,
         {"account": ACCOUNT, "prefix": "new-", "market0": MARKETS, "markets": 1,
-         "n": window_fills, "start": start, "span": WINDOW},
+         "n": window_fills, "start": start, "span": WINDOW, "delay": DELAY},
     )  # fmt: skip
     conn.execute(
         WALLET_TRADES_SQL,
-        {"wallets": WALLETS, "prefix": "new-", "n": window_trades, "start": start, "span": WINDOW},
+        {
+            "wallets": WALLETS,
+            "prefix": "new-",
+            "n": window_trades,
+            "start": start,
+            "span": WINDOW,
+            "delay": DELAY,
+        },
     )
     conn.commit()
     return window_fills, window_trades
+
+
+def append_backfill(conn: psycopg.Connection, fills: int) -> int:
+    """One day of fills executed 30 days before the end of the year, arriving only now (after
+    the new window): a venue backfill. It lands in the markets open that day."""
+    day = timedelta(days=1)
+    start = T0 + YEAR - timedelta(days=30)
+    n = round(fills * day / YEAR)
+    conn.execute(
+        FILLS_SQL,
+        {"account": ACCOUNT, "prefix": "late-", "market0": int(MARKETS * (start - T0) / YEAR),
+         "markets": round(MARKETS * day / YEAR), "n": n, "start": start, "span": day,
+         "delay": T0 + YEAR + WINDOW + DELAY - start},
+    )  # fmt: skip
+    conn.commit()
+    return n
+
+
+def snapshot(url: str) -> list[tuple]:
+    with psycopg.connect(url) as conn:
+        return (
+            conn.execute(
+                "select * from marts.daily_performance order by day, venue, account"
+            ).fetchall()
+            + conn.execute(
+                "select venue, account, fill_id, trading_pnl, avg_entry_price "
+                "from intermediate.int_fill_pnl order by venue, account, fill_id"
+            ).fetchall()
+        )
 
 
 def main() -> None:
@@ -173,14 +217,14 @@ def main() -> None:
     work = Path(tempfile.mkdtemp(prefix="tl-bench-"))
     started = time.perf_counter()
     with psycopg.connect(url) as conn:
-        common = {"account": ACCOUNT, "start": T0, "span": YEAR, "markets": MARKETS}
+        common = {"account": ACCOUNT, "start": T0, "span": YEAR, "markets": MARKETS, "delay": DELAY}
         conn.execute(MARKETS_SQL, common)
         conn.execute(SETTLEMENTS_SQL, common)
         conn.execute(FILLS_SQL, {**common, "prefix": "f-", "market0": 0, "n": args.fills})
         conn.execute(
             WALLET_TRADES_SQL,
             {"wallets": WALLETS, "prefix": "w-", "n": args.wallet_trades, "start": T0,
-             "span": YEAR},
+             "span": YEAR, "delay": DELAY},
         )  # fmt: skip
         conn.commit()
         conn.execute("analyze")
@@ -195,19 +239,34 @@ def main() -> None:
     with psycopg.connect(url) as conn:
         new_fills, new_trades = append_window(conn, args.fills, args.wallet_trades)
     incr_wall, incr = dbt_run(url, work, end + WINDOW)
+    with psycopg.connect(url) as conn:
+        late_fills = append_backfill(conn, args.fills)
+    late_wall, late = dbt_run(url, work, end + WINDOW)
+    incremental = snapshot(url)
     refresh_wall, refresh = dbt_run(url, work, end + WINDOW, "--full-refresh")
+    same = snapshot(url) == incremental
 
     print(f"one new 4h window: {new_fills:,} fills, {new_trades:,} wallet trades")
-    print(f"{'model':28s} {'full':>9s} {'+1 window':>10s} {'full again':>11s}")
+    print(f"one backfilled day (executed 30 days earlier, arriving last): {late_fills:,} fills")
+    print(f"{'model':28s} {'full':>9s} {'+1 window':>10s} {'+backfill':>10s} {'full again':>11s}")
     for model in sorted(full, key=lambda m: -full[m]):
         if full[model] >= 0.05 or model in MARTS:
-            print(f"{model:28s} {full[model]:9.2f} {incr[model]:10.2f} {refresh[model]:11.2f}")
-    marts_full = sum(full[m] for m in MARTS)
-    marts_incr = sum(incr[m] for m in MARTS)
-    marts_refresh = sum(refresh[m] for m in MARTS)
+            print(
+                f"{model:28s} {full[model]:9.2f} {incr[model]:10.2f} {late[model]:10.2f} "
+                f"{refresh[model]:11.2f}"
+            )
+    sums = [sum(run[m] for m in MARTS) for run in (full, incr, late, refresh)]
     label = "incremental models (sum)"
-    print(f"{label:28s} {marts_full:9.2f} {marts_incr:10.2f} {marts_refresh:11.2f}")
-    print(f"{'dbt run wall time':28s} {full_wall:9.2f} {incr_wall:10.2f} {refresh_wall:11.2f}")
+    print(f"{label:28s} {sums[0]:9.2f} {sums[1]:10.2f} {sums[2]:10.2f} {sums[3]:11.2f}")
+    walls = (full_wall, incr_wall, late_wall, refresh_wall)
+    print(
+        f"{'dbt run wall time':28s} {walls[0]:9.2f} {walls[1]:10.2f} {walls[2]:10.2f} "
+        f"{walls[3]:11.2f}"
+    )
+    print(
+        "daily_performance and int_fill_pnl after the incremental runs "
+        f"{'equal' if same else 'DIFFER FROM'} the full refresh"
+    )
     if not args.keep:
         with psycopg.connect(admin, autocommit=True) as conn:
             conn.execute('drop database if exists "tl_bench_incremental" with (force)')

@@ -60,6 +60,14 @@ def materialize(
             help="Asset selection, e.g. 'group:kalshi' or 'key:core/fills'. Default: all."
         ),
     ] = None,
+    full_refresh: Annotated[
+        bool,
+        typer.Option(
+            "--full-refresh",
+            help="Rebuild the incremental dbt models from all of history (after a logic change, "
+            "or for data that arrived later than their look-back).",
+        ),
+    ] = False,
 ) -> None:
     """Run assets once, in process, through the same definitions the schedules use."""
     from tradelake_cli.run import SelectionError, print_summary
@@ -67,7 +75,7 @@ def materialize(
 
     _prepare()
     try:
-        summary = run(select, console)
+        summary = run(select, console, full_refresh=full_refresh)
     except SelectionError as exc:
         raise fail(str(exc)) from None
     print_summary(summary, console)

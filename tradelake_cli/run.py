@@ -91,9 +91,28 @@ def _run_output(console: Console, path: Path | None):
             console.file = None  # type: ignore[assignment]  # back to following sys.stdout
 
 
-def materialize(select: str | None, console: Console) -> RunSummary:
+def dbt_run_config(defs: dg.Definitions, keys: list[dg.AssetKey] | None) -> dict:
+    """Run config that makes the dbt build a `--full-refresh` (the dbt assets must be selected)."""
+    from orchestration.defs.dbt.assets import DBT_OP
+
+    dbt_keys = {
+        key
+        for assets in defs.assets or ()
+        if isinstance(assets, dg.AssetsDefinition) and assets.node_def.name == DBT_OP
+        for key in assets.keys
+    }
+    if keys is not None and not dbt_keys & set(keys):
+        raise SelectionError(
+            "--full-refresh rebuilds dbt models, but the selection has none; "
+            "add them, e.g. --select 'key:core/* or key:marts/*', or leave out --select"
+        )
+    return {"ops": {DBT_OP: {"config": {"full_refresh": True}}}}
+
+
+def materialize(select: str | None, console: Console, *, full_refresh: bool = False) -> RunSummary:
     defs = load_definitions()
     keys = resolve_selection(defs, select)
+    run_config = dbt_run_config(defs, keys) if full_refresh else None
     job = defs.resolve_job_def(JOB_NAME)
     instance = dg.DagsterInstance.get()
     run_id = str(uuid.uuid4())
@@ -103,7 +122,11 @@ def materialize(select: str | None, console: Console) -> RunSummary:
     def target() -> None:
         try:
             holder["result"] = job.execute_in_process(
-                instance=instance, raise_on_error=False, asset_selection=keys, run_id=run_id
+                run_config=run_config,
+                instance=instance,
+                raise_on_error=False,
+                asset_selection=keys,
+                run_id=run_id,
             )
         except Exception as exc:  # surfaced below as a readable failure
             holder["error"] = exc

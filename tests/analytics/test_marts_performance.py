@@ -243,6 +243,14 @@ def test_backfilled_old_fill_corrects_later_fills_incrementally(demo_db, pg_admi
                 "'o-late', %s, 'yes', 'buy', 0.285, 5, 0.05, '2026-11-01 12:00+00', 'test')",
                 (KALSHI, ticker),
             )
+            # and a Polymarket buy of 50 Bills @ 0.40 on 2025-11-21, before the market resolved
+            conn.execute(
+                "insert into ledger.polymarket_fills (account, fill_id, tx_hash, condition_id, "
+                "token_id, outcome_label, side, price, size, notional, executed_at, "
+                "record_hash) select account, 'late-fill', '0xlate', condition_id, token_id, "
+                "outcome_label, 'buy', 0.40, 50, 20, '2025-11-21 12:00+00', 'test' "
+                "from ledger.polymarket_fills where side = 'buy' and size = 250"
+            )
         build(url, tmp)  # incremental
         incremental = snapshot(url)
         # average entry (5 x 0.285 + 5 x 0.485) / 10 = 0.385: the 11-15 sale now realises
@@ -258,9 +266,21 @@ def test_backfilled_old_fill_corrects_later_fills_incrementally(demo_db, pg_admi
             ("2026-11-01", 1, Decimal("1.425"), Decimal("0.05"), Decimal(0), Decimal("-0.05")),
             ("2026-11-15", 1, Decimal("1.42"), Decimal("0.03"), Decimal("0.65"), Decimal("0.62")),
         ]
+        # Bills now held 300 at cost 140 + 20 = 160: resolves to 300 - 160 = 140 (was 110), so
+        # 2025-11-23 realises 7 + 140 + 41.86 = 188.86; the buy's own day (also that of the
+        # 250 @ 0.56 = 140) now has 2 fills, volume 160
+        polymarket = rows(
+            url,
+            "select day::text, fills, volume, resolution_pnl, net_pnl from marts.daily_performance "
+            "where venue = 'polymarket' and day in ('2025-11-21', '2025-11-23') order by day",
+        )
+        assert polymarket == [
+            ("2025-11-21", 2, Decimal(160), Decimal(0), Decimal(0)),
+            ("2025-11-23", 2, Decimal("90.64"), Decimal("181.86"), Decimal("188.86")),
+        ]
         assert rows(
             url,
-            "select count(*) from marts.trade_attribution where fill_id = 'late-fill'",
-        ) == [(1,)]
+            "select venue from marts.trade_attribution where fill_id = 'late-fill' order by 1",
+        ) == [("kalshi",), ("polymarket",)]
         build(url, tmp, "--full-refresh")
         assert snapshot(url) == incremental

@@ -63,9 +63,32 @@ def test_materialize_everything_twice_adds_nothing_the_second_time(cli_env: str)
     columns = {c.name for c in metadata["dagster/column_schema"].schema.columns}
     assert {"venue", "fill_id", "price", "quantity", "fee", "executed_at"} <= columns
 
+    fills_before = fills_relation(cli_env)
     second = runner.invoke(app, ["materialize"])
     assert second.exit_code == 0, second.output
     assert ledger_counts(cli_env) == after_first
+    # core.fills is incremental: the second build merged into the same table
+    assert fills_relation(cli_env) == fills_before
+
+    # --full-refresh rebuilds it (a new relation) with the same rows
+    third = runner.invoke(app, ["materialize", "--full-refresh", "--select", "key:core/fills"])
+    assert third.exit_code == 0, third.output
+    rebuilt = fills_relation(cli_env)
+    assert rebuilt[0] != fills_before[0] and rebuilt[1] == fills_before[1]
+
+
+def fills_relation(url: str) -> tuple[int, int]:
+    """core.fills' table oid (new when the table is rebuilt) and its row count."""
+    with psycopg.connect(url) as conn:
+        return conn.execute(
+            "select 'core.fills'::regclass::oid::int, (select count(*) from core.fills)"
+        ).fetchone()
+
+
+def test_full_refresh_needs_dbt_assets_in_the_selection(cli_env: str) -> None:
+    result = runner.invoke(app, ["materialize", "--full-refresh", "--select", "group:kalshi"])
+    assert result.exit_code == 2
+    assert "--full-refresh rebuilds dbt models, but the selection has none" in result.output
 
 
 def test_materialize_rejects_an_unknown_selection(cli_env: str) -> None:

@@ -6,9 +6,9 @@
     quantity x settlement value - remaining cost when the market resolves (a loser: -cost).
 
     Incremental: a run looks only at the outcomes that resolved after the data watermark (latest
-    fill or recognised resolution) minus `pnl_lookback_days`, or whose fills arrived since the
-    arrival watermark (`arrived_since` on fills_loaded_at: a late fill changes what was held),
-    and reads only their fills (indexed in int_fill_pnl).
+    fill or recognised resolution) minus `pnl_lookback_days`, or whose fills arrived within
+    `pnl_lookback_days` of the newest arrival in int_fill_pnl (a late fill changes what was
+    held), and reads only their fills (indexed in int_fill_pnl).
 -#}
 {{ config(
     materialized='incremental',
@@ -26,23 +26,39 @@ with
                 (select max(executed_at) from {{ ref('int_fill_pnl') }})
             ) - interval '{{ var("pnl_lookback_days", 3) }} days' as since
     ),
+
+    -- the outcomes to look at again: resolved since the watermark, or with fills that arrived
+    -- in the last `pnl_lookback_days` of arrivals (this model is sparse, so the arrival window
+    -- is measured from int_fill_pnl's newest arrival, not from a watermark stored here)
+    touched as (
+        select venue, market_id, outcome
+        from {{ ref('int_market_resolutions') }}
+        where resolved_at >= (select watermark.since from watermark)
+        union
+        select venue, market_id, outcome
+        from {{ ref('int_fill_pnl') }}
+        where
+            outcome is not null
+            and loaded_at >= (
+                select max(newest.loaded_at) - interval '{{ var("pnl_lookback_days", 3) }} days'
+                from {{ ref('int_fill_pnl') }} as newest
+            )
+    ),
 {% endif %}
 
 fills as (
     select * from {{ ref('int_fill_pnl') }}
-    where outcome is not null
+    where
+        outcome is not null
+        {% if is_incremental() %}
+            and (venue, market_id, outcome) in (select * from touched)
+        {% endif %}
 ),
 
 resolutions as (
     select * from {{ ref('int_market_resolutions') }}
     {% if is_incremental() %}
-        where
-            resolved_at >= (select watermark.since from watermark)
-            or (venue, market_id, outcome) in (
-                select recent.venue, recent.market_id, recent.outcome
-                from {{ ref('int_fill_pnl') }} as recent
-                where recent.loaded_at >= {{ arrived_since('fills_loaded_at') }}
-            )
+        where (venue, market_id, outcome) in (select * from touched)
     {% endif %}
 ),
 
