@@ -25,6 +25,7 @@ pytestmark = pytest.mark.slow
 KALSHI = "demo-kalshi-key-id"
 POLYMARKET = "0x6af75d4e4aaf700450efbac3708cce1665810ff1"
 WHALE = "0x56687bf447db6ffa42ffe2204a05edaa20f55839"
+NEW_WALLET = "0x" + "ab" * 20
 SCORES_AS_OF = '{"scores_as_of": "2026-11-23T00:00:00Z"}'
 
 
@@ -196,6 +197,9 @@ INCREMENTAL = {
     "intermediate.int_position_resolutions": "venue, account, market_id, outcome",
     "marts.daily_performance": "day, venue, account",
     "marts.trade_attribution": "venue, account, fill_id",
+    "core.wallet_events": "event_id",
+    "intermediate.int_wallet_trade_features": "event_id",
+    "marts.wallet_scores": "wallet, scored_at",
 }
 
 
@@ -251,6 +255,22 @@ def test_backfilled_old_fill_corrects_later_fills_incrementally(demo_db, pg_admi
                 "outcome_label, 'buy', 0.40, 50, 20, '2025-11-21 12:00+00', 'test' "
                 "from ledger.polymarket_fills where side = 'buy' and size = 250"
             )
+            # the whale's late trade (100 Bills @ 0.55 on 2025-11-21 12:00), and the history of
+            # a wallet tracked from now on, which starts with the same Bills buy as the whale's
+            for wallet, key, size, at in (
+                (WHALE, "late-trade", 100, "2025-11-21 12:00+00"),
+                (NEW_WALLET, "first-trade", 1000, "2025-11-20 16:00:05+00"),
+            ):
+                conn.execute(
+                    "insert into ledger.polymarket_wallet_activity (wallet, event_key, "
+                    "activity_type, tx_hash, condition_id, asset, outcome_label, outcome_index, "
+                    "side, size, usdc_size, price, title, event_slug, seen_via, occurred_at, "
+                    "record_hash) select %s, %s, activity_type, tx_hash, condition_id, asset, "
+                    "outcome_label, outcome_index, side, %s, %s * price, price, title, "
+                    "event_slug, seen_via, %s, 'test' from ledger.polymarket_wallet_activity "
+                    "where wallet = %s and activity_type = 'TRADE' and size = 1000",
+                    (wallet, key, size, size, at, WHALE),
+                )
         build(url, tmp)  # incremental
         incremental = snapshot(url)
         # average entry (5 x 0.285 + 5 x 0.485) / 10 = 0.385: the 11-15 sale now realises
@@ -282,5 +302,16 @@ def test_backfilled_old_fill_corrects_later_fills_incrementally(demo_db, pg_admi
             url,
             "select venue from marts.trade_attribution where fill_id = 'late-fill' order by 1",
         ) == [("kalshi",), ("polymarket",)]
+        # the whale's window ending 2025-11-22 00:00 now holds the late trade: 100 x 0.55 = 55;
+        # the new wallet is scored from its first window on, as a full build would
+        assert rows(
+            url,
+            "select trades_24h, volume_24h_usd from marts.wallet_scores "
+            "where wallet = %s and scored_at = '2025-11-22 00:00+00'",
+            WHALE,
+        ) == [(1, Decimal(55))]
+        assert rows(
+            url, "select min(scored_at) from marts.wallet_scores where wallet = %s", NEW_WALLET
+        ) == [(datetime(2025, 11, 20, 20, tzinfo=UTC),)]
         build(url, tmp, "--full-refresh")
         assert snapshot(url) == incremental

@@ -4,10 +4,11 @@
     or before `scores_as_of` (default: now)). A window ending at scored_at covers
     [scored_at - W, scored_at). Formula, rules and a worked example: see the model docs.
 
-    Incremental: a run (re)scores only the windows from the latest stored one minus
-    `wallet_scores_rescore_days` (default 7: trades are judged with hindsight, so results that
-    became known since, when markets settled, are picked up), reading only the trades of the
-    30 days before them. Trades are first summed into hourly buckets; every window statistic
+    Incremental, per wallet: a run (re)scores only the windows from the wallet's latest stored
+    one minus `wallet_scores_rescore_days` (default 7: trades are judged with hindsight, so
+    results that became known since, when markets settled, are picked up), or from a trade of
+    it that arrived late (backfill), and all windows of a wallet scored for the first time;
+    it reads only the trades of the 30 days before them. Trades are first summed into hourly buckets; every window statistic
     is a RANGE window sum over those buckets.
 -#}
 {{ config(
@@ -30,14 +31,66 @@ with bounds as (
     group by wallet
 ),
 
+{% if is_incremental() %}
+    stored as (
+        select
+            wallet,
+            max(scored_at) - interval '{{ var("wallet_scores_rescore_days", 7) }} days' as rescore_from
+        from {{ this }}
+        group by wallet
+    ),
+
+    -- trades that arrived late: within `arrival_lookback_hours` of the newest arrival
+    late_arrivals as (
+        select
+            wallet,
+            min(occurred_at) as earliest
+        from {{ ref('wallet_events') }}
+        where
+            loaded_at >= (
+                select max(newest.loaded_at) - interval '{{ var("arrival_lookback_hours", 24) }} hours'
+                from {{ ref('wallet_events') }} as newest
+            )
+        group by wallet
+    ),
+
+    -- per wallet, the first window end to (re)score: its latest stored one minus
+    -- `wallet_scores_rescore_days`; a wallet never scored starts from its first window; a
+    -- late trade pulls it back to that trade, whose windows change with it
+    rescore as (
+        select
+            bounds.wallet,
+            -- least() skips NULLs: nothing arrived for the wallet
+            least(
+                coalesce(stored.rescore_from, '-infinity'::timestamptz), late_arrivals.earliest
+            ) as rescore_from
+        from bounds
+        left join stored on bounds.wallet = stored.wallet
+        left join late_arrivals on bounds.wallet = late_arrivals.wallet
+    ),
+{% endif %}
+
 windows as (
     select
         bounds.wallet,
         ends.scored_at
     from bounds
+    {% if is_incremental() %}
+        inner join rescore on bounds.wallet = rescore.wallet
+    {% endif %}
     cross join
         lateral generate_series(
-            bounds.first_window_end,
+            {% if is_incremental() %}
+                -- from the first window end at or after rescore_from
+                greatest(
+                    bounds.first_window_end,
+                    date_bin(
+                        interval '4 hours', rescore.rescore_from, timestamptz '2000-01-01 00:00:00+00'
+                    )
+                ),
+            {% else %}
+                bounds.first_window_end,
+            {% endif %}
             date_bin(
                 interval '4 hours',
                 {{ "cast('" ~ as_of ~ "' as timestamptz)" if as_of else 'current_timestamp' }},
@@ -45,14 +98,6 @@ windows as (
             ),
             interval '4 hours'
         ) as ends (scored_at)
-    {% if is_incremental() %}
-        where ends.scored_at >= (
-            select
-                coalesce(max(scored_at), '-infinity'::timestamptz)
-                - interval '{{ var("wallet_scores_rescore_days", 7) }} days'
-            from {{ this }}
-        )
-    {% endif %}
 ),
 
 hourly as (
@@ -71,7 +116,11 @@ hourly as (
         count(*) filter (where trades.is_with_momentum) as with_momentum
     from {{ ref('int_wallet_trades') }} as trades
     {% if is_incremental() %}
-        where trades.occurred_at >= (select min(windows.scored_at) from windows) - interval '31 days'
+        -- the 30 days (and the hour) before each wallet's first window to score
+        inner join rescore
+            on
+                trades.wallet = rescore.wallet
+                and trades.occurred_at >= rescore.rescore_from - interval '31 days'
     {% endif %}
     group by trades.wallet, date_trunc('hour', trades.occurred_at)
 ),
