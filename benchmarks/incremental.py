@@ -48,6 +48,8 @@ SELECT = "+daily_performance +trade_attribution +strategy_version_comparison +wa
 MARTS = (  # every incremental model of the run
     "fills",
     "wallet_events",
+    "market_history",
+    "price_history",
     "int_fill_pnl",
     "int_position_resolutions",
     "int_wallet_trade_features",
@@ -77,7 +79,7 @@ from generate_series(0, %(n)s - 1) as k
 MARKETS_SQL = """
 insert into ledger.kalshi_market_observations (ticker, event_ticker, series_ticker, title,
     status, status_raw, last_price, volume, open_interest, result, settlement_value, open_time,
-    close_time, settled_at, observed_at, record_hash)
+    close_time, settled_at, observed_at, record_hash, loaded_at)
 select 'BENCH-' || i, 'BENCH-EVENT-' || i, 'BENCH', 'Bench market ' || i, 'settled',
        'finalized', 0.99, 1000, 0, case when i %% 2 = 0 then 'yes' else 'no' end,
        case when i %% 2 = 0 then 1 else 0 end,
@@ -85,8 +87,32 @@ select 'BENCH-' || i, 'BENCH-EVENT-' || i, 'BENCH', 'Bench market ' || i, 'settl
        %(start)s::timestamptz + (i + 1) * (%(span)s::interval / %(markets)s),
        %(start)s::timestamptz + (i + 1) * (%(span)s::interval / %(markets)s) + interval '8 hours',
        %(start)s::timestamptz + (i + 1) * (%(span)s::interval / %(markets)s) + interval '8 hours',
-       md5('m' || i)
+       md5('m' || i),
+       %(start)s::timestamptz + (i + 1) * (%(span)s::interval / %(markets)s) + interval '8 hours'
+       + %(delay)s::interval
 from generate_series(0, %(markets)s - 1) as i
+"""
+
+# While market i is open it is observed every 10 minutes, at a price that moves each time (one
+# ledger row per observation, each a new version of both outcomes in core.market_history).
+OBSERVATIONS_SQL = """
+insert into ledger.kalshi_market_observations (ticker, event_ticker, series_ticker, title,
+    status, status_raw, last_price, yes_bid, yes_ask, volume, open_interest, open_time,
+    close_time, observed_at, record_hash, loaded_at)
+select 'BENCH-' || i, 'BENCH-EVENT-' || i, 'BENCH', 'Bench market ' || i, 'open', 'active',
+       (i * 7 + j * 13) %% 97 / 100.0 + 0.02, (i * 7 + j * 13) %% 97 / 100.0 + 0.01,
+       (i * 7 + j * 13) %% 97 / 100.0 + 0.03, 10 * j, j, open_at, open_at + len,
+       open_at + j * interval '10 minutes', md5('o' || i || '-' || j),
+       open_at + j * interval '10 minutes' + %(delay)s::interval
+from generate_series(%(market0)s, %(market0)s + %(markets)s - 1) as i
+cross join lateral (
+    select %(start)s::timestamptz + (i - %(market0)s) * (%(span)s::interval / %(markets)s)
+           as open_at,
+           %(span)s::interval / %(markets)s as len
+) as m
+cross join lateral generate_series(
+    0, (extract(epoch from m.len) / 600)::int - 1
+) as j
 """
 
 SETTLEMENTS_SQL = """
@@ -156,6 +182,10 @@ def append_window(conn: psycopg.Connection, fills: int, trades: int) -> tuple[in
          "n": window_fills, "start": start, "span": WINDOW, "delay": DELAY},
     )  # fmt: skip
     conn.execute(
+        OBSERVATIONS_SQL,
+        {"market0": MARKETS, "markets": 1, "start": start, "span": WINDOW, "delay": DELAY},
+    )
+    conn.execute(
         WALLET_TRADES_SQL,
         {
             "wallets": WALLETS,
@@ -219,6 +249,7 @@ def main() -> None:
     with psycopg.connect(url) as conn:
         common = {"account": ACCOUNT, "start": T0, "span": YEAR, "markets": MARKETS, "delay": DELAY}
         conn.execute(MARKETS_SQL, common)
+        conn.execute(OBSERVATIONS_SQL, {**common, "market0": 0})
         conn.execute(SETTLEMENTS_SQL, common)
         conn.execute(FILLS_SQL, {**common, "prefix": "f-", "market0": 0, "n": args.fills})
         conn.execute(
@@ -228,8 +259,13 @@ def main() -> None:
         )  # fmt: skip
         conn.commit()
         conn.execute("analyze")
+    with psycopg.connect(url) as conn:
+        observations = conn.execute(
+            "select count(*) from ledger.kalshi_market_observations"
+        ).fetchone()[0]
     print(
-        f"synthetic year: {args.fills:,} fills over {MARKETS:,} markets, "
+        f"synthetic year: {args.fills:,} fills over {MARKETS:,} markets "
+        f"({observations:,} market observations), "
         f"{args.wallet_trades:,} trades of {WALLETS} wallets "
         f"({time.perf_counter() - started:.1f} s to generate)"
     )

@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -200,6 +200,8 @@ INCREMENTAL = {
     "core.wallet_events": "event_id",
     "intermediate.int_wallet_trade_features": "event_id",
     "marts.wallet_scores": "wallet, scored_at",
+    "core.market_history": "venue, market_id, outcome, valid_from",
+    "core.price_history": "venue, market_id, outcome, ts",
 }
 
 
@@ -271,6 +273,9 @@ def test_backfilled_old_fill_corrects_later_fills_incrementally(demo_db, pg_admi
                     "where wallet = %s and activity_type = 'TRADE' and size = 1000",
                     (wallet, key, size, size, at, WHALE),
                 )
+            # an observation of the KC market arrives out of order: one second after its first
+            # one, at a price it never showed (a new version in the middle of its history)
+            late_observation(conn, ticker)
         build(url, tmp)  # incremental
         incremental = snapshot(url)
         # average entry (5 x 0.285 + 5 x 0.485) / 10 = 0.385: the 11-15 sale now realises
@@ -313,5 +318,38 @@ def test_backfilled_old_fill_corrects_later_fills_incrementally(demo_db, pg_admi
         assert rows(
             url, "select min(scored_at) from marts.wallet_scores where wallet = %s", NEW_WALLET
         ) == [(datetime(2025, 11, 20, 20, tzinfo=UTC),)]
+        versions = rows(
+            url,
+            "select valid_from - (select min(valid_from) from core.market_history "
+            "where market_id = %s) from core.market_history "
+            "where market_id = %s and outcome = 'yes' and price = 0.123",
+            ticker,
+            ticker,
+        )
+        assert versions == [(timedelta(seconds=1),)]
         build(url, tmp, "--full-refresh")
         assert snapshot(url) == incremental
+
+
+def late_observation(conn: psycopg.Connection, ticker: str) -> None:
+    """A copy of the market's first observation, one second later, with last price 0.123."""
+    columns = [
+        c
+        for (c,) in conn.execute(
+            "select column_name from information_schema.columns where table_schema = 'ledger' "
+            "and table_name = 'kalshi_market_observations' "
+            "and column_name not in ('page_id', 'loaded_at') order by ordinal_position"
+        ).fetchall()
+    ]
+    changed = {
+        "last_price": "0.123",
+        "observed_at": "observed_at + interval '1 second'",
+        "record_hash": "'test'",
+    }
+    values = ", ".join(changed.get(c, c) for c in columns)
+    conn.execute(
+        f"insert into ledger.kalshi_market_observations ({', '.join(columns)}) "
+        f"select {values} from ledger.kalshi_market_observations where ticker = %s "
+        "order by observed_at limit 1",
+        (ticker,),
+    )

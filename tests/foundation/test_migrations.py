@@ -37,7 +37,7 @@ def test_up_down_up(empty_db_url: str) -> None:
             "select count(*) from pg_indexes where schemaname = 'ledger' "
             "and indexdef like '%%USING brin (loaded_at)%%'"
         ).fetchone()[0]
-    assert brin == 8
+    assert brin == 12
 
     migrate(empty_db_url)  # idempotent
     assert _tables(empty_db_url) == tables

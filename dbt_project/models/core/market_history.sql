@@ -1,4 +1,15 @@
 -- One row per version of a market outcome (SCD type 2) from the append-only observations.
+-- Incremental: only the outcomes with newly arrived observations are rebuilt (see scd2).
+{{ config(
+    materialized='incremental',
+    unique_key=['venue', 'market_id', 'outcome'],
+    incremental_strategy='delete+insert',
+    on_schema_change='append_new_columns',
+    indexes=[
+        {'columns': ['venue', 'market_id', 'outcome', 'valid_from'], 'unique': True},
+        {'columns': ['loaded_at']},
+    ],
+) }}
 {{ scd2(
     ref("int_market_observations"),
     entity=["venue", "market_id", "outcome"],

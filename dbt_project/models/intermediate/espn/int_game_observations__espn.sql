@@ -14,5 +14,6 @@ select
     status_raw,
     completed,
     winner,
-    observed_at
+    observed_at,
+    loaded_at
 from {{ ref('stg_espn__game_observations') }}

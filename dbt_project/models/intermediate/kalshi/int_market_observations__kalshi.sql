@@ -31,5 +31,6 @@ select
     case when outcome = 'yes' then settlement_value else 1 - settlement_value end
         as settlement_value,
     close_time,
-    observed_at
+    observed_at,
+    loaded_at
 from outcomes

@@ -15,5 +15,6 @@ select
     result,
     settlement_value,
     close_time,
-    observed_at
+    observed_at,
+    loaded_at
 from {{ ref('stg_polymarket__market_observations') }}

@@ -4,5 +4,6 @@ select
     outcome,
     token_id,
     ts,
-    price
+    price,
+    loaded_at
 from {{ ref('stg_polymarket__price_points') }}
