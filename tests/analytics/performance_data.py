@@ -4,6 +4,8 @@ performance marts and everything upstream of them."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -34,6 +36,22 @@ STREAMS = (
     polymarket.sync_wallet_activity,
     espn.sync_games,
 )
+
+
+@contextmanager
+def database_copy(pg_admin_url: str, name: str, suffix: str) -> Iterator[str]:
+    """A copy of a built demo database, dropped afterwards: a test that changes data works on
+    it, so that the module's other tests keep seeing the demo data whatever the order."""
+    from tests.conftest import _with_db
+
+    copy = f"{name}_{suffix}"
+    with psycopg.connect(pg_admin_url, autocommit=True) as conn:
+        conn.execute(f'create database "{copy}" template "{name}"')
+    try:
+        yield _with_db(pg_admin_url, copy)
+    finally:
+        with psycopg.connect(pg_admin_url, autocommit=True) as conn:
+            conn.execute(f'drop database if exists "{copy}" with (force)')
 
 
 def demo_database(pg_admin_url: str, template_db: str, name: str, tmp: Path) -> str:

@@ -22,7 +22,7 @@ from typer.testing import CliRunner
 
 from ingestion.espn.sync import GAMES
 from ingestion.loader import load
-from tests.analytics.performance_data import dbt, demo_database
+from tests.analytics.performance_data import database_copy, dbt, demo_database
 from tradelake_cli.main import app
 
 pytestmark = pytest.mark.slow
@@ -54,15 +54,11 @@ HALFTIME = {
 }
 
 
-@pytest.fixture(scope="module")
-def demo_db(
-    pg_admin_url: str, template_db: str, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[tuple[str, Path]]:
-    name = f"tl_links_{os.getpid()}"
-    tmp = tmp_path_factory.mktemp("links")
-    url = demo_database(pg_admin_url, template_db, name, tmp)
-    with psycopg.connect(url) as conn:
-        assert load(conn, GAMES, [HALFTIME]).inserted == 1
+def db_name() -> str:
+    return f"tl_links_{os.getpid()}"
+
+
+def build(url: str, tmp: Path, *extra: str, vars_: str = SCORES_AS_OF) -> None:
     done = dbt(
         url,
         tmp,
@@ -71,9 +67,22 @@ def demo_db(
         *SELECT.split(),
         "--indirect-selection",
         "cautious",
-        vars_=SCORES_AS_OF,
+        *extra,
+        vars_=vars_,
     )
     assert done.returncode == 0, done.stdout[-6000:]
+
+
+@pytest.fixture(scope="module")
+def demo_db(
+    pg_admin_url: str, template_db: str, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[str, Path]]:
+    name = db_name()
+    tmp = tmp_path_factory.mktemp("links")
+    url = demo_database(pg_admin_url, template_db, name, tmp)
+    with psycopg.connect(url) as conn:
+        assert load(conn, GAMES, [HALFTIME]).inserted == 1
+    build(url, tmp)
     yield url, tmp
     with psycopg.connect(pg_admin_url, autocommit=True) as conn:
         conn.execute(f'drop database if exists "{name}" with (force)')
@@ -169,6 +178,49 @@ def test_edges_recomputed_by_hand(demo_db) -> None:
             Decimal("0.4300"), Decimal("0.5450"), Decimal("-0.1150"), "pregame", "0",
         ),
     }  # fmt: skip
+
+
+EDGES = (
+    "select venue, market_id, outcome, model_name, model_version, observed_at, probability, "
+    "market_price, edge, price_source, game_state_descriptor, value_bucket from marts.edges "
+    "order by venue, market_id, outcome, model_name, model_version, observed_at"
+)
+
+
+def test_edges_rebuild_only_the_outcomes_whose_inputs_changed(demo_db, pg_admin_url) -> None:
+    _, tmp = demo_db
+    with database_copy(pg_admin_url, db_name(), "edges") as copy:
+        built_at = (
+            "select venue, market_id, outcome, max(built_at) from marts.edges group by 1, 2, 3"
+        )
+        before = {r[:3]: r[3] for r in rows(copy, built_at)}
+        with psycopg.connect(copy) as conn:
+            # a Bills price point at 21:00 (0.90) arrives, and elo_nfl v3 writes 0.75 at 20:45
+            conn.execute(
+                "insert into ledger.polymarket_price_points (condition_id, outcome, token_id, "
+                "ts, price, record_hash) select condition_id, outcome, token_id, "
+                "'2025-11-23 21:00+00', 0.90, 'test' from ledger.polymarket_price_points "
+                "where condition_id = %s and outcome = 'bills' limit 1",
+                (BILLS_CHIEFS,),
+            )
+            conn.execute(
+                "insert into ref.model_probabilities (model_name, model_version, venue, "
+                "market_id, outcome, probability, computed_at) values ('elo_nfl', 'v3', "
+                "'polymarket', %s, 'bills', 0.75, '2025-11-23 20:45+00')",
+                (BILLS_CHIEFS,),
+            )
+        # incremental, without the look-back: everything in this database arrived minutes ago
+        build(copy, tmp, vars_=SCORES_AS_OF[:-1] + ', "arrival_lookback_hours": 0}')
+        # 0.75 - 0.90 = -0.15; the halftime state (19:35) is stale at 21:00: no matrix row
+        assert edge(copy, BILLS_CHIEFS, "bills", "2025-11-23T21:00:00Z") == {
+            "elo_nfl v3": (Decimal("0.7500"), Decimal("0.90"), Decimal("-0.1500"), None, None),
+        }
+        after = {r[:3]: r[3] for r in rows(copy, built_at)}
+        rebuilt = {key for key in after if after[key] != before.get(key)}
+        assert rebuilt == {("polymarket", BILLS_CHIEFS, "bills")}
+        incremental = rows(copy, EDGES)
+        build(copy, tmp, "--full-refresh")
+        assert rows(copy, EDGES) == incremental
 
 
 def test_report_of_a_window_with_fills(demo_db) -> None:

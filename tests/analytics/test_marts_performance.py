@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -17,8 +16,12 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from tests.analytics.performance_data import PERFORMANCE_MARTS, dbt, demo_database
-from tests.conftest import _with_db
+from tests.analytics.performance_data import (
+    PERFORMANCE_MARTS,
+    database_copy,
+    dbt,
+    demo_database,
+)
 
 pytestmark = pytest.mark.slow
 
@@ -175,21 +178,6 @@ def test_untagged_fills_have_null_versions(demo_db) -> None:
     ]
 
 
-@contextmanager
-def copy_of(demo_db, pg_admin_url: str, suffix: str) -> Iterator[str]:
-    """A copy of the built demo database, so that the other tests keep seeing the demo data
-    whatever the order."""
-    _, _, name = demo_db
-    copy = f"{name}_{suffix}"
-    with psycopg.connect(pg_admin_url, autocommit=True) as conn:
-        conn.execute(f'create database "{copy}" template "{name}"')
-    try:
-        yield _with_db(pg_admin_url, copy)
-    finally:
-        with psycopg.connect(pg_admin_url, autocommit=True) as conn:
-            conn.execute(f'drop database if exists "{copy}" with (force)')
-
-
 # every incremental model downstream of the ledgers' fills, with its key columns
 INCREMENTAL = {
     "core.fills": "venue, account, fill_id",
@@ -211,7 +199,7 @@ def snapshot(url: str) -> dict[str, list[tuple]]:
 
 def test_incremental_run_equals_full_refresh(demo_db, pg_admin_url: str) -> None:
     _, tmp, _ = demo_db
-    with copy_of(demo_db, pg_admin_url, "incr") as url:
+    with database_copy(pg_admin_url, demo_db[2], "incr") as url:
         # a new fill arrives: the PHI position is sold on 2026-11-22 (after the first build)
         with psycopg.connect(url) as conn:
             conn.execute(
@@ -236,7 +224,7 @@ def test_backfilled_old_fill_corrects_later_fills_incrementally(demo_db, pg_admi
     # A fill executed weeks before the newest one arrives late (a backfill): older than every
     # look-back in days, it is found by its arrival time (loaded_at) instead.
     _, tmp, _ = demo_db
-    with copy_of(demo_db, pg_admin_url, "backfill") as url:
+    with database_copy(pg_admin_url, demo_db[2], "backfill") as url:
         with psycopg.connect(url) as conn:
             # the KC YES position: bought 5 @ 0.485 on 2026-11-14, sold 2 @ 0.71 on 11-15
             (ticker,) = conn.execute(

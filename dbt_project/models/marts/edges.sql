@@ -4,9 +4,85 @@
 -- ref.probability_matrices applied to the game state valid at the observation (named after the
 -- ref.probability_models row of type probability_matrix whose config points at the matrix, else
 -- `matrix:<category>/<subcategory>` with the matrix version). See the model docs.
+--
+-- Incremental per linked outcome: a run rebuilds all edges of only the outcomes whose inputs
+-- changed since the previous run (its newest built_at minus `arrival_lookback_hours`).
+{{ config(
+    materialized='incremental',
+    unique_key=['venue', 'market_id', 'outcome'],
+    incremental_strategy='delete+insert',
+    on_schema_change='append_new_columns',
+    indexes=[
+        {'columns': ['venue', 'market_id', 'outcome']},
+        {'columns': ['observed_at']},
+    ],
+) }}
+
 with links as (
     select * from {{ ref('market_game_links') }}
 ),
+
+{% if is_incremental() %}
+    since as (
+        select
+            coalesce(max(built_at), cast('-infinity' as timestamptz))
+            - interval '{{ var("arrival_lookback_hours", 24) }} hours' as since_at
+        from {{ this }}
+    ),
+
+    -- linked outcomes whose edges may have changed: observations or price points that arrived,
+    -- a new state of their game, a new model probability (by computed_at: model probabilities
+    -- carry no arrival time), or a link not seen before; a new or changed probability model or
+    -- matrix changes every edge
+    touched as (
+        select venue, market_id, outcome
+        from {{ ref('market_history') }}
+        where loaded_at >= (select since.since_at from since)
+        union
+        select venue, market_id, outcome
+        from {{ ref('price_history') }}
+        where loaded_at >= (select since.since_at from since)
+        union
+        select links.venue, links.market_id, links.outcome
+        from links
+        inner join {{ ref('game_state_history') }} as history
+            on links.league = history.league and links.game_id = history.game_id
+        where history.loaded_at >= (select since.since_at from since)
+        union
+        select venue, market_id, outcome
+        from {{ ref('stg_ref__model_probabilities') }}
+        where computed_at >= (select since.since_at from since)
+        union
+        select links.venue, links.market_id, links.outcome
+        from links
+        where
+            not exists (
+                select 1 from {{ this }} as built
+                where
+                    built.venue = links.venue
+                    and built.market_id = links.market_id
+                    and built.outcome = links.outcome
+            )
+            or exists (
+                select 1 from {{ ref('stg_ref__probability_matrices') }} as matrices
+                where matrices.created_at >= (select since.since_at from since)
+            )
+            or exists (
+                select 1 from {{ ref('stg_ref__probability_models') }} as models
+                where greatest(models.created_at, models.updated_at) >= (select since.since_at from since)
+            )
+    ),
+
+    touched_links as (
+        select links.*
+        from links
+        inner join touched
+            on
+                links.venue = touched.venue
+                and links.market_id = touched.market_id
+                and links.outcome = touched.outcome
+    ),
+{% endif %}
 
 games as (
     select league, game_id, home_team from {{ ref('game_states') }}
@@ -23,7 +99,11 @@ history_points as (
         coalesce(price, (bid + ask) / 2) as market_price,
         'market_history' as price_source
     from {{ ref('market_history') }}
-    where status = 'open'
+    where
+        status = 'open'
+        {% if is_incremental() %}
+            and (venue, market_id, outcome) in (select * from touched)
+        {% endif %}
 ),
 
 price_points as (
@@ -35,6 +115,9 @@ price_points as (
         price as market_price,
         'price_history' as price_source
     from {{ ref('price_history') }}
+    {% if is_incremental() %}
+        where (venue, market_id, outcome) in (select * from touched)
+    {% endif %}
 ),
 
 ranked_points as (
@@ -66,7 +149,7 @@ observations as (
         links.proposition,
         links.game_start_time
     from ranked_points
-    inner join links
+    inner join {{ 'touched_links' if is_incremental() else 'links' }} as links
         on
             ranked_points.venue = links.venue
             and ranked_points.market_id = links.market_id
@@ -253,5 +336,6 @@ select
     probability_computed_at,
     game_state_descriptor,
     value_bucket,
-    game_state_valid_from
+    game_state_valid_from,
+    now() as built_at
 from unioned
