@@ -44,7 +44,9 @@ DELAY = timedelta(minutes=5)
 MARKETS = 2000
 WALLETS = 100
 ACCOUNT = "bench-account"
-SELECT = "+daily_performance +trade_attribution +strategy_version_comparison +wallet_scores"
+SELECT = (
+    "+daily_performance +trade_attribution +strategy_version_comparison +wallet_scores +reports"
+)
 MARTS = (  # every incremental model of the run
     "fills",
     "wallet_events",
@@ -56,6 +58,7 @@ MARTS = (  # every incremental model of the run
     "daily_performance",
     "trade_attribution",
     "wallet_scores",
+    "edges",
 )
 
 # Fill k of n happens at start + k * span / n in the market open at that moment; 2 of 3 fills
@@ -141,11 +144,13 @@ from generate_series(0, %(n)s - 1) as k
 """
 
 
-def dbt_run(url: str, work: Path, as_of: datetime, *extra: str) -> tuple[float, dict[str, float]]:
+def dbt_run(
+    url: str, work: Path, as_of: datetime, *extra: str, command_name: str = "run"
+) -> tuple[float, dict[str, float]]:
     executable = Path(sys.executable).parent / "dbt"
     env = {**os.environ, **dbt_env(url), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
     command = [
-        str(executable), "run", "--select", *SELECT.split(), "--project-dir",
+        str(executable), command_name, "--select", *SELECT.split(), "--project-dir",
         str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR), "--target-path",
         str(work / "target"), "--log-path", str(work / "logs"), "--vars",
         json.dumps({"scores_as_of": as_of.isoformat()}), *extra,
@@ -271,6 +276,7 @@ def main() -> None:
     )
 
     end = T0 + YEAR
+    dbt_run(url, work, end, command_name="seed")  # the seeds (team aliases) the links read
     full_wall, full = dbt_run(url, work, end, "--full-refresh")
     with psycopg.connect(url) as conn:
         new_fills, new_trades = append_window(conn, args.fills, args.wallet_trades)
@@ -306,8 +312,10 @@ def main() -> None:
     if not args.keep:
         with psycopg.connect(admin, autocommit=True) as conn:
             conn.execute('drop database if exists "tl_bench_incremental" with (force)')
-    if server is not None:
+    if server is not None and not args.keep:
         server.cleanup()
+    elif args.keep:
+        print(f"kept: {url}")
 
 
 if __name__ == "__main__":

@@ -8,7 +8,8 @@
     one minus `wallet_scores_rescore_days` (default 7: trades are judged with hindsight, so
     results that became known since, when markets settled, are picked up), or from a trade of
     it that arrived late (backfill), and all windows of a wallet scored for the first time;
-    it reads only the trades of the 30 days before them. Trades are first summed into hourly buckets; every window statistic
+    it reads only the trades of the 30 days before them. The (wallet, scored_at) index also
+    serves the reports' "latest score at or before" lookups. Trades are first summed into hourly buckets; every window statistic
     is a RANGE window sum over those buckets.
 -#}
 {{ config(
@@ -16,6 +17,7 @@
     unique_key=['wallet', 'scored_at'],
     incremental_strategy='delete+insert',
     on_schema_change='append_new_columns',
+    indexes=[{'columns': ['wallet', 'scored_at'], 'unique': True}],
 ) }}
 
 {%- set prior = var("credibility_prior_strength", 5) -%}

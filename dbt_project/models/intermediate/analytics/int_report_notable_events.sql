@@ -32,16 +32,28 @@ moves as (
     where event_type in ('trade', 'redeem') and coalesce(succeeded, true)
 ),
 
+-- the five biggest moves of each window (ranked before their scores are looked up, so that
+-- only those few look one up: one indexed probe each)
+top_moves as (
+    select *
+    from (
+        select
+            *,
+            row_number() over (
+                partition by period_start
+                order by amount_usd desc nulls last, event_at, event_id
+            ) as move_rank
+        from moves
+    ) as ranked
+    where move_rank <= 5
+),
+
 scored_moves as (
     select
         moves.*,
         score.credibility_4h,
-        score.archetype,
-        row_number() over (
-            partition by moves.period_start
-            order by moves.amount_usd desc nulls last, moves.event_at, moves.event_id
-        ) as move_rank
-    from moves
+        score.archetype
+    from top_moves as moves
     left join lateral (
         select scores.credibility_4h, scores.archetype
         from {{ ref('wallet_scores') }} as scores
@@ -144,7 +156,6 @@ events as (
             'amount_usd', amount_usd, 'credibility_4h', credibility_4h, 'archetype', archetype, 'at', event_at
         ) as detail
     from scored_moves
-    where move_rank <= 5
 
     union all
 
