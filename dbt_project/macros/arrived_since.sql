@@ -7,11 +7,11 @@
     terms); anything later than that is applied by `dbt build --full-refresh`.
     An empty model has no watermark: everything is read.
 -#}
-{% macro arrived_since(column="loaded_at", relation=none) -%}
+{% macro arrived_since(column="loaded_at") -%}
     (
         select
             coalesce(max({{ column }}), '-infinity'::timestamptz)
             - interval '{{ var("arrival_lookback_hours", 24) }} hours'
-        from {{ relation if relation is not none else this }}
+        from {{ this }}
     )
 {%- endmacro %}
