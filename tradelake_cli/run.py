@@ -103,8 +103,9 @@ def dbt_run_config(defs: dg.Definitions, keys: list[dg.AssetKey] | None) -> dict
     }
     if keys is not None and not dbt_keys & set(keys):
         raise SelectionError(
-            "--full-refresh rebuilds dbt models, but the selection has none; "
-            "add them, e.g. --select 'key:core/* or key:marts/*', or leave out --select"
+            "--full-refresh rebuilds dbt models, but the selection has none; add them, e.g. "
+            "--select 'group:dbt_staging or group:dbt_intermediate or group:dbt_core or "
+            "group:dbt_marts', or leave out --select"
         )
     return {"ops": {DBT_OP: {"config": {"full_refresh": True}}}}
 

@@ -14,9 +14,10 @@ class DbtBuildConfig(dg.Config):
     full_refresh: bool = Field(
         default=False,
         description=(
-            "Rebuild the incremental models (core.fills, core.wallet_events, the performance "
-            "marts) from all of history instead of from what arrived since their watermark: "
-            "after changing their logic, or to apply data that arrived later than the look-back."
+            "Rebuild the incremental models (core fills, wallet events and histories, the "
+            "performance marts, edges) from all of history instead of from what arrived since "
+            "their watermark: after changing their logic, or to apply data that arrived later "
+            "than the look-back."
         ),
     )
 
