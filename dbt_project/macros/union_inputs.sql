@@ -3,11 +3,11 @@
     declared in this model's YAML contract. With no inputs yet, a typed empty relation.
     Each source adds its model name to the `inputs` list of the relation it feeds.
 
-    In an incremental run, `arrived_since` (a SQL expression, e.g. `arrived_since()`) keeps
-    only the input rows whose `loaded_at` is at or after it; the filter sits on each branch, so
+    With `incremental=true`, an incremental run keeps only the input rows whose `loaded_at` is at
+    or after the model's arrival watermark (`arrived_since`); the filter sits on each branch, so
     PostgreSQL pushes it down to the ledger scans.
 -#}
-{% macro union_inputs(inputs, arrived_since=none) -%}
+{% macro union_inputs(inputs, incremental=false) -%}
     {%- set cols = model.columns.values() | list -%}
     {%- if not inputs %}
     select
@@ -23,8 +23,8 @@
         cast({{ c.name }} as {{ c.data_type }}) as {{ c.name }}{{ "," if not loop.last }}
         {%- endfor %}
     from {{ ref(name) }}
-    {%- if arrived_since %}
-    where loaded_at >= {{ arrived_since }}
+    {%- if incremental and is_incremental() %}
+    where loaded_at >= {{ arrived_since() }}
     {%- endif %}
     {%- endfor %}
 {%- endmacro %}

@@ -6,8 +6,6 @@
 {{ config(
     materialized='incremental',
     unique_key=['venue', 'account', 'fill_id'],
-    incremental_strategy='delete+insert',
-    on_schema_change='append_new_columns',
     indexes=[
         {'columns': ['venue', 'account', 'fill_id'], 'unique': True},
         {'columns': ['executed_at']},
@@ -19,5 +17,5 @@
 -- Sources add their intermediate model (int_fills__<source>) to this list.
 {{ union_inputs(
     ['int_fills__polymarket', 'int_fills__kalshi', 'int_fills__hyperliquid', 'int_fills__okx'],
-    arrived_since=arrived_since() if is_incremental() else none,
+    incremental=true,
 ) }}

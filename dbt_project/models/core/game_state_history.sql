@@ -3,8 +3,6 @@
 {{ config(
     materialized='incremental',
     unique_key=['league', 'game_id'],
-    incremental_strategy='delete+insert',
-    on_schema_change='append_new_columns',
     indexes=[
         {'columns': ['league', 'game_id', 'valid_from'], 'unique': True},
         {'columns': ['loaded_at']},

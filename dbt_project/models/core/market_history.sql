@@ -3,8 +3,6 @@
 {{ config(
     materialized='incremental',
     unique_key=['venue', 'market_id', 'outcome'],
-    incremental_strategy='delete+insert',
-    on_schema_change='append_new_columns',
     indexes=[
         {'columns': ['venue', 'market_id', 'outcome', 'valid_from'], 'unique': True},
         {'columns': ['loaded_at']},

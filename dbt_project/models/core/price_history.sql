@@ -5,8 +5,6 @@
 {{ config(
     materialized='incremental',
     unique_key=['venue', 'market_id', 'outcome', 'ts'],
-    incremental_strategy='delete+insert',
-    on_schema_change='append_new_columns',
     indexes=[
         {'columns': ['venue', 'market_id', 'outcome', 'ts'], 'unique': True},
         {'columns': ['loaded_at']},
@@ -15,5 +13,5 @@
 -- Sources add their intermediate model (int_price_history__<source>) to this list.
 {{ union_inputs(
     ['int_price_history__polymarket'],
-    arrived_since=arrived_since() if is_incremental() else none,
+    incremental=true,
 ) }}

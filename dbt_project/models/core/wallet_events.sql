@@ -5,8 +5,6 @@
 {{ config(
     materialized='incremental',
     unique_key='event_id',
-    incremental_strategy='delete+insert',
-    on_schema_change='append_new_columns',
     indexes=[
         {'columns': ['event_id'], 'unique': True},
         {'columns': ['occurred_at']},
@@ -16,5 +14,5 @@
 -- Sources add their intermediate model (int_wallet_events__<source>) to this list.
 {{ union_inputs(
     ['int_wallet_events__polymarket', 'int_wallet_events__hyperliquid', 'int_wallet_events__etherscan'],
-    arrived_since=arrived_since() if is_incremental() else none,
+    incremental=true,
 ) }}

@@ -9,8 +9,6 @@
 {{ config(
     materialized='incremental',
     unique_key=['day', 'venue', 'account'],
-    incremental_strategy='delete+insert',
-    on_schema_change='append_new_columns',
 ) }}
 
 with

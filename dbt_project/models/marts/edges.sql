@@ -10,8 +10,6 @@
 {{ config(
     materialized='incremental',
     unique_key=['venue', 'market_id', 'outcome'],
-    incremental_strategy='delete+insert',
-    on_schema_change='append_new_columns',
     indexes=[
         {'columns': ['venue', 'market_id', 'outcome']},
         {'columns': ['observed_at']},
@@ -71,16 +69,6 @@ with links as (
                 select 1 from {{ ref('stg_ref__probability_models') }} as models
                 where greatest(models.created_at, models.updated_at) >= (select since.since_at from since)
             )
-    ),
-
-    touched_links as (
-        select links.*
-        from links
-        inner join touched
-            on
-                links.venue = touched.venue
-                and links.market_id = touched.market_id
-                and links.outcome = touched.outcome
     ),
 {% endif %}
 
@@ -149,7 +137,7 @@ observations as (
         links.proposition,
         links.game_start_time
     from ranked_points
-    inner join {{ 'touched_links' if is_incremental() else 'links' }} as links
+    inner join links
         on
             ranked_points.venue = links.venue
             and ranked_points.market_id = links.market_id

@@ -15,8 +15,6 @@
 {{ config(
     materialized='incremental',
     unique_key=['wallet', 'scored_at'],
-    incremental_strategy='delete+insert',
-    on_schema_change='append_new_columns',
     indexes=[{'columns': ['wallet', 'scored_at'], 'unique': True}],
 ) }}
 

@@ -10,8 +10,6 @@
 {{ config(
     materialized='incremental',
     unique_key=['venue', 'account', 'fill_id'],
-    incremental_strategy='delete+insert',
-    on_schema_change='append_new_columns',
     indexes=[
         {'columns': ['venue', 'account', 'fill_id'], 'unique': True},
         {'columns': ['executed_at']},

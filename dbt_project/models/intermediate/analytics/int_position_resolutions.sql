@@ -13,8 +13,6 @@
 {{ config(
     materialized='incremental',
     unique_key=['venue', 'account', 'market_id', 'outcome'],
-    incremental_strategy='delete+insert',
-    on_schema_change='append_new_columns',
 ) }}
 
 with

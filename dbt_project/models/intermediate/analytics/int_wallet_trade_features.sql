@@ -10,8 +10,6 @@
 {{ config(
     materialized='incremental',
     unique_key='event_id',
-    incremental_strategy='delete+insert',
-    on_schema_change='append_new_columns',
     indexes=[{'columns': ['event_id'], 'unique': True}, {'columns': ['occurred_at']}],
 ) }}
 
