@@ -32,7 +32,9 @@ class LedgerTable:
 
     `key` is the natural key (a UNIQUE constraint on the table). In `observation` mode the last
     key column is the observation time and the others identify the entity: a row is appended only
-    when its content differs from the entity's latest stored row.
+    when its content differs from the entity's latest stored row. The observation time must be
+    our own clock, never a venue's "updated" timestamp (venues do not always move it, and a
+    changed state under a stored key is a conflict, not a version).
     """
 
     name: str
@@ -109,10 +111,13 @@ def load(
             stage = _stage(conn, table, records)
             if table.mode == "ledger":
                 result.inserted = _insert_ledger(conn, table, stage, page_id)
-                if result.inserted < len(records):  # only re-deliveries can conflict
-                    result.conflicts = _record_conflicts(conn, table, stage, page_id)
             else:
                 result.inserted = _insert_observations(conn, table, stage, page_id)
+            # Only rows that were not inserted can conflict. An observation too: a changed
+            # state under a stored (entity, observed_at) key, or two states of one entity in
+            # one batch at the same time, is recorded rather than lost to `do nothing`.
+            if result.inserted < len(records):
+                result.conflicts = _record_conflicts(conn, table, stage, page_id)
             result.duplicates = len(records) - result.inserted - result.conflicts
         for reject in rejects:
             quarantine(conn, reject)

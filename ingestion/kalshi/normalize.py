@@ -86,7 +86,8 @@ def market_row(m: Market, observed_at: datetime) -> dict[str, Any]:
         "open_time": m.open_time,
         "close_time": m.close_time,
         "settled_at": m.settlement_ts if settled else None,
-        "observed_at": m.updated_time or observed_at,
+        "venue_updated_at": m.updated_time,
+        "observed_at": observed_at,
     }
 
 
@@ -181,7 +182,8 @@ def position_row(p: MarketPosition, account: str, observed_at: datetime) -> dict
         "realized_pnl": p.realized_pnl_dollars,
         "fees_paid": p.fees_paid_dollars,
         "total_traded": p.total_traded_dollars,
-        "observed_at": p.last_updated_ts or observed_at,
+        "venue_updated_at": p.last_updated_ts,
+        "observed_at": observed_at,
     }
 
 
@@ -196,6 +198,7 @@ def closed_position_row(account: str, ticker: str, outcome: str, observed_at: da
         "realized_pnl": None,
         "fees_paid": None,
         "total_traded": None,
+        "venue_updated_at": None,
         "observed_at": observed_at,
     }
 
@@ -206,7 +209,8 @@ def balance_row(b: Balance, account: str, observed_at: datetime) -> dict[str, An
         "currency": "USD",
         "balance": b.balance_dollars,
         "portfolio_value": b.portfolio_value_dollars,
-        "observed_at": b.updated_ts or observed_at,
+        "venue_updated_at": b.updated_ts,
+        "observed_at": observed_at,
     }
 
 

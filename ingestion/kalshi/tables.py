@@ -1,4 +1,9 @@
-"""How each Kalshi ledger table is loaded (ingestion.loader.LedgerTable; migrations 0101, 0111)."""
+"""How each Kalshi ledger table is loaded (ingestion.loader.LedgerTable; migrations 0101-0202).
+
+Observation tables are keyed on our own observation time (`observed_at`, the sync's clock), never
+on the venue's "updated" timestamp: Kalshi does not always move `updated_time` when a market
+settles, and a version keyed on it collided with the stored one and was lost (issue 20).
+"""
 
 from ingestion.loader import LedgerTable
 
@@ -8,10 +13,12 @@ MARKETS = LedgerTable(
         "ticker", "event_ticker", "series_ticker", "title", "yes_sub_title", "no_sub_title",
         "status", "status_raw", "yes_bid", "yes_ask", "no_bid", "no_ask", "last_price",
         "volume", "open_interest", "result", "settlement_value", "open_time", "close_time",
-        "settled_at", "observed_at",
+        "settled_at", "venue_updated_at", "observed_at",
     ),
     key=("ticker", "observed_at"),
     mode="observation",
+    # the venue's own clock is kept but is not content: a version is a change of state
+    hash_exclude=("venue_updated_at",),
 )  # fmt: skip
 
 FILLS = LedgerTable(
@@ -37,18 +44,22 @@ POSITIONS = LedgerTable(
     name="ledger.kalshi_position_observations",
     columns=(
         "account", "ticker", "outcome", "quantity", "cost", "realized_pnl", "fees_paid",
-        "total_traded", "observed_at",
+        "total_traded", "venue_updated_at", "observed_at",
     ),
     key=("account", "ticker", "outcome", "observed_at"),
     mode="observation",
+    hash_exclude=("venue_updated_at",),
 )  # fmt: skip
 
 BALANCES = LedgerTable(
     name="ledger.kalshi_balance_observations",
-    columns=("account", "currency", "balance", "portfolio_value", "observed_at"),
+    columns=(
+        "account", "currency", "balance", "portfolio_value", "venue_updated_at", "observed_at",
+    ),
     key=("account", "currency", "observed_at"),
     mode="observation",
-)
+    hash_exclude=("venue_updated_at",),
+)  # fmt: skip
 
 SERIES = LedgerTable(
     name="ledger.kalshi_series_observations",

@@ -90,7 +90,7 @@ def test_sensor_refreshes_until_settled_then_syncs_settlements(resource, db_url,
                 "insert into ledger.kalshi_market_observations (ticker, event_ticker, status, "
                 "status_raw, result, settlement_value, close_time, observed_at, record_hash) "
                 "values (%s, 'KXNFLGAME-26NOV22PHILAR', 'settled', 'finalized', %s, %s, "
-                "'2026-11-22T21:35:00Z', '2026-11-23T06:00:00Z', 'x')",
+                "'2026-11-22T21:35:00Z', now(), 'x')",  # observed after the first sync
                 (f"KXNFLGAME-26NOV22PHILAR-{team}", "yes" if value else "no", value),
             )
     with dg.build_sensor_context(resources={"tradelake": resource}, cursor=first.cursor) as ctx:

@@ -56,7 +56,9 @@ def test_market_rules(raw):
         assert row["settled_at"] is not None
     else:
         assert row["result"] is row["settlement_value"] is None
-    assert row["observed_at"] == datetime.fromisoformat(raw["updated_time"])
+    # versions are keyed on our clock; the venue's own timestamp is kept beside it (issue 20)
+    assert row["observed_at"] == NOW
+    assert row["venue_updated_at"] == datetime.fromisoformat(raw["updated_time"])
 
 
 @pytest.mark.parametrize("raw", FILLS)
@@ -86,12 +88,18 @@ def test_position_sign_is_the_outcome(raw):
     fp = Decimal(raw["position_fp"])
     assert row["outcome"] == ("yes" if fp > 0 else "no")
     assert row["quantity"] == abs(fp)
+    assert row["observed_at"] == NOW
+    assert row["venue_updated_at"] == datetime.fromtimestamp(raw["last_updated_ts"], UTC)
 
 
 def test_balance_in_dollars():
     body = json.loads((KALSHI_FIXTURES / "portfolio_balance.json").read_text())["response"]["body"]
     row = balance_row(Balance.model_validate(body), "acct", NOW)
     assert (row["balance"], row["portfolio_value"]) == (Decimal("102.3400"), Decimal("16.37"))
+    assert (row["observed_at"], row["venue_updated_at"]) == (
+        NOW,
+        datetime(2026, 11, 22, 23, tzinfo=UTC),
+    )
 
 
 BASE = {

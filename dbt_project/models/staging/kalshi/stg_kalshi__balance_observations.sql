@@ -8,6 +8,7 @@ renamed as (
         currency,
         balance,
         portfolio_value,
+        venue_updated_at,
         observed_at,
         loaded_at
     from source

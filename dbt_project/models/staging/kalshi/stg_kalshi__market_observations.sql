@@ -24,6 +24,7 @@ renamed as (
         open_time,
         close_time,
         settled_at,
+        venue_updated_at,
         observed_at,
         loaded_at
     from source

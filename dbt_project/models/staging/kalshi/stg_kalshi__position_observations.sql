@@ -12,6 +12,7 @@ renamed as (
         realized_pnl,
         fees_paid,
         total_traded,
+        venue_updated_at,
         observed_at,
         loaded_at
     from source
