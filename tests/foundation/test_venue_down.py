@@ -11,14 +11,12 @@ from __future__ import annotations
 from decimal import Decimal
 
 import dagster as dg
-import httpx
 import psycopg
 import pytest
-import stamina
 from typer.testing import CliRunner
 
-from ingestion.sync import SyncContext
 from tests.foundation.test_cli import cli_env  # noqa: F401  (fixture)
+from tests.outage import Outage, venue_down
 from tradelake_cli.main import app
 
 pytestmark = pytest.mark.slow
@@ -28,33 +26,11 @@ ATTEMPTS = 3
 KALSHI = "demo-kalshi-key-id"
 
 
-class Outage(httpx.BaseTransport):
-    """A venue that answers 503 to every request (a maintenance page, not JSON)."""
-
-    def __init__(self) -> None:
-        self.requests: list[str] = []
-
-    def handle_request(self, request: httpx.Request) -> httpx.Response:
-        self.requests.append(request.url.path)
-        return httpx.Response(
-            503, text="<html><body>503 Service Unavailable</body></html>", request=request
-        )
-
-
 @pytest.fixture
 def okx_down(monkeypatch: pytest.MonkeyPatch):
-    """OKX's transport is the outage; every other source keeps its recorded twin. The retry
-    loop still runs ATTEMPTS times per request; only stamina's backoff sleeps are skipped."""
-    outage = Outage()
-    recorded = SyncContext.transport
-
-    def transport(self: SyncContext, source: str) -> httpx.BaseTransport | None:
-        return outage if source == "okx" else recorded(self, source)
-
-    monkeypatch.setattr(SyncContext, "transport", transport)
-    stamina.set_testing(True, attempts=ATTEMPTS)
-    yield outage
-    stamina.set_testing(False)
+    """OKX answers 503 to everything; the other venues replay their recordings (as the demo)."""
+    with venue_down(monkeypatch, "okx", ATTEMPTS) as outage:
+        yield outage
 
 
 def query(url: str, sql: str, *params) -> list[tuple]:
@@ -107,10 +83,15 @@ def test_okx_answering_503_all_run_stops_nothing_else(cli_env: str, okx_down: Ou
     assert report.exit_code == 0, report.output
     quality = report.output.split("## Data quality", 1)[1]
     assert "okx/fills is stale" in quality and "okx/instruments is stale" in quality
-    assert "never synced successfully" in quality and "HTTP 503" in quality
-    metrics = query(url, "select metrics, stale_streams from marts.reports order by period_end desc limit 1")
+    assert "no successful sync yet" in quality and "HTTP 503" in quality
+    metrics = query(
+        url, "select metrics, stale_streams from marts.reports order by period_end desc limit 1"
+    )
     assert metrics[0][0]["stale_streams"] == 2
-    assert [s["stream"] for s in metrics[0][1]] == ["okx/fills", "okx/instruments"]
+    assert [(s["source"], s["stream"]) for s in metrics[0][1]] == [
+        ("okx", "fills"),
+        ("okx", "instruments"),
+    ]
 
     # Dagster: the ledger asset says so on its materialization, and its ERROR check failed
     with dg.DagsterInstance.get() as instance:
