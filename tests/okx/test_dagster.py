@@ -61,12 +61,20 @@ def test_assets_are_grouped_and_scheduled_every_5_minutes():
     assert schedule.cron_schedule == "1-59/5 * * * *"
     assert schedule.default_status == dg.DefaultScheduleStatus.RUNNING
     defs = dg.Definitions(
-        assets=ASSETS, schedules=[schedule], resources={"tradelake": TradelakeResource()}
+        assets=ASSETS,
+        asset_checks=checks.standard_checks,
+        schedules=[schedule],
+        resources={"tradelake": TradelakeResource()},
     )
     job = defs.resolve_job_def(schedule.job_name)
     assert {k.path[-1] for k in job.asset_layer.executable_asset_keys} == {
         "okx_fills",
         "okx_instrument_observations",
+    }
+    # scheduled runs carry the same checks: a venue outage is stale (and the run red) there too
+    assert {n.name for n in job.graph.nodes} >= {
+        "ledger__okx_fills_source_ok",
+        "ledger__okx_instrument_observations_source_ok",
     }
 
 
