@@ -134,7 +134,13 @@ def run_stream(ctx: SyncContext, source: str, stream: str, fn: SyncFn) -> SyncRe
             )
             if not is_venue_failure(exc):
                 raise
-            ctx.log.error("%s.%s failed, its data is stale: %s", source, stream, message)
+            ctx.log.error(
+                "%s.%s: the venue failed; the ledger keeps its last good data and is stale "
+                "until a sync succeeds: %s",
+                source,
+                stream,
+                message,
+            )
             return SyncResult(source, stream, failed=message)
         conn.execute(
             """
