@@ -13,7 +13,7 @@ import httpx
 import psycopg
 
 from ingestion.db import connect
-from ingestion.errors import SourceSkipped
+from ingestion.errors import SourceSkipped, is_venue_failure
 from ingestion.http.replay import ReplayTransport
 from ingestion.landing import PageLander
 from ingestion.loader import LoadResult
@@ -63,6 +63,7 @@ class SyncResult:
     quarantined: int = 0
     conflicts: int = 0
     skipped: str | None = None
+    failed: str | None = None  # the venue failed (see is_venue_failure): the stream is stale
     notes: list[str] = field(default_factory=list)
 
     def add(self, loaded: LoadResult, *, pages: int = 1) -> None:
@@ -75,6 +76,8 @@ class SyncResult:
         self.notes.extend(loaded.notes)
 
     def summary(self) -> str:
+        if self.failed:
+            return f"{self.source}.{self.stream}: failed, stale ({self.failed})"
         if self.skipped:
             return f"{self.source}.{self.stream}: skipped ({self.skipped})"
         return (
@@ -83,7 +86,12 @@ class SyncResult:
         )
 
     def metadata(self) -> dict[str, object]:
+        if self.failed:
+            # Nothing is claimed about rows: pages loaded before the failure stay (each page and
+            # its cursor commit together), the rest waits for the next run.
+            return {"sync_status": "failed", "stale": True, "error": self.failed}
         return {
+            "sync_status": "skipped" if self.skipped else "succeeded",
             "pages": self.pages,
             "records": self.records,
             "rows_inserted": self.inserted,
@@ -99,7 +107,11 @@ SyncFn = Callable[[SyncContext], SyncResult]
 
 
 def run_stream(ctx: SyncContext, source: str, stream: str, fn: SyncFn) -> SyncResult:
-    """Run one stream's sync, recording it in ops.sync_runs; SourceSkipped becomes `skipped`."""
+    """Run one stream's sync, recording it in ops.sync_runs.
+
+    SourceSkipped becomes `skipped`; a venue failure (is_venue_failure) is recorded as `failed`
+    and returned as `failed`, so the caller can carry on with the other sources; any other
+    error is recorded and raised."""
     started = ctx.now()
     with ctx.connect(autocommit=True) as conn:
         row = conn.execute(
@@ -114,12 +126,22 @@ def run_stream(ctx: SyncContext, source: str, stream: str, fn: SyncFn) -> SyncRe
             result = SyncResult(source, stream, skipped=str(exc))
             ctx.log.warning("%s.%s skipped: %s", source, stream, exc)
         except Exception as exc:
+            message = f"{type(exc).__name__}: {exc}"[:2000]
             conn.execute(
                 "update ops.sync_runs set status = 'failed', finished_at = now(), message = %s "
                 "where sync_run_id = %s",
-                (f"{type(exc).__name__}: {exc}"[:2000], run_id),
+                (message, run_id),
             )
-            raise
+            if not is_venue_failure(exc):
+                raise
+            ctx.log.error(
+                "%s.%s: the venue failed; the ledger keeps its last good data and is stale "
+                "until a sync succeeds: %s",
+                source,
+                stream,
+                message,
+            )
+            return SyncResult(source, stream, failed=message)
         conn.execute(
             """
             update ops.sync_runs set status = %s, finished_at = now(), pages = %s, records = %s,

@@ -12,11 +12,13 @@ from pathlib import Path
 
 import dagster as dg
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn
 from rich.table import Table
 
 JOB_NAME = "tradelake_all"
 PLUMBING = ("staging", "intermediate")
+STALE_CHECK = "source_ok"  # orchestration.lib.ingest: fails while a stream's venue fails
 
 
 class SelectionError(Exception):
@@ -31,12 +33,14 @@ class RunSummary:
     failed_steps: list[tuple[str, str]] = field(default_factory=list)
     failed_checks: list[tuple[str, str, bool]] = field(default_factory=list)  # key, name, blocking
     passed_checks: int = 0
+    stale: list[str] = field(default_factory=list)  # "okx/fills: since when; the error", each
     log_path: Path | None = None
 
     @property
     def exit_code(self) -> int:
         blocking = [c for c in self.failed_checks if c[2]]
-        return 0 if self.success and not self.failed_steps and not blocking else 1
+        ok = self.success and not self.failed_steps and not blocking and not self.stale
+        return 0 if ok else 1
 
 
 def load_definitions() -> dg.Definitions:
@@ -178,12 +182,17 @@ def _summarise(result: dg.ExecuteInProcessResult) -> RunSummary:
         meta = {k: getattr(v, "value", v) for k, v in mat.metadata.items()}
         summary.materialized.append((mat.asset_key.to_user_string(), meta))
     for event in result.get_step_failure_events():
+        user_failure = event.step_failure_data.user_failure_data
+        if user_failure and "stale_stream" in (user_failure.metadata or {}):
+            continue  # a stale stream's check step: listed once below, from its evaluation
         error = event.step_failure_data.error
         message = error.message.strip().splitlines()[0] if error else "failed"
         summary.failed_steps.append((event.step_key or "?", message))
     for evaluation in result.get_asset_check_evaluations():
         if evaluation.passed:
             summary.passed_checks += 1
+        elif evaluation.check_name == STALE_CHECK:
+            summary.stale.append((evaluation.description or "").removeprefix("stale: "))
         else:
             blocking = evaluation.blocking and evaluation.severity == dg.AssetCheckSeverity.ERROR
             summary.failed_checks.append(
@@ -201,8 +210,10 @@ def print_summary(summary: RunSummary, console: Console) -> None:
     for key, meta in sorted(summary.materialized):
         if key.split("/")[0] in PLUMBING:
             continue
-        if "skipped" in meta:
-            detail = f"[yellow]skipped[/]: {meta['skipped']}"
+        if meta.get("stale"):
+            detail = "[red]stale[/]: sync failed, last good data kept"
+        elif "skipped" in meta:
+            detail = f"[yellow]skipped[/]: {escape(str(meta['skipped']))}"
         elif "rows_inserted" in meta:
             detail = (
                 f"{meta.get('rows_inserted')} new rows, {meta.get('quarantined', 0)} quarantined"
@@ -215,12 +226,22 @@ def print_summary(summary: RunSummary, console: Console) -> None:
     if plumbing:
         table.add_row("staging/*, intermediate/*", f"{len(plumbing)} dbt views built")
     console.print(table)
-    console.print(f"checks: {summary.passed_checks} passed, {len(summary.failed_checks)} failed")
+    failed = len(summary.failed_checks) + len(summary.stale)
+    console.print(f"checks: {summary.passed_checks} passed, {failed} failed")
     for key, name, blocking in summary.failed_checks:
         level = "[red]BLOCKING[/]" if blocking else "[yellow]warning[/]"
         console.print(f"  {level} {key} :: {name}")
     for step, message in summary.failed_steps:
-        console.print(f"[red]failed[/] {step}: {message}")
+        console.print(f"[red]failed[/] {step}: {escape(message)}")
+    # One line each, never wrapped: what is stale, since when, and the venue's error.
+    for line in sorted(summary.stale):
+        console.print(f"[red]stale[/] {escape(line)}", soft_wrap=True)
+    if summary.stale:
+        console.print(
+            f"{len(summary.stale)} stream(s) stale: their venue failed, their ledgers keep the "
+            "last good data, and the rest of the run went on without them",
+            soft_wrap=True,
+        )
     verdict = "[green]succeeded[/]" if summary.exit_code == 0 else "[red]failed[/]"
     console.print(f"run {summary.run_id} {verdict}")
     if summary.log_path is not None:

@@ -1,10 +1,22 @@
-"""Factories every source uses: one asset per ledger stream, and the standard ledger checks."""
+"""Factories every source uses: one asset per ledger stream, and the standard ledger checks.
+
+One venue down never stops the others (DESIGN principle 8). Dagster runs a step only when every
+upstream step succeeded and emitted its output (there is no "run even if upstream failed"
+switch: dagster-io/dagster#15761, #9408, #22242), and dbt is one step downstream of every ledger.
+So a venue failure does not fail the ledger asset's step: the sync records it in ops.sync_runs
+(`failed`, with the error), the asset's materialization says `sync_status: failed` with the
+error (the ledger keeps its last good data), and the `source_ok` check fails with ERROR severity
+and fails its own step, so the run is red and `tradelake materialize` exits 1, while dbt, which
+does not wait for non-blocking checks, builds everything from what loaded. Errors of our own
+(bugs, configuration, the database) still fail the asset's step. Blocking checks still block.
+"""
 
 from collections.abc import Sequence
 
 import dagster as dg
 import psycopg
 
+from ingestion.freshness import stream_health
 from ingestion.polymarket.wallets import truncated_wallets
 from ingestion.sync import SyncFn
 from orchestration.lib.resources import TradelakeResource
@@ -50,9 +62,47 @@ def ledger_asset(
 
 
 def ledger_checks(table: str) -> list[dg.AssetChecksDefinition]:
-    """Blocking: no conflicting re-deliveries. Warning: nothing waiting in quarantine."""
+    """Blocking: no conflicting re-deliveries. Error (non-blocking): the latest sync reached the
+    venue. Warning: nothing waiting in quarantine."""
     key = ledger_key(table)
     qualified = f"ledger.{table}"
+
+    @dg.asset_check(
+        asset=key,
+        name="source_ok",
+        description=(
+            "The stream's latest sync reached the venue (ops.sync_runs). Fails while the venue "
+            "fails (HTTP error, retries exhausted, unreachable): the ledger is stale, keeping its "
+            "last good data, and the run fails; dbt still builds on what the other sources loaded."
+        ),
+    )
+    def source_ok(tradelake: TradelakeResource):
+        source, stream = _STREAMS[table]
+        with psycopg.connect(tradelake.database_url()) as conn:
+            health = stream_health(conn, source, stream)
+        metadata: dict[str, object] = {
+            "latest_sync": health.status or "none",
+            "failed_runs_since_success": health.failed_runs,
+        }
+        if health.last_success_at:
+            metadata["last_success_at"] = health.last_success_at.isoformat()
+        if health.is_stale:
+            metadata["failing_since"] = health.failing_since.isoformat()  # type: ignore[union-attr]
+            metadata["error"] = health.error
+        yield dg.AssetCheckResult(
+            passed=not health.is_stale,
+            severity=dg.AssetCheckSeverity.ERROR,
+            description=(f"stale: {health.describe()}" if health.is_stale else health.describe()),
+            metadata=metadata,
+        )
+        if health.is_stale:
+            # Fails this check's step only: the run (and `tradelake materialize`) ends failed so
+            # schedulers notice, while dbt, which waits for blocking checks only, has run.
+            raise dg.Failure(
+                description=f"stale {health.describe()}",
+                metadata={"stale_stream": health.name},
+                allow_retries=False,
+            )
 
     @dg.asset_check(asset=key, name="no_conflicting_redelivery", blocking=True)
     def no_conflicts(tradelake: TradelakeResource) -> dg.AssetCheckResult:
@@ -98,7 +148,7 @@ def ledger_checks(table: str) -> list[dg.AssetChecksDefinition]:
             },
         )
 
-    return [no_conflicts, quarantine_empty]
+    return [no_conflicts, source_ok, quarantine_empty]
 
 
 def wallet_history_check(

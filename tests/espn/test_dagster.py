@@ -25,7 +25,11 @@ def test_asset_and_checks_materialize(resource):
     assert event.asset_key.path == ["ledger", "espn_game_observations"]
     assert event.event_specific_data.materialization.metadata["rows_inserted"].value == 12
     checks = {e.check_name: e.passed for e in result.get_asset_check_evaluations()}
-    assert checks == {"no_conflicting_redelivery": True, "quarantine_empty": False}
+    assert checks == {
+        "no_conflicting_redelivery": True,
+        "source_ok": True,
+        "quarantine_empty": False,
+    }
 
 
 def test_group_schedule_and_sensor_defaults():

@@ -10,6 +10,7 @@ from orchestration.defs.okx import assets, checks, schedules
 from orchestration.lib.resources import TradelakeResource
 from tests.conftest import dagster_resource
 from tests.okx.conftest import CONFIG, ENV, FIXTURES
+from tests.outage import venue_down
 
 ASSETS = [assets.okx_fills, assets.okx_instruments]
 
@@ -31,7 +32,7 @@ def test_assets_and_checks_materialize(resource, db_url):
     assert result.success
     assert inserted(result) == {"okx_fills": 109, "okx_instrument_observations": 5}
     evaluations = result.get_asset_check_evaluations()
-    assert len(evaluations) == 4 and all(e.passed for e in evaluations)
+    assert len(evaluations) == 6 and all(e.passed for e in evaluations)
     with psycopg.connect(db_url) as conn:
         runs = conn.execute(
             "select stream, status from ops.sync_runs where source = 'okx' order by stream"
@@ -60,10 +61,89 @@ def test_assets_are_grouped_and_scheduled_every_5_minutes():
     assert schedule.cron_schedule == "1-59/5 * * * *"
     assert schedule.default_status == dg.DefaultScheduleStatus.RUNNING
     defs = dg.Definitions(
-        assets=ASSETS, schedules=[schedule], resources={"tradelake": TradelakeResource()}
+        assets=ASSETS,
+        asset_checks=checks.standard_checks,
+        schedules=[schedule],
+        resources={"tradelake": TradelakeResource()},
     )
     job = defs.resolve_job_def(schedule.job_name)
     assert {k.path[-1] for k in job.asset_layer.executable_asset_keys} == {
         "okx_fills",
         "okx_instrument_observations",
     }
+    # scheduled runs carry the same checks: a venue outage is stale (and the run red) there too
+    assert {n.name for n in job.graph.nodes} >= {
+        "ledger__okx_fills_source_ok",
+        "ledger__okx_instrument_observations_source_ok",
+    }
+
+
+def test_okx_down_is_recorded_stale_and_the_next_good_run_clears_it(resource, db_url, monkeypatch):
+    """503 for every request: the asset steps succeed (so downstream dbt would run), each
+    materialization says `failed`, and `source_ok` fails with ERROR severity, failing its own
+    step (the run is red). The next run that reaches OKX clears it."""
+    everything = [*ASSETS, *checks.standard_checks]
+    with venue_down(monkeypatch, "okx", attempts=2) as outage:
+        down = dg.materialize(everything, resources={"tradelake": resource}, raise_on_error=False)
+    # account/config (fills) and public/instruments (SPOT first), each tried twice
+    assert (
+        sorted(outage.requests)
+        == ["/api/v5/account/config"] * 2 + ["/api/v5/public/instruments"] * 2
+    )
+    assert not down.success
+    failed_steps = {e.step_key for e in down.get_step_failure_events()}
+    assert failed_steps == {
+        "ledger__okx_fills_source_ok",
+        "ledger__okx_instrument_observations_source_ok",
+    }
+    meta = {
+        e.asset_key.path[-1]: e.event_specific_data.materialization.metadata
+        for e in down.get_asset_materialization_events()
+    }
+    assert meta["okx_fills"]["sync_status"].value == "failed"
+    assert meta["okx_fills"]["error"].value == ("RetryableVenueError: okx account/config: HTTP 503")
+    assert "rows_inserted" not in meta["okx_fills"]  # nothing claimed about rows
+    stale = {
+        e.asset_key.path[-1]: e
+        for e in down.get_asset_check_evaluations()
+        if e.check_name == "source_ok"
+    }
+    assert {k: (e.passed, e.severity) for k, e in stale.items()} == {
+        "okx_fills": (False, dg.AssetCheckSeverity.ERROR),
+        "okx_instrument_observations": (False, dg.AssetCheckSeverity.ERROR),
+    }
+    assert stale["okx_fills"].description.startswith(
+        "stale: okx/fills: no successful sync yet; failing since "
+    )
+    assert stale["okx_fills"].description.endswith(
+        "(1 failed run): RetryableVenueError: okx account/config: HTTP 503"
+    )
+    # the blocking conflict checks still ran and passed: nothing conflicting was delivered
+    assert all(e.passed for e in down.get_asset_check_evaluations() if e.check_name != "source_ok")
+
+    back = dg.materialize(everything, resources={"tradelake": resource})
+    assert back.success
+    assert inserted(back) == {"okx_fills": 109, "okx_instrument_observations": 5}
+    with psycopg.connect(db_url) as conn:
+        runs = conn.execute(
+            "select stream, status from ops.sync_runs where source = 'okx' order by sync_run_id"
+        ).fetchall()
+    assert sorted(runs[:2]) == [("fills", "failed"), ("instruments", "failed")]
+    assert sorted(runs[2:]) == [("fills", "succeeded"), ("instruments", "succeeded")]
+
+
+def test_a_bug_of_ours_still_fails_the_asset(resource, monkeypatch):
+    """Only venue failures are carried on from: an error in our own code fails the step."""
+
+    def broken(self, inst_type):
+        raise KeyError("instType")  # e.g. a parser expecting a field that is not there
+
+    monkeypatch.setattr("ingestion.okx.client.OkxClient.instruments", broken)
+    result = dg.materialize(
+        [assets.okx_instruments], resources={"tradelake": resource}, raise_on_error=False
+    )
+    assert not result.success
+    assert [e.step_key for e in result.get_step_failure_events()] == [
+        "ledger__okx_instrument_observations"
+    ]
+    assert result.get_asset_materialization_events() == []

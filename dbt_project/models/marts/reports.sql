@@ -1,6 +1,7 @@
 -- One row per 4h window (aligned to 00/04/08/12/16/20 UTC) with any data: own fills or
--- settlements, tracked-wallet moves, edges, or data-quality incidents. summary_markdown is what
--- `tradelake report` prints; the chart it links to is rendered by the reports/pnl_chart asset.
+-- settlements, tracked-wallet moves, edges, or data-quality incidents (stale source streams
+-- included). summary_markdown is what `tradelake report` prints; the chart it links to is
+-- rendered by the reports/pnl_chart asset.
 with pnl as (
     select * from {{ ref('int_report_window_pnl') }}
 ),
@@ -76,14 +77,19 @@ sections as (
         filter (where event_type = 'wallet_move') as wallet_lines,
         string_agg('- ' || markdown_line, E'\n' order by event_rank)
         filter (where event_type = 'edge') as edge_lines,
-        string_agg('- ' || markdown_line, E'\n' order by event_type, event_rank)
-        filter (where event_type in ('data_quality', 'ledger_conflict')) as incident_lines,
+        -- stale sources first: a venue that did not load makes every number above incomplete
+        string_agg(
+            '- ' || markdown_line, E'\n'
+            order by event_type != 'stale_source', event_type, event_rank
+        ) filter (where event_type in ('stale_source', 'data_quality', 'ledger_conflict')) as incident_lines,
         count(*) filter (where event_type = 'wallet_move') as wallet_moves,
         count(*) filter (where event_type = 'edge') as edges,
         coalesce(sum((detail ->> 'records')::integer) filter (where event_type = 'data_quality'), 0)
             as quarantined_records,
         coalesce(sum((detail ->> 'conflicts')::integer) filter (where event_type = 'ledger_conflict'), 0)
             as ledger_conflicts,
+        jsonb_agg(detail - 'type' order by event_rank) filter (where event_type = 'stale_source')
+            as stale_streams,
         jsonb_agg(detail order by event_type, event_rank) as notable_events
     from events
     group by period_start
@@ -102,6 +108,7 @@ assembled as (
         coalesce(sections.edges, 0) as edges,
         coalesce(sections.quarantined_records, 0) as quarantined_records,
         coalesce(sections.ledger_conflicts, 0) as ledger_conflicts,
+        coalesce(sections.stale_streams, '[]'::jsonb) as stale_streams,
         sections.notable_events,
         'charts/pnl_' || to_char(cumulative.period_start at time zone 'UTC', 'YYYYMMDD"T"HH24') || '.png'
             as chart_path
@@ -163,9 +170,11 @@ select
         'wallet_moves_listed', wallet_moves,
         'edges_listed', edges,
         'quarantined_records', quarantined_records,
-        'ledger_conflicts', ledger_conflicts
+        'ledger_conflicts', ledger_conflicts,
+        'stale_streams', jsonb_array_length(stale_streams)
     ) as metrics,
     coalesce(notable_events, '[]'::jsonb) as notable_events,
     chart_path,
-    now() as generated_at
+    now() as generated_at,
+    stale_streams
 from assembled

@@ -1,6 +1,6 @@
 -- One row per notable event of a 4h report window, ranked within its type: settlements of own
 -- accounts, the tracked wallets' biggest moves (with their credibility at the time), the biggest
--- edges, and data-quality incidents. markdown_line is what the report prints; detail the same
+-- edges, and data-quality incidents (stale source streams, quarantine, ledger conflicts). markdown_line is what the report prints; detail the same
 -- as jsonb for marts.reports.notable_events.
 with settlements as (
     select
@@ -112,6 +112,10 @@ conflicts as (
     group by period_start, table_name
 ),
 
+stale_streams as (
+    select * from {{ ref('int_stale_streams') }}
+),
+
 events as (
     select
         period_start,
@@ -205,6 +209,33 @@ events as (
         jsonb_build_object('type', 'ledger_conflict', 'table', table_name, 'conflicts', conflicts, 'at', event_at)
             as detail
     from conflicts
+
+    union all
+
+    select
+        period_start,
+        'stale_source' as event_type,
+        row_number() over (partition by period_start order by source_name, stream) as event_rank,
+        failed_at as event_at,
+        format(
+            '**%s is stale**: %s; failing since %s UTC (%s failed run%s), last error: %s',
+            stream_name,
+            coalesce(
+                'last successful sync '
+                || to_char(last_success_at at time zone 'UTC', 'YYYY-MM-DD HH24:MI') || ' UTC',
+                'no successful sync yet'
+            ),
+            to_char(failing_since at time zone 'UTC', 'YYYY-MM-DD HH24:MI'),
+            failed_runs,
+            case when failed_runs = 1 then '' else 's' end,
+            left(error, 300)
+        ) as markdown_line,
+        jsonb_build_object(
+            'type', 'stale_source', 'source', source_name, 'stream', stream,
+            'last_success_at', last_success_at, 'failing_since', failing_since,
+            'failed_runs', failed_runs, 'error', error, 'at', failed_at
+        ) as detail
+    from stale_streams
 )
 
 select period_start, event_type, event_rank, event_at, markdown_line, detail
