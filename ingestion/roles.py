@@ -150,7 +150,7 @@ def not_enforced(owner_url: str, env: dict[str, str] | None = None) -> str | Non
     user = dsn_parts(owner_url).user
     reasons = "; ".join(f"{r}: {resolve(owner_url, r, env).reason}" for r in missing)
     variables = " and ".join(URL_VARIABLES[r] for r in missing)
-    parts = " and ".join({INGEST_ROLE: "loaders and checks", DBT_ROLE: "dbt"}[r] for r in missing)
+    parts = ", ".join({INGEST_ROLE: "loaders, checks", DBT_ROLE: "dbt"}[r] for r in missing)
     return (
         f"least privilege not enforced: {parts} run as {user}, who can rewrite ledger history "
         f"(disable their triggers, set session_replication_role, drop them) ({reasons}). "

@@ -4,8 +4,9 @@ loaders need a venue; the grants are the same for every ledger)."""
 
 from __future__ import annotations
 
+import itertools
 import os
-from datetime import UTC, datetime
+from collections.abc import Iterator
 from pathlib import Path
 
 import psycopg
@@ -20,6 +21,7 @@ from orchestration.lib.resources import dbt_env
 from tests.conftest import _with_db
 from tests.dbt_runner import dbt_build
 
+_plain = itertools.count()
 PIPELINE_ROLES = (roles.INGEST_ROLE, roles.DBT_ROLE)
 
 # Each statement is one way code could rewrite history; all must be refused by privileges
@@ -58,6 +60,17 @@ def test_pipeline_roles_cannot_rewrite_ledgers(
     # refused by privileges, not only by the append-only trigger (which a superuser can disable)
     assert "append-only" not in str(refused.value)
     assert _fill_count(db_url) == before
+
+
+def test_the_owner_could_rewrite_history(kalshi_ctx, db_url: str) -> None:
+    """Why the pipeline must not run as the owner: a superuser disables the append-only triggers
+    with one SET and rewrites a fill (rolled back here)."""
+    sync_fills(kalshi_ctx())
+    with psycopg.connect(db_url) as conn:
+        conn.execute("set session_replication_role = replica")
+        rewritten = conn.execute("update ledger.kalshi_fills set price = 0").rowcount
+        conn.rollback()
+    assert rewritten == 6
 
 
 def test_roles_are_plain_logins(db_url: str) -> None:
@@ -147,35 +160,65 @@ def test_database_built_before_0209_keeps_working(
         assert conn.execute("select count(*) from core.fills").fetchone() == (6,)
 
 
-def test_owner_without_createrole_is_told_once(
-    pg_admin_url: str, template_db: str, caplog: pytest.LogCaptureFixture
-) -> None:
-    """A DATABASE_URL whose user may not create roles: migrations still apply, the pipeline
-    runs as that user, and one warning says what is not enforced and how to fix it."""
-    user = f"tl_plain_{os.getpid()}"
-    name = f"tl_plain_db_{os.getpid()}_{datetime.now(UTC):%H%M%S%f}"
+@pytest.fixture
+def plain_owner_url(pg_admin_url: str, template_db: str) -> Iterator[str]:
+    """A user-supplied DATABASE_URL whose user owns its database but may not create roles (the
+    roles exist in the cluster, created for the template database, but it cannot hand them
+    anything it does not own)."""
+    user = f"tl_plain_{os.getpid()}_{next(_plain)}"
+    name = f"tl_plain_db_{os.getpid()}_{next(_plain)}"
     with psycopg.connect(pg_admin_url, autocommit=True) as conn:
-        conn.execute(f'drop role if exists "{user}"')
-        conn.execute(f'create role "{user}" login')  # no CREATEROLE, not a member of the roles
+        conn.execute(f'create role "{user}" login')  # no CREATEROLE, no membership
         conn.execute(f'create database "{name}" owner "{user}"')
     url = _with_db(pg_admin_url, name).replace("postgres@", f"{user}@", 1)
+    migrate(url)
+    yield url
+    with psycopg.connect(pg_admin_url, autocommit=True) as conn:
+        conn.execute(f'drop database if exists "{name}" with (force)')
+        conn.execute(f'drop role if exists "{user}"')
+
+
+def test_owner_without_createrole_is_told_once(
+    plain_owner_url: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Migrations still apply, the pipeline runs as that user where a role could not be set up,
+    and one warning says what is not enforced and how to fix it."""
+    url = plain_owner_url
+    user = roles.dsn_parts(url).user
+    with caplog.at_level("WARNING", logger="ingestion.roles"):
+        first = roles.dbt_url(url)
+        again = roles.dbt_url(url)
+        ingest = roles.ingest_url(url)
+    assert first == again == url  # dbt runs as the owner (cannot own the dbt schemas)...
+    assert ingest == roles.with_user(url, "tradelake_ingest")  # (the owner could grant these)
+    warnings = [r.getMessage() for r in caplog.records]
+    assert len(warnings) == 1  # ...and is told so, once
+    assert warnings[0].startswith(f"least privilege not enforced: dbt run as {user}, ")
+    assert "could not hand it the staging, intermediate, core and marts schemas" in warnings[0]
+    assert "CREATEROLE" in warnings[0] and "TRADELAKE_DBT_DATABASE_URL" in warnings[0]
+
+
+def test_materialize_says_once_what_is_not_enforced(plain_owner_url: str, tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from tradelake_cli.demo import demo_environment
+    from tradelake_cli.main import app
+
+    saved = dict(os.environ)
+    os.environ.update(demo_environment(tmp_path))
+    os.environ.update({"DATABASE_URL": plain_owner_url, "TRADELAKE_HOME": str(tmp_path)})
     try:
-        migrate(url)
-        with caplog.at_level("WARNING", logger="ingestion.roles"):
-            first = roles.dbt_url(url)
-            again = roles.dbt_url(url)
-        assert first == again == url  # dbt runs as the owner...
-        assert roles.ingest_url(url) == roles.with_user(url, "tradelake_ingest")
-        warnings = [r.getMessage() for r in caplog.records]
-        assert len(warnings) == 1  # ...and is told so, once
-        assert warnings[0].startswith(f"least privilege not enforced: dbt run as {user}")
-        assert "TRADELAKE_DBT_DATABASE_URL" in warnings[0]
-        assert "CREATEROLE" in warnings[0]
+        result = CliRunner().invoke(
+            app, ["materialize", "--select", "key:ledger/espn_game_observations"]
+        )
     finally:
-        with psycopg.connect(pg_admin_url, autocommit=True) as conn:
-            conn.execute(f'drop database if exists "{name}" with (force)')
-            conn.execute(f'drop owned by "{user}"')
-            conn.execute(f'drop role if exists "{user}"')
+        os.environ.clear()
+        os.environ.update(saved)
+    assert result.exit_code == 0, result.output
+    output = " ".join(result.output.split())  # rich wraps long lines
+    assert output.count("least privilege not enforced") == 1
+    assert "warning: least privilege not enforced: dbt run as tl_plain_" in output
+    assert "ledger/espn_game_observations" in output
 
 
 def test_explicit_role_urls_win(db_url: str) -> None:
