@@ -17,6 +17,7 @@ from ingestion.errors import SourceSkipped, is_venue_failure
 from ingestion.http.replay import ReplayTransport
 from ingestion.landing import PageLander
 from ingestion.loader import LoadResult
+from ingestion.roles import ingest_url
 from ingestion.settings import Settings
 
 
@@ -35,7 +36,8 @@ class SyncContext:
     now: Callable[[], datetime] = utc_now
 
     def connect(self, *, autocommit: bool = False) -> psycopg.Connection:
-        return connect(self.database_url, autocommit=autocommit)
+        """A session as the loaders' role (tradelake_ingest: ingestion/roles.py)."""
+        return connect(ingest_url(self.database_url), autocommit=autocommit)
 
     def transport(self, source: str) -> httpx.BaseTransport | None:
         """None = real network; otherwise the recorded twin of `source`."""

@@ -11,6 +11,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from ingestion.db import DatabaseUnavailable
 from ingestion.settings import ConfigError, load_settings
@@ -38,9 +39,12 @@ def _prepare(check_config: bool = True) -> str:
         if check_config:
             load_settings()
         with err.status("starting database and applying migrations"):
-            return runtime.prepare()
+            url = runtime.prepare()
     except (ConfigError, DatabaseUnavailable) as exc:
         raise fail(str(exc)) from None
+    for notice in runtime.notices:  # e.g. least privilege not enforced (ingestion/roles.py)
+        err.print(f"[bold yellow]warning:[/] {escape(notice)}", highlight=False)
+    return url
 
 
 @app.command()

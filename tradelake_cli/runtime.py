@@ -7,6 +7,7 @@ import warnings
 from pathlib import Path
 
 from ingestion.db import connect, database_url, sqlalchemy_url
+from ingestion.roles import announce
 from ingestion.schema import migrate
 from ingestion.settings import tradelake_home
 from orchestration.lib.resources import dbt_env
@@ -27,6 +28,9 @@ run_coordinator:
 """
 
 
+notices: list[str] = []  # what prepare() found that the command should print (once)
+
+
 def quiet_warnings() -> None:
     warnings.filterwarnings("ignore", message=".*XDG_RUNTIME_DIR.*")
     warnings.filterwarnings("ignore", category=DeprecationWarning)
@@ -44,6 +48,9 @@ def prepare(*, run_migrations: bool = True) -> str:
     connect(url, connect_timeout=10).close()  # DatabaseUnavailable names the fix
     if run_migrations:
         migrate(url)
+    # Said once, by the command (before dbt_env below could log it).
+    notices.clear()
+    notices.extend(filter(None, [announce(url)]))
     # Children (dagster dev, dbt) reuse the same server without starting another.
     os.environ["DATABASE_URL"] = url
     os.environ["TRADELAKE_DAGSTER_PG_URL"] = sqlalchemy_url(url, driver="psycopg2")

@@ -106,7 +106,7 @@ def ledger_checks(table: str) -> list[dg.AssetChecksDefinition]:
 
     @dg.asset_check(asset=key, name="no_conflicting_redelivery", blocking=True)
     def no_conflicts(tradelake: TradelakeResource) -> dg.AssetCheckResult:
-        with psycopg.connect(tradelake.database_url()) as conn:
+        with psycopg.connect(tradelake.ingest_url()) as conn:
             row = conn.execute(
                 "select count(*), min(natural_key::text) from ops.ledger_conflicts "
                 "where table_name = %s",
@@ -126,7 +126,7 @@ def ledger_checks(table: str) -> list[dg.AssetChecksDefinition]:
     @dg.asset_check(asset=key, name="quarantine_empty")
     def quarantine_empty(tradelake: TradelakeResource) -> dg.AssetCheckResult:
         source, stream = _STREAMS.get(table, (table.split("_", 1)[0], None))
-        with psycopg.connect(tradelake.database_url()) as conn:
+        with psycopg.connect(tradelake.ingest_url()) as conn:
             rows = conn.execute(
                 "select stream, count(*), min(reason) from ops.quarantine "
                 "where source = %s and (%s::text is null or stream = %s) "
@@ -159,7 +159,7 @@ def wallet_history_check(
 
     @dg.asset_check(asset=ledger_key(table), name="wallet_history_complete")
     def _check(tradelake: TradelakeResource) -> dg.AssetCheckResult:
-        with psycopg.connect(tradelake.database_url()) as conn:
+        with psycopg.connect(tradelake.ingest_url()) as conn:
             rows = [
                 r
                 for r in truncated_wallets(conn, source)

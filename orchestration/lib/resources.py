@@ -11,6 +11,7 @@ import dagster as dg
 from dagster_dbt import DbtCliResource, DbtProject
 
 from ingestion.db import database_url, dsn_parts
+from ingestion.roles import dbt_url, ingest_url
 from ingestion.settings import Settings, load_settings
 from ingestion.sync import SyncContext, SyncFn, SyncResult, run_stream
 
@@ -22,8 +23,9 @@ def dbt_project() -> DbtProject:
 
 
 def dbt_env(url: str) -> dict[str, str]:
-    """dbt's profiles.yml reads these (see dbt_project/profiles.yml)."""
-    p = dsn_parts(url)
+    """dbt's profiles.yml reads these (see dbt_project/profiles.yml): the owner URL `url`
+    becomes dbt's own role (tradelake_dbt, or TRADELAKE_DBT_DATABASE_URL: ingestion/roles.py)."""
+    p = dsn_parts(dbt_url(url))
     return {
         "TRADELAKE_PG_HOST": p.host,
         "TRADELAKE_PG_PORT": str(p.port),
@@ -42,7 +44,12 @@ class TradelakeResource(dg.ConfigurableResource):
         return load_settings()
 
     def database_url(self) -> str:
+        """The owner's URL (migrations, Dagster storage); pipeline sessions use the roles."""
         return database_url()
+
+    def ingest_url(self) -> str:
+        """The loaders' and ledger checks' role (ingestion/roles.py)."""
+        return ingest_url(self.database_url())
 
     def sync_context(self, log: logging.Logger | None = None) -> SyncContext:
         return SyncContext(
