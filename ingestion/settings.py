@@ -86,8 +86,16 @@ class EnabledAccount(_Model):
     enabled: bool = False
 
 
+DEFAULT_KALSHI_ACCOUNT = "kalshi"
+
+
 class KalshiAccount(EnabledAccount):
     rate_limit_tier: str = "basic"  # our own key: the account's Kalshi API tier
+    # our own key: the name the Kalshi account's rows are kept under (`account` of core.fills,
+    # settlements, positions, balances). Kalshi's fills, settlements, positions and balance carry
+    # no user id, and the API key id changes when the key is rotated: a stable configured name
+    # keeps one history across keys (issue #20 part 7).
+    account: str = Field(default=DEFAULT_KALSHI_ACCOUNT, min_length=1, pattern=r"^\S+$")
 
 
 class OkxAccount(EnabledAccount):

@@ -26,7 +26,7 @@ from tests.analytics.performance_data import (
 
 pytestmark = pytest.mark.slow
 
-KALSHI = "demo-kalshi-key-id"
+KALSHI = "kalshi"  # accounts.kalshi.account (default), whatever the API key id
 POLYMARKET = "0x6af75d4e4aaf700450efbac3708cce1665810ff1"
 WHALE = "0x56687bf447db6ffa42ffe2204a05edaa20f55839"
 NEW_WALLET = "0x" + "ab" * 20
