@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -34,7 +35,8 @@ class RefDataError(ValueError):
 class RefTable:
     name: str
     key: tuple[str, ...]
-    # column -> kind: text, numeric, integer, json, timestamp
+    # column -> kind: text, numeric, integer, json, timestamp, confidence (a word or a number,
+    # stored as text exactly as written)
     columns: dict[str, str]
     required: tuple[str, ...]
     defaulted: tuple[str, ...] = ()
@@ -83,7 +85,7 @@ REF_TABLES: tuple[RefTable, ...] = (
             "model_name": "text",
             "model_version": "text",
             "edge_at_execution": "numeric",
-            "confidence_at_execution": "numeric",
+            "confidence_at_execution": "confidence",
             "tagged_at": "timestamp",
         },
         required=("venue", "order_id", "strategy_name", "strategy_version"),
@@ -146,7 +148,27 @@ REF_TABLES: tuple[RefTable, ...] = (
 )
 
 
+# CONTRACT §7: confidence_at_execution is text, as the bot writes it: `high`, `medium`, `low`
+# (any case) or a number in [0, 1], kept as its text. Same rule as the check of migration 0203.
+CONFIDENCE_WORDS = ("high", "medium", "low")
+CONFIDENCE_NUMBER = re.compile(r"^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?$")
+
+
+def _parse_confidence(raw: str) -> str:
+    if raw.lower() in CONFIDENCE_WORDS:
+        return raw
+    if CONFIDENCE_NUMBER.match(raw) and Decimal(0) <= Decimal(raw) <= Decimal(1):
+        return raw
+    raise ValueError(f"expected high, medium, low or a number in [0, 1], got {raw!r}")
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, str) and CONFIDENCE_NUMBER.match(value) is not None
+
+
 def _parse(kind: str, raw: str) -> Any:
+    if kind == "confidence":
+        return _parse_confidence(raw)
     if kind == "text" or kind == "timestamp":  # timestamps are parsed (and checked) by PostgreSQL
         return raw
     if kind == "numeric":
@@ -202,6 +224,11 @@ def _differences(conn: psycopg.Connection, table: RefTable, values: dict[str, An
     compared = [c for c in values if c not in table.key and c not in table.mutable]
     if not compared:
         return []
+    # a confidence written as a number compares as a number (0.6 = 0.60), a word as its text
+    number = sql.SQL(
+        "(case when {col} ~ {pattern} then {col}::numeric is distinct from {val}::numeric "
+        "else true end)"
+    )
     casts = {
         "numeric": "numeric",
         "integer": "integer",
@@ -209,7 +236,13 @@ def _differences(conn: psycopg.Connection, table: RefTable, values: dict[str, An
         "timestamp": "timestamptz",
     }
     checks = sql.SQL(", ").join(
-        sql.SQL("({col} is distinct from {val}::{typ})").format(
+        number.format(
+            col=sql.Identifier(c),
+            val=sql.Placeholder(),
+            pattern=sql.Literal(CONFIDENCE_NUMBER.pattern),
+        )
+        if table.columns[c] == "confidence" and _is_number(values[c])
+        else sql.SQL("({col} is distinct from {val}::{typ})").format(
             col=sql.Identifier(c),
             val=sql.Placeholder(),
             typ=sql.SQL(casts.get(table.columns[c], "text")),

@@ -5,13 +5,15 @@ Nothing is read at import time; `load_settings()` is called by whoever needs it.
 
 from __future__ import annotations
 
+import difflib
 import os
+import re
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any, get_args, get_origin
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 DEFAULT_URLS = {
     "KALSHI_BASE_URL": "https://external-api.kalshi.com/trade-api/v2",
@@ -30,8 +32,22 @@ class ConfigError(Exception):
 
 
 class _Model(BaseModel):
-    # Unknown keys are allowed: CONTRACT lets operators add their own keys beside ours.
-    model_config = ConfigDict(extra="allow", frozen=True)
+    # Unknown keys are refused at every level: a misspelt key (`walets:`) would otherwise be
+    # ignored silently. Every key the product reads is declared below (CONTRACT §2 + our own).
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+_ADDRESS = re.compile(r"^0x[0-9a-fA-F]{40}$")
+
+
+def _address(value: str) -> str:
+    """An EVM address (Polymarket, Hyperliquid, Etherscan): 0x + 40 hex digits, lowercased."""
+    if not isinstance(value, str) or not _ADDRESS.match(value.strip()):
+        raise ValueError(f"{value!r} is not an address: expected 0x followed by 40 hex digits")
+    return value.strip().lower()
+
+
+Address = Annotated[str, AfterValidator(_address)]
 
 
 class KalshiMarkets(_Model):
@@ -43,9 +59,19 @@ class PolymarketMarkets(_Model):
     tag_ids: list[int | str] = Field(default_factory=list)
 
 
+class OkxMarkets(_Model):
+    instruments: list[str] = Field(default_factory=list)  # CONTRACT §2 (added keys)
+
+
+class HyperliquidMarkets(_Model):
+    coins: list[str] = Field(default_factory=list)  # CONTRACT §2 (added keys)
+
+
 class Markets(_Model):
     kalshi: KalshiMarkets = KalshiMarkets()
     polymarket: PolymarketMarkets = PolymarketMarkets()
+    okx: OkxMarkets = OkxMarkets()
+    hyperliquid: HyperliquidMarkets = HyperliquidMarkets()
 
 
 class EspnGames(_Model):
@@ -56,12 +82,20 @@ class Games(_Model):
     espn: EspnGames = EspnGames()
 
 
-def _lower_all(values: list[str]) -> list[str]:
-    return [v.lower() for v in values]
-
-
 class EnabledAccount(_Model):
     enabled: bool = False
+
+
+DEFAULT_KALSHI_ACCOUNT = "kalshi"
+
+
+class KalshiAccount(EnabledAccount):
+    rate_limit_tier: str = "basic"  # our own key: the account's Kalshi API tier
+    # our own key: the name the Kalshi account's rows are kept under (`account` of core.fills,
+    # settlements, positions, balances). Kalshi's fills, settlements, positions and balance carry
+    # no user id, and the API key id changes when the key is rotated: a stable configured name
+    # keeps one history across keys (issue #20 part 7).
+    account: str = Field(default=DEFAULT_KALSHI_ACCOUNT, min_length=1, pattern=r"^\S+$")
 
 
 class OkxAccount(EnabledAccount):
@@ -69,32 +103,27 @@ class OkxAccount(EnabledAccount):
 
 
 class AddressAccounts(_Model):
-    addresses: list[str] = Field(default_factory=list)
-
-    @field_validator("addresses")
-    @classmethod
-    def _lowercase(cls, v: list[str]) -> list[str]:
-        return _lower_all(v)
+    addresses: list[Address] = Field(default_factory=list)
 
 
 class Accounts(_Model):
-    kalshi: EnabledAccount = EnabledAccount()
+    kalshi: KalshiAccount = KalshiAccount()
     okx: OkxAccount = OkxAccount()
     hyperliquid: AddressAccounts = AddressAccounts()
     polymarket: AddressAccounts = AddressAccounts()
 
 
 class TrackedWallet(_Model):
-    address: str
+    address: Address
     label: str | None = None
+    tags: list[str] = Field(default_factory=list)  # CONTRACT §2 (added keys)
     polymarket: bool = False
     hyperliquid: bool = False
     evm_chains: list[int] = Field(default_factory=list)
 
-    @field_validator("address")
-    @classmethod
-    def _lowercase(cls, v: str) -> str:
-        return v.lower()
+
+class Reports(_Model):
+    webhook_url: str | None = None  # CONTRACT §2 (added keys); a secret
 
 
 class Retention(_Model):
@@ -109,6 +138,7 @@ class TradelakeConfig(_Model):
     accounts: Accounts = Accounts()
     wallets: list[TrackedWallet] = Field(default_factory=list)
     retention: Retention = Retention()
+    reports: Reports = Reports()
 
     @field_validator("sync_start")
     @classmethod
@@ -145,9 +175,71 @@ def config_path(env: dict[str, str] | None = None) -> Path:
     return Path(env.get("TRADELAKE_CONFIG") or "./tradelake.yaml").resolve()
 
 
+def _key_lines(node: yaml.Node, path: tuple = (), lines: dict | None = None) -> dict:
+    """Line (1-based) of every key and list item of the YAML document, by its path."""
+    lines = {} if lines is None else lines
+    if isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            here = (*path, key.value)
+            lines[here] = key.start_mark.line + 1
+            _key_lines(value, here, lines)
+    elif isinstance(node, yaml.SequenceNode):
+        for i, item in enumerate(node.value):
+            lines[(*path, i)] = item.start_mark.line + 1
+            _key_lines(item, (*path, i), lines)
+    return lines
+
+
+def _model_at(loc: tuple) -> type[BaseModel] | None:
+    """The config model that holds the keys at `loc` (e.g. ('wallets', 0) -> TrackedWallet)."""
+    annotation: Any = TradelakeConfig
+    for part in loc:
+        while get_origin(annotation) is not None and not isinstance(part, int):
+            args = [a for a in get_args(annotation) if a is not type(None)]
+            annotation = args[0] if args else None
+        if isinstance(part, int):
+            args = get_args(annotation)
+            annotation = args[0] if args else None
+            continue
+        if not (isinstance(annotation, type) and issubclass(annotation, BaseModel)):
+            return None
+        field = annotation.model_fields.get(part)
+        if field is None:
+            return None
+        annotation = field.annotation
+    return (
+        annotation if isinstance(annotation, type) and issubclass(annotation, BaseModel) else None
+    )
+
+
+def _dotted(loc: tuple) -> str:
+    text = ""
+    for part in loc:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text
+
+
+def _problem(error: dict, lines: dict, origin: str) -> str:
+    loc = tuple(error["loc"])
+    line = next((lines[loc[:n]] for n in range(len(loc), 0, -1) if loc[:n] in lines), None)
+    where = f"{origin} line {line}" if line else origin
+    if error["type"] == "extra_forbidden":
+        key, parent = loc[-1], loc[:-1]
+        model = _model_at(parent)
+        known = list(model.model_fields) if model else []
+        close = difflib.get_close_matches(str(key), known, n=1)
+        hint = f" (did you mean '{close[0]}'?)" if close else f" (known keys: {', '.join(known)})"
+        inside = f" in {_dotted(parent)}" if parent else ""
+        return f"{where}: unknown key '{key}'{inside}{hint}"
+    message = str(error["msg"]).removeprefix("Value error, ")
+    return f"{where}: {_dotted(loc) or 'document'}: {message}"
+
+
 def parse_config(text: str, origin: str = "tradelake.yaml") -> TradelakeConfig:
+    """Parse and check tradelake.yaml; a ConfigError names each problem with its line."""
     try:
         data: Any = yaml.safe_load(text) or {}
+        node = yaml.compose(text)
     except yaml.YAMLError as exc:
         raise ConfigError(f"{origin} is not valid YAML: {exc}") from exc
     if not isinstance(data, dict):
@@ -155,10 +247,9 @@ def parse_config(text: str, origin: str = "tradelake.yaml") -> TradelakeConfig:
     try:
         return TradelakeConfig.model_validate(data)
     except ValidationError as exc:
-        problems = "; ".join(
-            f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors()
-        )
-        raise ConfigError(f"{origin} is invalid: {problems}") from exc
+        lines = _key_lines(node) if node is not None else {}
+        problems = [_problem(e, lines, origin) for e in exc.errors()]
+        raise ConfigError("; ".join(problems)) from exc
 
 
 def load_settings(env: dict[str, str] | None = None, *, require_config: bool = True) -> Settings:

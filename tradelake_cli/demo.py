@@ -105,10 +105,20 @@ def print_latest_trading_report(url: str, console: Console) -> None:
 
 def load_demo_ref_data(url: str, console: Console) -> None:
     """What the trading side would write: strategy/model versions, order tags, probabilities."""
-    from ingestion.ref_data import load_ref_dir
+    from ingestion.ref_data import RefDataError, load_ref_dir
+    from tradelake_cli.main import fail
 
-    with psycopg.connect(url) as conn:
-        loaded = load_ref_dir(conn, PROJECT_ROOT / "demo" / "ref")
+    try:
+        with psycopg.connect(url) as conn:
+            loaded = load_ref_dir(conn, PROJECT_ROOT / "demo" / "ref")
+    except RefDataError as exc:
+        # ref rows are immutable: a state folder loaded by an older demo/ref (e.g. numeric
+        # confidences before 0203) keeps the old rows
+        raise fail(
+            f"{exc}\nThe demo's reference data changed since this state folder was loaded. "
+            f"Start the demo afresh: remove {tradelake_home()} (or set TRADELAKE_HOME to a "
+            "new folder) and run `tradelake demo` again."
+        ) from None
     counts = ", ".join(f"{n} {table}" for table, n in loaded.items()) or "nothing new"
     console.print(f"reference data from demo/ref: {counts}")
 

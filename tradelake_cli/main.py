@@ -37,7 +37,9 @@ def fail(message: str, code: int = 2) -> typer.Exit:
 def _prepare(check_config: bool = True) -> str:
     try:
         if check_config:
-            load_settings()
+            from ingestion.kalshi.auth import check_key_file
+
+            check_key_file(load_settings())
         with err.status("starting database and applying migrations"):
             url = runtime.prepare()
     except (ConfigError, DatabaseUnavailable) as exc:

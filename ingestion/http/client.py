@@ -21,7 +21,13 @@ import stamina
 
 from ingestion.errors import RetryableVenueError, VenueError
 from ingestion.http.ratelimit import RateLimiter
-from ingestion.http.redact import redact_mapping, redact_text, register_secrets
+from ingestion.http.redact import (
+    redact_body,
+    redact_mapping,
+    redact_text,
+    register_secrets,
+    request_secrets,
+)
 
 log = logging.getLogger("ingestion.http")
 
@@ -167,6 +173,9 @@ class VenueHttp:
         request = self.client.build_request(method, path, params=params or None, json=json_body)
         if self.sign is not None:
             self.sign(request)
+        # the configured credentials and this request's own (its signature is computed per
+        # attempt): none of them may reach raw.pages, a log line or an error message
+        secrets = self.secrets + request_secrets(request)
         try:
             response = self.client.send(request)
         except httpx.TransportError as exc:
@@ -175,10 +184,10 @@ class VenueHttp:
                 self.source,
                 endpoint,
                 type(exc).__name__,
-                self._safe(str(exc)),
+                self._safe(str(exc), secrets),
             )
             raise
-        body = response.text
+        body = redact_body(response.text, secrets)  # what is landed is what is parsed
         page_id = self.sink.land(
             source=self.source,
             endpoint=endpoint,
@@ -192,15 +201,14 @@ class VenueHttp:
             log.warning("%s %s answered HTTP %s, backing off", self.source, endpoint, status)
             raise RetryableVenueError(f"{self.source} {endpoint}: HTTP {status}")
         if status >= 400:
-            raise VenueError(
-                f"{self.source} {endpoint} answered HTTP {status}: {self._safe(body[:300])}"
-            )
+            excerpt = self._safe(body[:300], secrets)
+            raise VenueError(f"{self.source} {endpoint} answered HTTP {status}: {excerpt}")
         try:
             payload = parse_json(body) if body.strip() else None
         except ValueError as exc:
             raise VenueError(
                 f"{self.source} {endpoint} returned a body that is not JSON "
-                f"(kept as raw page {page_id}): {self._safe(body[:120])!r}"
+                f"(kept as raw page {page_id}): {self._safe(body[:120], secrets)!r}"
             ) from exc
         if self.check is not None:
             self.check(response, payload)
@@ -216,5 +224,5 @@ class VenueHttp:
             return
         time.sleep(min(max(delay, 0.0), self.retry.wait_max))
 
-    def _safe(self, text: str) -> str:
-        return redact_text(text, self.secrets)
+    def _safe(self, text: str, secrets: tuple[str, ...] = ()) -> str:
+        return redact_text(text, secrets or self.secrets)

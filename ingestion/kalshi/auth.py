@@ -14,6 +14,8 @@ import httpx
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 
+from ingestion.settings import ConfigError, Settings
+
 KEY_HEADER = "KALSHI-ACCESS-KEY"
 SIGNATURE_HEADER = "KALSHI-ACCESS-SIGNATURE"
 TIMESTAMP_HEADER = "KALSHI-ACCESS-TIMESTAMP"
@@ -26,11 +28,49 @@ def message(timestamp_ms: str, method: str, path: str) -> bytes:
     return f"{timestamp_ms}{method.upper()}{path.split('?', 1)[0]}".encode()
 
 
+class KeyFileError(ConfigError):
+    """KALSHI_PRIVATE_KEY_PATH cannot be used; the message names the variable, path and why."""
+
+
 def load_private_key(path: str | Path) -> rsa.RSAPrivateKey:
-    key = serialization.load_pem_private_key(Path(path).read_bytes(), password=None)
+    """The RSA private key of KALSHI_PRIVATE_KEY_PATH, or KeyFileError saying what is wrong."""
+
+    def bad(reason: str) -> KeyFileError:
+        return KeyFileError(
+            f"KALSHI_PRIVATE_KEY_PATH={path}: {reason}. Point KALSHI_PRIVATE_KEY_PATH at the "
+            "RSA private key (PEM) downloaded with your Kalshi API key, or unset "
+            "KALSHI_API_KEY_ID and KALSHI_PRIVATE_KEY_PATH to skip the Kalshi portfolio streams"
+        )
+
+    try:
+        data = Path(path).read_bytes()
+    except FileNotFoundError:
+        raise bad("no such file") from None
+    except IsADirectoryError:
+        raise bad("is a directory, not a key file") from None
+    except OSError as exc:
+        raise bad(f"cannot read the file ({exc.strerror or exc})") from None
+    try:
+        key = serialization.load_pem_private_key(data, password=None)
+    except TypeError:
+        raise bad("the private key is encrypted; Kalshi keys are used without a password") from None
+    except ValueError as exc:
+        first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise bad(f"not a PEM private key ({first})") from None
+    except Exception as exc:  # cryptography raises UnsupportedAlgorithm for some inputs
+        raise bad(f"not a usable private key ({type(exc).__name__}: {exc})") from None
     if not isinstance(key, rsa.RSAPrivateKey):
-        raise ValueError(f"{path} is not an RSA private key (Kalshi keys are RSA PEM files)")
+        raise bad(f"not an RSA private key (the file holds a {type(key).__name__.lstrip('_')})")
     return key
+
+
+def check_key_file(settings: Settings) -> None:
+    """At load (CLI, before any request): when both Kalshi credentials are set, the key file
+    must be a readable RSA private key, else KeyFileError (exit 2)."""
+    key_id = settings.secret("KALSHI_API_KEY_ID")
+    key_path = settings.secret("KALSHI_PRIVATE_KEY_PATH")
+    if key_id and key_path:
+        load_private_key(key_path)
 
 
 class KalshiSigner:

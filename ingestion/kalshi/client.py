@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
@@ -155,8 +154,7 @@ class KalshiClient:
 
 def kalshi_tier(settings: Settings) -> str:
     """`accounts.kalshi.rate_limit_tier` in tradelake.yaml (our own key), default basic."""
-    extra = settings.config.accounts.kalshi.model_extra or {}
-    return str(extra.get("rate_limit_tier") or "basic")
+    return settings.config.accounts.kalshi.rate_limit_tier or "basic"
 
 
 def credentials(settings: Settings) -> tuple[str, str] | None:
@@ -181,8 +179,8 @@ def make_client(
     if creds is None:
         return KalshiClient(public, None)
     key_id, key_path = creds
-    if not Path(key_path).is_file():
-        return KalshiClient(public, None, f"KALSHI_PRIVATE_KEY_PATH={key_path} is not a file")
+    # an unreadable file or one that is no RSA private key is a configuration error
+    # (KeyFileError, a ConfigError naming KALSHI_PRIVATE_KEY_PATH, the path and the reason)
     signer = KalshiSigner(key_id, load_private_key(key_path))
     private = VenueHttp(
         SOURCE,

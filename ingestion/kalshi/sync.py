@@ -47,7 +47,10 @@ def account_of(ctx: SyncContext) -> str:
             "KALSHI_API_KEY_ID / KALSHI_PRIVATE_KEY_PATH are not set: export them to sync the "
             "Kalshi portfolio (markets sync without them)"
         )
-    return creds[0]  # the account is identified by its API key id
+    # Not the API key id: a rotated key would re-load the whole history under a new account.
+    # Kalshi's fills, settlements, positions and balance carry no user id, so the account is the
+    # configured name `accounts.kalshi.account` (default "kalshi").
+    return ctx.settings.config.accounts.kalshi.account
 
 
 def _load_pages(

@@ -16,6 +16,7 @@ from pathlib import Path
 import psycopg
 import pytest
 
+from ingestion.ref_data import load_ref_dir
 from tests.analytics.performance_data import (
     PERFORMANCE_MARTS,
     database_copy,
@@ -25,7 +26,7 @@ from tests.analytics.performance_data import (
 
 pytestmark = pytest.mark.slow
 
-KALSHI = "demo-kalshi-key-id"
+KALSHI = "kalshi"  # accounts.kalshi.account (default), whatever the API key id
 POLYMARKET = "0x6af75d4e4aaf700450efbac3708cce1665810ff1"
 WHALE = "0x56687bf447db6ffa42ffe2204a05edaa20f55839"
 NEW_WALLET = "0x" + "ab" * 20
@@ -176,6 +177,35 @@ def test_untagged_fills_have_null_versions(demo_db) -> None:
         ("v1", 2, 0, Decimal("5.95"), Decimal("5.77")),
         ("v2", 3, 1, Decimal("1.995"), Decimal("1.6125")),
     ]
+
+
+def test_confidence_reaches_trade_attribution_as_the_bot_wrote_it(demo_db, pg_admin_url) -> None:
+    # demo/ref/order_tags.csv: 0.62, 0.55, high, medium, 0.7 (CONTRACT §7: text as written)
+    url, tmp, name = demo_db
+    confidence = (
+        "select order_id, confidence_at_execution, pg_typeof(confidence_at_execution)::text "
+        "from marts.trade_attribution where venue = 'kalshi' order by order_id"
+    )
+    assert rows(url, confidence) == [
+        ("4f0a9c1e-0001", "0.62", "text"),
+        ("4f0a9c1e-0002", "0.55", "text"),
+        ("5a1b0d2f-0003", "high", "text"),
+        ("5a1b0d2f-0004", "medium", "text"),
+        ("5a1b0d2f-0005", "0.7", "text"),
+        ("5a1b0d2f-0006", None, "text"),
+    ]
+    # a bot tags the last order 'low' later, through the loader: the incremental run picks it up
+    with database_copy(pg_admin_url, name, "confidence") as copy:
+        tags = tmp / "late_tag"
+        tags.mkdir(exist_ok=True)
+        (tags / "order_tags.csv").write_text(
+            "venue,order_id,strategy_name,strategy_version,confidence_at_execution,tagged_at\n"
+            "kalshi,5a1b0d2f-0006,nfl_favorite_fade,v2,low,2026-11-22T00:00:00Z\n"
+        )
+        with psycopg.connect(copy) as conn:
+            assert load_ref_dir(conn, tags) == {"order_tags": 1}
+        build(copy, tmp)
+        assert rows(copy, confidence)[-1] == ("5a1b0d2f-0006", "low", "text")
 
 
 # every incremental model downstream of the ledgers' fills, with its key columns

@@ -146,3 +146,89 @@ def test_load_ref_loads_the_demo_reference_data_once(cli_env: str, tmp_path: Pat
     empty = tmp_path / "empty"
     empty.mkdir()
     assert runner.invoke(app, ["load-ref", str(empty)]).exit_code == 2
+
+
+# Issue #20 part 10: bad configuration stops the run at load, exit 2, naming key/variable and line.
+DEMO_YAML = (ROOT / "demo" / "tradelake.yaml").read_text()
+WHALE = "0x56687bf447db6ffa42ffe2204a05edaa20f55839"
+NOT_HEX = WHALE[:-1] + "g"
+
+
+def nothing_sent(url: str) -> bool:
+    with psycopg.connect(url) as conn:
+        pages = conn.execute("select count(*) from raw.pages").fetchone()[0]
+        runs = conn.execute("select count(*) from ops.sync_runs").fetchone()[0]
+    return pages == 0 and runs == 0
+
+
+@pytest.mark.parametrize(
+    ("edit", "message"),
+    [
+        (
+            lambda text: text.replace("\nwallets:", "\nwalets:"),
+            "line 13: unknown key 'walets' (did you mean 'wallets'?)",
+        ),
+        (
+            lambda text: text.replace(WHALE, NOT_HEX),
+            f"line 14: wallets[0].address: '{NOT_HEX}' is not an address: expected 0x "
+            "followed by 40 hex digits",
+        ),
+    ],
+    ids=["misspelt-key", "non-hex-address"],
+)
+def test_bad_config_exits_2_before_any_request(cli_env: str, tmp_path: Path, edit, message) -> None:
+    path = tmp_path / "tradelake.yaml"
+    path.write_text(edit(DEMO_YAML))
+    os.environ["TRADELAKE_CONFIG"] = str(path)
+    result = runner.invoke(app, ["materialize"])
+    assert result.exit_code == 2, result.output
+    assert f"{path} {message}" in " ".join(result.output.split()), result.output
+    assert "Traceback" not in result.output
+    assert nothing_sent(cli_env)
+
+
+def _not_rsa_key(tmp_path: Path) -> Path:
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    path = tmp_path / "ec.pem"
+    path.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+    return path
+
+
+@pytest.mark.parametrize(
+    ("make", "reason"),
+    [
+        (lambda tmp: tmp / "absent.pem", "no such file"),
+        (lambda tmp: tmp, "is a directory, not a key file"),
+        (
+            lambda tmp: (
+                (tmp / "cert.pem").write_text(
+                    "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n"
+                )
+                and tmp / "cert.pem"
+            ),
+            "not a PEM private key",
+        ),
+        (_not_rsa_key, "not an RSA private key"),
+    ],
+    ids=["missing", "directory", "not-a-key", "ec-key"],
+)
+def test_unusable_kalshi_key_file_names_the_variable_and_exits_2(
+    cli_env: str, tmp_path: Path, make, reason: str
+) -> None:
+    path = make(tmp_path)
+    os.environ["KALSHI_PRIVATE_KEY_PATH"] = str(path)
+    result = runner.invoke(app, ["materialize"])
+    assert result.exit_code == 2, result.output
+    output = " ".join(result.output.split())
+    assert f"KALSHI_PRIVATE_KEY_PATH={path}: {reason}" in output, output
+    assert "Traceback" not in result.output
+    assert nothing_sent(cli_env)

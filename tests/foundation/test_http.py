@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from decimal import Decimal
+from urllib.parse import quote, quote_plus
 
 import httpx
 import psycopg
@@ -209,3 +210,96 @@ def test_time_cursor_paging_advances_past_full_pages() -> None:
         time_cursor_pages(fetch, lambda p: p, lambda t: t, start=0, cap=4, advance=lambda t: t + 1)
     )
     assert [p.payload for p in got] == [[0, 1, 2, 3], [4, 5, 6, 7], [8, 9]]
+
+
+# Issue #20 part 8: an error body that echoes the request held every credential.
+OKX_KEY = "okx-key-1f2e3d4c-5b6a"
+OKX_SECRET = "OKXSECRET0123456789ABCDEF"
+OKX_PASSPHRASE = "Pass/phrase+With=Symbols"
+ETHERSCAN_KEY = "ETHERSCANKEY0123456789ABCDEFGHIJKL"
+KALSHI_KEY_ID = "a952bcbe-ec3b-4b5b-b8f9-11dae589608c"
+
+
+def echo_request(request: httpx.Request) -> dict:
+    """What a careless venue answers on an error: the whole request, headers and URL."""
+    return {
+        "code": "50113",
+        "msg": f"Invalid Sign for {request.url}",
+        "detail": {"request": {"url": str(request.url), "headers": dict(request.headers)}},
+        "echo": [request.headers.get("OK-ACCESS-SIGN"), {"nested": [str(request.url.params)]}],
+    }
+
+
+def test_error_bodies_echoing_credentials_and_signatures_are_redacted(db_url: str, caplog) -> None:
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    from ingestion.kalshi.auth import KalshiSigner
+    from ingestion.okx.auth import OkxSigner
+
+    sent: list[httpx.Request] = []
+
+    def json_echo(request: httpx.Request) -> httpx.Response:
+        sent.append(request)
+        return httpx.Response(401, json=echo_request(request))
+
+    def text_echo(request: httpx.Request) -> httpx.Response:
+        sent.append(request)
+        headers = "\n".join(f"{k}: {v}" for k, v in request.headers.items())
+        return httpx.Response(400, text=f"<html><pre>GET {request.url}\n{headers}</pre></html>")
+
+    kalshi_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    clients = [
+        # OKX: key, passphrase, timestamp and the computed OK-ACCESS-SIGN in headers
+        (json_echo, OkxSigner(OKX_KEY, OKX_SECRET, OKX_PASSPHRASE), (OKX_KEY, OKX_SECRET,
+                                                                     OKX_PASSPHRASE), {}),
+        (text_echo, OkxSigner(OKX_KEY, OKX_SECRET, OKX_PASSPHRASE), (OKX_KEY, OKX_SECRET,
+                                                                     OKX_PASSPHRASE), {}),
+        # Etherscan: the key is a query parameter (echoed URL-encoded inside the URL)
+        (json_echo, None, (ETHERSCAN_KEY,), {"apikey": ETHERSCAN_KEY}),
+        (text_echo, None, (ETHERSCAN_KEY,), {"apikey": ETHERSCAN_KEY}),
+        # Kalshi: key id and the per-request RSA-PSS signature
+        (json_echo, KalshiSigner(KALSHI_KEY_ID, kalshi_key), (KALSHI_KEY_ID,), {}),
+        (text_echo, KalshiSigner(KALSHI_KEY_ID, kalshi_key), (KALSHI_KEY_ID,), {}),
+    ]  # fmt: skip
+    errors = []
+    with psycopg.connect(db_url, autocommit=True) as conn, caplog.at_level(logging.DEBUG):
+        for handler, signer, secrets, params in clients:
+            client = venue(handler, sink=PageLander(conn), sign=signer, secrets=secrets)
+            with pytest.raises(VenueError) as raised:
+                client.get("/api/v5/trade/fills", params={**params, "instType": "SPOT"})
+            errors.append(str(raised.value))
+        stored = conn.execute("select p::text from raw.pages p order by page_id").fetchall()
+        json_pages = conn.execute(
+            "select payload from raw.pages where payload is not null order by page_id"
+        ).fetchall()
+    assert len(stored) == 6
+    signatures = [
+        r.headers[h]
+        for r in sent
+        for h in ("OK-ACCESS-SIGN", "KALSHI-ACCESS-SIGNATURE")
+        if h in r.headers
+    ]
+    assert len(signatures) == 4
+    values = [OKX_KEY, OKX_SECRET, OKX_PASSPHRASE, ETHERSCAN_KEY, KALSHI_KEY_ID, *signatures]
+    forms = {f(v) for v in values for f in (str, quote, quote_plus, lambda v: quote(v, safe=""))}
+    everything = "\n".join(row[0] for row in stored) + "\n".join(errors) + caplog.text
+    assert [f for f in forms if f in everything] == []
+    # the JSON error pages stay JSON (queryable), with the non-secret parts intact
+    assert len(json_pages) == 3
+    okx = json_pages[0][0]
+    assert okx["code"] == "50113"
+    assert okx["detail"]["request"]["headers"]["ok-access-sign"] == "***"
+    assert okx["detail"]["request"]["headers"]["ok-access-passphrase"] == "***"
+    assert okx["detail"]["request"]["headers"]["ok-access-timestamp"].endswith("Z")
+    assert okx["echo"][0] == "***"
+    assert "instType=SPOT" in json_pages[1][0]["detail"]["request"]["url"]
+    assert "apikey=***" in json_pages[1][0]["detail"]["request"]["url"]
+
+
+def test_redaction_never_touches_numbers_of_a_json_page() -> None:
+    from ingestion.http.redact import redact_body
+
+    body = '{"price": 0.12345678, "id": "12345678", "n": [12345678]}'
+    assert redact_body(body, ["12345678"]) == '{"price": 0.12345678, "id": "***", "n": [12345678]}'
+    assert redact_body("price 0.12345678", ["12345678"]) == "price 0.***"
+    assert redact_body('{"a": "x"}', []) == '{"a": "x"}'

@@ -81,7 +81,8 @@ def test_loads_every_table_in_fk_order_and_is_idempotent(
         "select order_id, model_name, edge_at_execution, confidence_at_execution "
         "from ref.order_tags order by 1"
     ).fetchall()
-    assert tags == [("o-1", "elo", Decimal("0.07"), Decimal("0.6")), ("o-2", None, None, None)]
+    # confidence is text as written (CONTRACT §7)
+    assert tags == [("o-1", "elo", Decimal("0.07"), "0.6"), ("o-2", None, None, None)]
     factors = conn.execute(
         "select situational_factors, sample_size from ref.probability_matrices order by 2"
     ).fetchall()
@@ -122,7 +123,16 @@ def test_missing_files_are_skipped(conn: psycopg.Connection, tmp_path: Path) -> 
                 "probability_models": MODELS,
                 "order_tags": TAGS + "kalshi,o-3,fade,v1,elo,v3,0.1,1.7\n",
             },
-            r"order_tags\.csv:4: ref\.order_tags refused the row: .*check constraint",
+            r"order_tags\.csv:4: confidence_at_execution: expected high, medium, low or a "
+            r"number in \[0, 1\], got '1\.7'",
+        ),
+        (
+            {
+                "strategies": STRATEGIES,
+                "probability_models": MODELS,
+                "order_tags": TAGS + "kalshi,o-3,fade,v1,elo,v3,0.1,very high\n",
+            },
+            r"order_tags\.csv:4: confidence_at_execution: expected .* got 'very high'",
         ),
         (
             {
@@ -170,6 +180,55 @@ def test_equal_numbers_written_differently_are_not_a_change(
     load_ref_dir(conn, write(tmp_path / "a", **base))
     again = dict(base, order_tags=TAGS.replace("0.07,0.6", "0.070,0.60"))
     assert load_ref_dir(conn, write(tmp_path / "b", **again))["order_tags"] == 0
+
+
+CONFIDENCE_TAGS = (
+    "venue,order_id,strategy_name,strategy_version,confidence_at_execution\n"
+    "kalshi,c-high,fade,v1,high\n"
+    "kalshi,c-medium,fade,v1,medium\n"
+    "kalshi,c-low,fade,v1,LOW\n"
+    "kalshi,c-num,fade,v1,0.7\n"
+    "kalshi,c-scale,fade,v1,0.70\n"
+)
+
+
+def test_confidence_words_and_numbers_are_kept_as_written(
+    conn: psycopg.Connection, tmp_path: Path
+) -> None:
+    base = {"strategies": STRATEGIES, "probability_models": MODELS}
+    counts = load_ref_dir(conn, write(tmp_path / "a", **base, order_tags=CONFIDENCE_TAGS))
+    assert counts["order_tags"] == 5
+    stored = conn.execute(
+        "select order_id, confidence_at_execution, pg_typeof(confidence_at_execution)::text "
+        "from ref.order_tags order by order_id"
+    ).fetchall()
+    assert stored == [
+        ("c-high", "high", "text"),
+        ("c-low", "LOW", "text"),
+        ("c-medium", "medium", "text"),
+        ("c-num", "0.7", "text"),
+        ("c-scale", "0.70", "text"),
+    ]
+    conn.commit()
+    # a re-load writing the same number differently is no change; another word is
+    same = CONFIDENCE_TAGS.replace(",0.7\n", ",0.700\n")
+    assert load_ref_dir(conn, write(tmp_path / "b", **base, order_tags=same))["order_tags"] == 0
+    changed = CONFIDENCE_TAGS.replace(",medium\n", ",low\n")
+    with pytest.raises(RefDataError, match=r"order_tags\.csv:3: .*different \['confidence"):
+        load_ref_dir(conn, write(tmp_path / "c", **base, order_tags=changed))
+    conn.rollback()
+
+
+@pytest.mark.parametrize("value", ["very high", "1.5", "-0.1", "NaN", ""])
+def test_database_refuses_other_confidence_text(conn: psycopg.Connection, value: str) -> None:
+    # a bot writing straight to ref.order_tags meets the same rule as the loader (migration 0203)
+    load_ref_dir(conn, DEMO_REF)
+    with pytest.raises(psycopg.errors.CheckViolation, match="confidence_at_execution"):
+        conn.execute(
+            "insert into ref.order_tags (venue, order_id, strategy_name, strategy_version, "
+            "confidence_at_execution) values ('kalshi', 'x', 'nfl_favorite_fade', 'v1', %s)",
+            (value,),
+        )
 
 
 def test_not_a_directory(conn: psycopg.Connection, tmp_path: Path) -> None:

@@ -18,17 +18,66 @@ def test_demo_and_example_configs_parse() -> None:
         assert config.markets.kalshi.series == ["KXNFLGAME"]
 
 
-def test_addresses_are_lowercased_and_unknown_keys_allowed() -> None:
+A1 = "0xABCdef0123456789abcdef0123456789ABCDEF01"
+A2 = "0xDEADbeef00000000000000000000000000000002"
+
+
+def test_addresses_are_lowercased_and_contract_keys_accepted() -> None:
     config = parse_config(
-        """
-        accounts: {polymarket: {addresses: ["0xABCdef"]}}
-        wallets: [{address: "0xDEADbeef", label: w, hyperliquid: true, evm_chains: [1, 8453]}]
-        my_own_key: {anything: 1}
+        f"""
+        accounts:
+          polymarket: {{addresses: ["{A1}"]}}
+          kalshi: {{enabled: true, rate_limit_tier: advanced}}
+        wallets: [{{address: "{A2}", label: w, tags: [nfl], hyperliquid: true,
+                   evm_chains: [1, 8453]}}]
+        markets: {{okx: {{instruments: [BTC-USDT]}}, hyperliquid: {{coins: [BTC]}}}}
+        reports: {{webhook_url: "https://hooks.example/x"}}
         """
     )
-    assert config.accounts.polymarket.addresses == ["0xabcdef"]
-    assert config.wallets[0].address == "0xdeadbeef"
+    assert config.accounts.polymarket.addresses == [A1.lower()]
+    assert config.wallets[0].address == A2.lower()
     assert config.wallets[0].evm_chains == [1, 8453]
+    assert config.wallets[0].tags == ["nfl"]
+    assert config.accounts.kalshi.rate_limit_tier == "advanced"
+
+
+# Issue #20 part 10: a misspelt key or a bad address is refused at load, naming key and line.
+BAD_CONFIGS = [
+    (
+        'sync_start: "2025-11-01T00:00:00Z"\nwalets:\n  - {address: "0x1"}\n',
+        "tradelake.yaml line 2: unknown key 'walets' (did you mean 'wallets'?)",
+    ),
+    (
+        "accounts:\n  kalshi: {enabled: true}\n  okx:\n    enabled: true\n    inst_type: [SPOT]\n",
+        "tradelake.yaml line 5: unknown key 'inst_type' in accounts.okx "
+        "(did you mean 'inst_types'?)",
+    ),
+    (
+        f'wallets:\n  - {{address: "{A1}"}}\n  - address: "{A2}"\n    lable: whale\n',
+        "tradelake.yaml line 4: unknown key 'lable' in wallets[1] (did you mean 'label'?)",
+    ),
+    (
+        'accounts:\n  polymarket:\n    addresses:\n      - "0xnothex"\n',
+        "tradelake.yaml line 4: accounts.polymarket.addresses[0]: '0xnothex' is not an address: "
+        "expected 0x followed by 40 hex digits",
+    ),
+    (
+        f'wallets:\n  - {{address: "{A1}"}}\n  - {{address: "{A1[:-1]}Z", label: w}}\n',
+        f"tradelake.yaml line 3: wallets[1].address: '{A1[:-1]}Z' is not an address",
+    ),
+    (
+        f'accounts:\n  hyperliquid: {{addresses: ["{A1}0"]}}\n',
+        "tradelake.yaml line 2: accounts.hyperliquid.addresses[0]: ",
+    ),
+    ("colour: blue\n", "tradelake.yaml line 1: unknown key 'colour' (known keys: sync_start, "),
+]
+
+
+@pytest.mark.parametrize(("text", "message"), BAD_CONFIGS)
+def test_unknown_keys_and_bad_addresses_name_key_and_line(text: str, message: str) -> None:
+    with pytest.raises(ConfigError) as raised:
+        parse_config(text)
+    assert str(raised.value).startswith(message), str(raised.value)
 
 
 def test_naive_sync_start_is_utc() -> None:
@@ -40,7 +89,7 @@ def test_naive_sync_start_is_utc() -> None:
     [
         ("sync_start: [", "not valid YAML"),
         ("- a\n- b", "must be a mapping"),
-        ("wallets: [{label: x}]", "wallets.0.address"),
+        ("wallets: [{label: x}]", r"line 1: wallets\[0\]\.address: Field required"),
         ("sync_start: yesterday", "sync_start"),
     ],
 )

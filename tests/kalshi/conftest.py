@@ -52,9 +52,16 @@ class FakeKalshi(httpx.BaseTransport):
     RSA-PSS signature over timestamp + METHOD + path (no query), else 401 as Kalshi does.
     `rate_limit_first` answers that many requests with the documented 429 body first."""
 
-    def __init__(self, public_key: rsa.RSAPublicKey, rate_limit_first: int = 0) -> None:
+    def __init__(
+        self,
+        public_key: rsa.RSAPublicKey,
+        rate_limit_first: int = 0,
+        keys: dict[str, rsa.RSAPublicKey] | None = None,
+    ) -> None:
         self.replay = ReplayTransport.from_dir(KALSHI_FIXTURES)
         self.public_key = public_key
+        # API keys of the one account (key id -> public key): a rotated key is a second entry
+        self.keys = keys or {KEY_ID: public_key}
         self.rate_limit_left = rate_limit_first
         self.requests: list[httpx.Request] = []
         self.rejected: list[str] = []
@@ -68,9 +75,10 @@ class FakeKalshi(httpx.BaseTransport):
         path = request.url.path
         if path.startswith(("/trade-api/v2/portfolio", "/trade-api/v2/historical/fills")):
             try:
-                if request.headers.get(KEY_HEADER) != KEY_ID:
+                key = self.keys.get(request.headers.get(KEY_HEADER, ""))
+                if key is None:
                     raise InvalidSignature("wrong key id")
-                verify(self.public_key, request)
+                verify(key, request)
             except (InvalidSignature, KeyError, ValueError) as exc:
                 self.rejected.append(f"{path}: {type(exc).__name__}")
                 return httpx.Response(

@@ -14,7 +14,6 @@ from ingestion.kalshi.sync import (
     sync_settlements,
 )
 from tests.dbt_runner import dbt_build
-from tests.kalshi.conftest import KEY_ID
 
 SELECT = "+markets +market_history +fills +settlements +positions +balances"
 
@@ -71,4 +70,4 @@ def test_core_relations_from_kalshi(kalshi_ctx, db_url, tmp_path):
         ("KXNFLGAME-26NOV22PHILAR-PHI", "yes", Decimal("15.00"), Decimal("7.9875")),
         ("KXNFLGAME-26NOV26KCDAL-DAL", "no", Decimal("4.00"), Decimal("1.8000")),
     ]
-    assert balance == [(KEY_ID, "USD", Decimal("102.3400"))]
+    assert balance == [("kalshi", "USD", Decimal("102.3400"))]  # accounts.kalshi.account

@@ -118,7 +118,7 @@ def test_position_missing_from_snapshot_is_closed(kalshi_ctx, db_url):
             "insert into ledger.kalshi_position_observations (account, ticker, outcome, quantity, "
             "observed_at, record_hash) values (%s, 'KXNFLGAME-26NOV15KCDEN-KC', 'yes', 3, "
             "'2026-11-15T00:00:00Z', 'x')",
-            ("a952bcbe-ec3b-4b5b-b8f9-11dae589608c",),
+            ("kalshi",),  # the default accounts.kalshi.account
         )
     sync_positions(kalshi_ctx())
     with psycopg.connect(db_url) as conn:

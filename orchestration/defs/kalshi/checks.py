@@ -1,4 +1,8 @@
-"""Standard ledger checks (blocking conflict check, quarantine warning) for every Kalshi table."""
+"""Standard ledger checks (blocking conflict check, quarantine warning) for every Kalshi table,
+and the blocking one-account-per-record checks of fills and settlements."""
+
+import dagster as dg
+import psycopg
 
 from orchestration.defs.kalshi.assets import (
     BALANCE,
@@ -9,7 +13,8 @@ from orchestration.defs.kalshi.assets import (
     SERIES,
     SETTLEMENTS,
 )
-from orchestration.lib.ingest import ledger_checks
+from orchestration.lib.ingest import ledger_checks, ledger_key
+from orchestration.lib.resources import TradelakeResource
 
 standard_checks = [
     c for table in (MARKETS, FILLS, SETTLEMENTS, POSITIONS, BALANCE) for c in ledger_checks(table)
@@ -17,3 +22,38 @@ standard_checks = [
 
 # series and events (reference data, their own 15-minute schedule)
 reference_checks = [c for table in (SERIES, EVENTS) for c in ledger_checks(table)]
+
+
+def _one_account_check(table: str, identity: str, what: str) -> dg.AssetChecksDefinition:
+    """Blocking: a venue record (a fill id, a settled market) under two accounts is the same
+    record loaded twice, e.g. after a key rotation when the account was named after the key."""
+
+    @dg.asset_check(asset=ledger_key(table), name="one_account_per_record", blocking=True)
+    def _check(tradelake: TradelakeResource) -> dg.AssetCheckResult:
+        with psycopg.connect(tradelake.database_url()) as conn:
+            rows = conn.execute(
+                f"select {identity}, array_agg(distinct account order by account) "
+                f"from ledger.{table} group by {identity} "
+                "having count(distinct account) > 1 order by 1"
+            ).fetchall()
+        example = f"{rows[0][0]} under {', '.join(rows[0][1])}" if rows else None
+        return dg.AssetCheckResult(
+            passed=not rows,
+            description=(
+                f"{len(rows)} {what}(s) stored under more than one account (first: {example}): the "
+                "same Kalshi record counted twice. Kalshi rows are kept under "
+                "accounts.kalshi.account (default 'kalshi') whatever the API key; see "
+                "ingestion/kalshi/README.md"
+                if rows
+                else f"every {what} is stored under one account"
+            ),
+            metadata={"duplicated": len(rows), **({"example": example} if example else {})},
+        )
+
+    return _check
+
+
+account_checks = [
+    _one_account_check(FILLS, "fill_id", "fill id"),
+    _one_account_check(SETTLEMENTS, "ticker", "settled market"),
+]
