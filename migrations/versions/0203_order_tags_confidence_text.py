@@ -13,13 +13,13 @@ it. The view is dropped (PostgreSQL cannot change the type of a column a view re
 converted in place, so its stored rows survive without a full refresh.
 
 Revision ID: 0203
-Revises: 0201
+Revises: 0202
 """
 
 from alembic import op
 
 revision = "0203"
-down_revision = "0201"
+down_revision = "0202"
 branch_labels = None
 depends_on = None
 

@@ -23,7 +23,7 @@ Revises: 0201
 from alembic import op
 
 revision = "0209"
-down_revision = "0201"
+down_revision = "0204"
 branch_labels = None
 depends_on = None
 

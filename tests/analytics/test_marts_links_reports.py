@@ -164,16 +164,17 @@ def test_edges_recomputed_by_hand(demo_db) -> None:
     assert set(edge(url, BILLS_CHIEFS, "bills", "2025-11-23T19:30:00Z")) == {"elo_nfl v3"}
     assert set(edge(url, BILLS_CHIEFS, "bills", "2025-11-23T20:30:00Z")) == {"elo_nfl v3"}
     # Kalshi KC@DAL (open): markets_kxnflgame_p3.json, DAL YES last price 0.4550 observed at
-    # updated_time 2026-11-22 23:58; elo_nfl v3 says 0.42 -> -0.035; pregame, DAL is home ->
+    # the sync's clock 2026-11-23 00:00 (issue #20: not the venue's updated_time);
+    # elo_nfl v3 says 0.42 -> -0.035; pregame, DAL is home ->
     # 0.57 -> +0.115. The NO side (price 1 - 0.455 = 0.545) takes 1 - 0.57 = 0.43 -> -0.115.
     dal = "KXNFLGAME-26NOV26KCDAL-DAL"
-    assert edge(url, dal, "yes", "2026-11-22T23:58:00Z") == {
+    assert edge(url, dal, "yes", "2026-11-23T00:00:00Z") == {
         "elo_nfl v3": (Decimal("0.4200"), Decimal("0.4550"), Decimal("-0.0350"), None, None),
         "matrix:nfl/pregame 2025": (
             Decimal("0.5700"), Decimal("0.4550"), Decimal("0.1150"), "pregame", "0",
         ),
     }  # fmt: skip
-    assert edge(url, dal, "no", "2026-11-22T23:58:00Z") == {
+    assert edge(url, dal, "no", "2026-11-23T00:00:00Z") == {
         "matrix:nfl/pregame 2025": (
             Decimal("0.4300"), Decimal("0.5450"), Decimal("-0.1150"), "pregame", "0",
         ),
