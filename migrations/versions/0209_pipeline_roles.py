@@ -17,7 +17,7 @@ user that cannot create roles (no CREATEROLE) skips them with a notice; the pipe
 as that user and says so once (ingestion/roles.py).
 
 Revision ID: 0209
-Revises: 0201
+Revises: 0204 (runs last: its grants cover every table before it)
 """
 
 from alembic import op
