@@ -24,7 +24,7 @@ pytestmark = pytest.mark.slow
 
 runner = CliRunner()
 ATTEMPTS = 3
-KALSHI = "demo-kalshi-key-id"
+KALSHI = "kalshi"  # accounts.kalshi.account default (issue 20 part 7), not the key id
 
 
 @pytest.fixture
