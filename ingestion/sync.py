@@ -17,6 +17,7 @@ from ingestion.errors import SourceSkipped, is_venue_failure
 from ingestion.http.replay import ReplayTransport
 from ingestion.landing import PageLander
 from ingestion.loader import LoadResult
+from ingestion.pgsession import LockTimeout, is_lock_timeout, lock_timeout_message
 from ingestion.roles import ingest_url
 from ingestion.settings import Settings
 
@@ -108,6 +109,35 @@ class SyncResult:
 SyncFn = Callable[[SyncContext], SyncResult]
 
 
+SYNC_RUN_LOCK_CLASS = 0x7472  # advisory lock (class, sync_run_id): held while the row is running
+_INT4 = 2_147_483_647
+ORPHANED = (
+    "interrupted: the process running this sync ended before it finished (killed, or its "
+    "database connection was lost); marked failed by a later run"
+)
+
+
+def fail_orphaned_sync_runs(conn: psycopg.Connection) -> list[int]:
+    """Mark failed every `running` row of ops.sync_runs whose process is gone: the connection
+    that inserted it held an advisory lock on it until it finished, and PostgreSQL drops that
+    lock when the connection ends, however it ends. Safe while other runs are in progress."""
+    rows = conn.execute(
+        """
+        update ops.sync_runs s
+        set status = 'failed', finished_at = now(), message = %s
+        where s.status = 'running'
+          and not exists (
+              select 1 from pg_locks l
+              where l.locktype = 'advisory' and l.granted and l.objsubid = 2
+                and l.database = (select oid from pg_database where datname = current_database())
+                and l.classid::bigint = %s and l.objid::bigint = s.sync_run_id %% %s)
+        returning s.sync_run_id
+        """,
+        (ORPHANED, SYNC_RUN_LOCK_CLASS, _INT4),
+    ).fetchall()
+    return [r[0] for r in rows]
+
+
 def run_stream(ctx: SyncContext, source: str, stream: str, fn: SyncFn) -> SyncResult:
     """Run one stream's sync, recording it in ops.sync_runs.
 
@@ -116,10 +146,13 @@ def run_stream(ctx: SyncContext, source: str, stream: str, fn: SyncFn) -> SyncRe
     error is recorded and raised."""
     started = ctx.now()
     with ctx.connect(autocommit=True) as conn:
+        fail_orphaned_sync_runs(conn)
+        # The row is `running` exactly as long as this connection holds its liveness lock.
         row = conn.execute(
             "insert into ops.sync_runs (source, stream, started_at, status) "
-            "values (%s, %s, %s, 'running') returning sync_run_id",
-            (source, stream, started),
+            "values (%s, %s, %s, 'running') "
+            "returning sync_run_id, pg_advisory_lock(%s, (sync_run_id %% %s)::int)::text",
+            (source, stream, started, SYNC_RUN_LOCK_CLASS, _INT4),
         ).fetchone()
         run_id = row[0] if row else None
         try:
@@ -128,12 +161,20 @@ def run_stream(ctx: SyncContext, source: str, stream: str, fn: SyncFn) -> SyncRe
             result = SyncResult(source, stream, skipped=str(exc))
             ctx.log.warning("%s.%s skipped: %s", source, stream, exc)
         except Exception as exc:
-            message = f"{type(exc).__name__}: {exc}"[:2000]
+            # A lock timeout names the session that blocked us and how to end it.
+            failure = (
+                LockTimeout(lock_timeout_message(ctx.database_url, f"{source}.{stream}"))
+                if is_lock_timeout(exc)
+                else exc
+            )
+            message = f"{type(failure).__name__}: {failure}"[:2000]
             conn.execute(
                 "update ops.sync_runs set status = 'failed', finished_at = now(), message = %s "
                 "where sync_run_id = %s",
                 (message, run_id),
             )
+            if failure is not exc:
+                raise failure from exc
             if not is_venue_failure(exc):
                 raise
             ctx.log.error(

@@ -53,7 +53,7 @@ def demo_environment(home: Path) -> dict[str, str]:
 
 
 def run_demo(console: Console, *, no_ui: bool, port: int) -> int:
-    from tradelake_cli.main import fail, start_dagster
+    from tradelake_cli.main import database_lost, fail, start_dagster
     from tradelake_cli.reports import ReportNotFound, find_report
     from tradelake_cli.run import materialize, print_summary
 
@@ -70,8 +70,16 @@ def run_demo(console: Console, *, no_ui: bool, port: int) -> int:
     where = "DATABASE_URL" if embedded_before is not None else f"embedded, {home / 'pgdata'}"
     console.print(f"database ready ({where}); migrations applied")
     load_demo_ref_data(url, console)
-    summary = materialize(None, console)
+    try:
+        summary = materialize(None, console)  # under the run lock, like `tradelake materialize`
+    except Exception as exc:
+        lost = database_lost(exc)
+        if lost is None:
+            raise
+        raise lost from None
     print_summary(summary, console)
+    if summary.database_lost:
+        return summary.exit_code  # print_summary said so; nothing more can be read
     print_data_summary(url, console)
     console.rule("latest 4h report")
     try:

@@ -30,8 +30,21 @@ DBT_DIR = PROJECT_ROOT / "dbt_project"
 
 
 def fail(message: str, code: int = 2) -> typer.Exit:
-    err.print(f"[bold red]error:[/] {message}")
+    err.print(f"[bold red]error:[/] {escape(message)}")
     return typer.Exit(code)
+
+
+def database_lost(exc: BaseException) -> typer.Exit | None:
+    """A run that lost its database ends in one line and exit 2, not a traceback."""
+    from ingestion.pgsession import connection_lost
+
+    lost = connection_lost(exc)
+    if lost is None:
+        return None
+    return fail(
+        f"the database stopped answering during the run ({lost}); start it again (or check "
+        "DATABASE_URL) and run again: the next run completes what this one left undone"
+    )
 
 
 def _prepare(check_config: bool = True) -> str:
@@ -74,16 +87,37 @@ def materialize(
             "or for data that arrived later than their look-back).",
         ),
     ] = False,
+    no_wait: Annotated[
+        bool,
+        typer.Option(
+            "--no-wait",
+            help="Exit with code 3 instead of waiting when another run holds the run lock.",
+        ),
+    ] = False,
 ) -> None:
     """Run assets once, in process, through the same definitions the schedules use."""
     from tradelake_cli.run import SelectionError, print_summary
     from tradelake_cli.run import materialize as run
+    from tradelake_cli.runlock import EXIT_BUSY, RunLockBusy
 
     _prepare()
     try:
-        summary = run(select, console, full_refresh=full_refresh)
+        summary = run(
+            select,
+            console,
+            full_refresh=full_refresh,
+            wait=not no_wait,
+            notify=lambda message: err.print(message, markup=False, highlight=False),
+        )
     except SelectionError as exc:
         raise fail(str(exc)) from None
+    except RunLockBusy as exc:
+        raise fail(str(exc), EXIT_BUSY) from None
+    except Exception as exc:
+        lost = database_lost(exc)
+        if lost is None:
+            raise
+        raise lost from None
     print_summary(summary, console)
     raise typer.Exit(summary.exit_code)
 

@@ -35,9 +35,12 @@ class RunSummary:
     passed_checks: int = 0
     stale: list[str] = field(default_factory=list)  # "okx/fills: since when; the error", each
     log_path: Path | None = None
+    database_lost: str | None = None  # the database went away during the run: exit 2
 
     @property
     def exit_code(self) -> int:
+        if self.database_lost:
+            return 2
         blocking = [c for c in self.failed_checks if c[2]]
         ok = self.success and not self.failed_steps and not blocking and not self.stale
         return 0 if ok else 1
@@ -114,7 +117,38 @@ def dbt_run_config(defs: dg.Definitions, keys: list[dg.AssetKey] | None) -> dict
     return {"ops": {DBT_OP: {"config": {"full_refresh": True}}}}
 
 
-def materialize(select: str | None, console: Console, *, full_refresh: bool = False) -> RunSummary:
+def materialize(
+    select: str | None,
+    console: Console,
+    *,
+    full_refresh: bool = False,
+    wait: bool = True,
+    notify=None,
+) -> RunSummary:
+    """Run under the run lock (one run per database; runlock.py): waits for another run, or
+    raises RunLockBusy when `wait` is False."""
+    from ingestion.db import connect, database_url
+    from ingestion.sync import fail_orphaned_sync_runs
+    from tradelake_cli.runlock import fail_orphaned_dagster_runs, run_lock
+
+    url = database_url()
+    say = notify or console.print
+    with run_lock(url, wait=wait, notify=say):
+        # No other run is in progress: whatever a killed run left `running` is orphaned.
+        with connect(url, autocommit=True) as conn:
+            syncs = fail_orphaned_sync_runs(conn)
+        runs = fail_orphaned_dagster_runs(dg.DagsterInstance.get())
+        if syncs or runs:
+            say(
+                f"an earlier run was interrupted: marked {len(syncs)} sync(s) in ops.sync_runs "
+                f"and {len(runs)} Dagster run(s) failed"
+            )
+        return _materialize(select, console, full_refresh=full_refresh)
+
+
+def _materialize(select: str | None, console: Console, *, full_refresh: bool) -> RunSummary:
+    from tradelake_cli.runlock import CLI_RUN_TAG
+
     defs = load_definitions()
     keys = resolve_selection(defs, select)
     run_config = dbt_run_config(defs, keys) if full_refresh else None
@@ -132,6 +166,7 @@ def materialize(select: str | None, console: Console, *, full_refresh: bool = Fa
                 raise_on_error=False,
                 asset_selection=keys,
                 run_id=run_id,
+                tags={CLI_RUN_TAG: str(os.getpid())},
             )
         except Exception as exc:  # surfaced below as a readable failure
             holder["error"] = exc
@@ -176,6 +211,8 @@ def _update(progress: Progress, task, instance: dg.DagsterInstance, run_id: str)
 
 
 def _summarise(result: dg.ExecuteInProcessResult) -> RunSummary:
+    from ingestion.pgsession import error_info_lost
+
     summary = RunSummary(success=result.success, run_id=result.run_id)
     for event in result.get_asset_materialization_events():
         mat = event.event_specific_data.materialization  # type: ignore[union-attr]
@@ -188,6 +225,7 @@ def _summarise(result: dg.ExecuteInProcessResult) -> RunSummary:
         error = event.step_failure_data.error
         message = error.message.strip().splitlines()[0] if error else "failed"
         summary.failed_steps.append((event.step_key or "?", message))
+        summary.database_lost = summary.database_lost or (error_info_lost(error) if error else None)
     for evaluation in result.get_asset_check_evaluations():
         if evaluation.passed:
             summary.passed_checks += 1
@@ -241,6 +279,12 @@ def print_summary(summary: RunSummary, console: Console) -> None:
             f"{len(summary.stale)} stream(s) stale: their venue failed, their ledgers keep the "
             "last good data, and the rest of the run went on without them",
             soft_wrap=True,
+        )
+    if summary.database_lost:
+        console.print(
+            "[red]the database stopped answering during the run[/] "
+            f"({escape(summary.database_lost)}); start it again (or check DATABASE_URL) and "
+            "run again: the next run completes what this one left undone"
         )
     verdict = "[green]succeeded[/]" if summary.exit_code == 0 else "[red]failed[/]"
     console.print(f"run {summary.run_id} {verdict}")

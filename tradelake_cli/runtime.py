@@ -6,7 +6,8 @@ import os
 import warnings
 from pathlib import Path
 
-from ingestion.db import connect, database_url, sqlalchemy_url
+from ingestion.db import DatabaseUnavailable, connect, database_url, sqlalchemy_url
+from ingestion.pgsession import is_lock_timeout, libpq_options, lock_timeout_message
 from ingestion.roles import announce
 from ingestion.schema import migrate
 from ingestion.settings import tradelake_home
@@ -46,8 +47,16 @@ def prepare(*, run_migrations: bool = True) -> str:
     os.environ["TRADELAKE_HOME"] = str(home)
     url = database_url()
     connect(url, connect_timeout=10).close()  # DatabaseUnavailable names the fix
+    # Every libpq session of this process and its children (Dagster storage, migrations, dbt)
+    # gives up on a lock after TRADELAKE_LOCK_TIMEOUT (ingestion/pgsession.py).
+    os.environ["PGOPTIONS"] = libpq_options(os.environ.get("PGOPTIONS"))
     if run_migrations:
-        migrate(url)
+        try:
+            migrate(url)
+        except Exception as exc:
+            if not is_lock_timeout(exc):
+                raise
+            raise DatabaseUnavailable(lock_timeout_message(url, "the migration")) from exc
     # Said once, by the command (before dbt_env below could log it).
     notices.clear()
     notices.extend(filter(None, [announce(url)]))

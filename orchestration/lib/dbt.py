@@ -14,8 +14,9 @@ from typing import Any
 from urllib.parse import quote
 
 import dagster as dg
-from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings
+from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliInvocation
 
+from ingestion.pgsession import lock_timeout_message
 from orchestration.lib.resources import DBT_PROJECT_DIR
 
 MANIFEST = DBT_PROJECT_DIR / "target" / "manifest.json"
@@ -107,6 +108,30 @@ def _parse(target: Path) -> None:
     )
     if done.returncode != 0:
         raise RuntimeError(f"dbt parse failed:\n{done.stdout[-3000:]}\n{done.stderr[-2000:]}")
+
+
+def lock_timeout_failure(invocation: DbtCliInvocation, url: str) -> dg.Failure | None:
+    """dbt's own error for a model that waited past the lock timeout says only "canceling
+    statement due to lock timeout": name the relations and the session that holds them."""
+    try:
+        results = invocation.get_artifact("run_results.json").get("results") or []
+    except (OSError, ValueError):
+        return None
+    locked = [
+        r
+        for r in results
+        if r.get("status") == "error" and "due to lock timeout" in (r.get("message") or "")
+    ]
+    if not locked:
+        return None
+    nodes = invocation.manifest.get("nodes", {})
+    relations = [
+        f"{node['schema']}.{node.get('alias') or node['name']}"
+        for r in locked
+        if (node := nodes.get(r.get("unique_id")))
+    ]
+    what = f"dbt build of {', '.join(relations) or 'a model'}"
+    return dg.Failure(description=lock_timeout_message(url, what, relations))
 
 
 class TradelakeTranslator(DagsterDbtTranslator):

@@ -11,6 +11,7 @@ import dagster as dg
 from dagster_dbt import DbtCliResource, DbtProject
 
 from ingestion.db import database_url, dsn_parts
+from ingestion.pgsession import libpq_options
 from ingestion.roles import dbt_url, ingest_url
 from ingestion.settings import Settings, load_settings
 from ingestion.sync import SyncContext, SyncFn, SyncResult, run_stream
@@ -24,9 +25,12 @@ def dbt_project() -> DbtProject:
 
 def dbt_env(url: str) -> dict[str, str]:
     """dbt's profiles.yml reads these (see dbt_project/profiles.yml): the owner URL `url`
-    becomes dbt's own role (tradelake_dbt, or TRADELAKE_DBT_DATABASE_URL: ingestion/roles.py)."""
+    becomes dbt's own role (tradelake_dbt, or TRADELAKE_DBT_DATABASE_URL: ingestion/roles.py);
+    libpq reads PGOPTIONS, which carries the lock timeout (ingestion/pgsession.py) to every dbt
+    session."""
     p = dsn_parts(dbt_url(url))
     return {
+        "PGOPTIONS": libpq_options(os.environ.get("PGOPTIONS")),
         "TRADELAKE_PG_HOST": p.host,
         "TRADELAKE_PG_PORT": str(p.port),
         "TRADELAKE_PG_USER": p.user,
@@ -70,13 +74,22 @@ class TradelakeResource(dg.ConfigurableResource):
         os.environ.update(dbt_env(self.database_url()))
 
 
+def dbt_executable() -> str:
+    """`tradelake-dbt` (dbt that dies with its parent, orchestration/lib/dbt_child.py); plain
+    dbt if the package's scripts were not installed (run `uv sync`)."""
+    bin_dir = Path(sys.executable).parent
+    wrapper = bin_dir / "tradelake-dbt"
+    return str(wrapper if wrapper.exists() else bin_dir / "dbt")
+
+
 def shared_resources() -> dict[str, object]:
     return {
         "tradelake": TradelakeResource(replay_dir=os.environ.get("TRADELAKE_REPLAY_DIR") or None),
         "dbt": DbtCliResource(
             project_dir=dbt_project(),
             profiles_dir=str(DBT_PROJECT_DIR),
-            # The venv's dbt, whether or not the venv is on PATH (uv run, CI, Dagster code server).
-            dbt_executable=str(Path(sys.executable).parent / "dbt"),
+            # The venv's dbt, whether or not the venv is on PATH (uv run, CI, Dagster code server),
+            # through the wrapper that makes it die with the process that started it.
+            dbt_executable=dbt_executable(),
         ),
     }

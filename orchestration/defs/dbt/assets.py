@@ -4,7 +4,7 @@ import dagster as dg
 from dagster_dbt import DbtCliResource, dbt_assets
 from pydantic import Field
 
-from orchestration.lib.dbt import TradelakeTranslator, ensure_manifest
+from orchestration.lib.dbt import TradelakeTranslator, ensure_manifest, lock_timeout_failure
 from orchestration.lib.resources import TradelakeResource
 
 DBT_OP = "tradelake_dbt"
@@ -37,11 +37,13 @@ def defs() -> dg.Definitions:
         args = ["build", "--full-refresh"] if config.full_refresh else ["build"]
         # Row counts and the built column schema (names, types) on every materialization; column
         # lineage (sqlglot over every model) is left out: it costs more than the build itself.
+        invocation = dbt.cli(args, context=context, raise_on_error=False)
         yield from (
-            dbt.cli(args, context=context)
-            .stream()
-            .fetch_row_counts()
-            .fetch_column_metadata(with_column_lineage=False)
+            invocation.stream().fetch_row_counts().fetch_column_metadata(with_column_lineage=False)
         )
+        # A model that waited past TRADELAKE_LOCK_TIMEOUT: name the session that blocked it.
+        error = lock_timeout_failure(invocation, tradelake.database_url()) or invocation.get_error()
+        if error is not None:
+            raise error
 
     return dg.Definitions(assets=[tradelake_dbt])

@@ -1,0 +1,45 @@
+"""TRADELAKE_LOCK_TIMEOUT parsing, the libpq options carrying it, and which errors mean the
+database went away (exit 2) rather than a venue or a lock."""
+
+from __future__ import annotations
+
+import httpx
+import psycopg
+import pytest
+
+from ingestion.pgsession import (
+    LockTimeoutConfigError,
+    connection_lost,
+    is_lock_timeout,
+    libpq_options,
+    lock_timeout_ms,
+)
+
+
+def test_lock_timeout_values() -> None:
+    assert lock_timeout_ms({}) == 60_000
+    assert lock_timeout_ms({"TRADELAKE_LOCK_TIMEOUT": "2"}) == 2_000
+    assert lock_timeout_ms({"TRADELAKE_LOCK_TIMEOUT": "500ms"}) == 500
+    assert lock_timeout_ms({"TRADELAKE_LOCK_TIMEOUT": "5min"}) == 300_000
+    assert lock_timeout_ms({"TRADELAKE_LOCK_TIMEOUT": "0"}) == 0
+    with pytest.raises(LockTimeoutConfigError, match="TRADELAKE_LOCK_TIMEOUT='soon'"):
+        lock_timeout_ms({"TRADELAKE_LOCK_TIMEOUT": "soon"})
+
+
+def test_options_add_the_timeout_and_keep_the_operators() -> None:
+    assert libpq_options(None, {}) == "-c lock_timeout=60000"
+    assert libpq_options("-c search_path=x", {}) == "-c search_path=x -c lock_timeout=60000"
+    assert libpq_options("-c lock_timeout=5", {}) == "-c lock_timeout=5"  # the operator's own
+    explicit = {"TRADELAKE_LOCK_TIMEOUT": "2s"}
+    assert libpq_options("-c lock_timeout=5 -c x=y", explicit) == "-c x=y -c lock_timeout=2000"
+
+
+def test_what_counts_as_a_lost_database() -> None:
+    shutdown = psycopg.errors.AdminShutdown("terminating connection due to administrator command")
+    assert connection_lost(shutdown) == "terminating connection due to administrator command"
+    wrapped = RuntimeError("step failed")
+    wrapped.__cause__ = shutdown
+    assert connection_lost(wrapped) == "terminating connection due to administrator command"
+    assert connection_lost(httpx.ConnectError("[Errno 111] Connection refused")) is None
+    lock = psycopg.errors.LockNotAvailable("canceling statement due to lock timeout")
+    assert is_lock_timeout(lock) and connection_lost(lock) is None
