@@ -99,7 +99,8 @@ def test_kill_9_mid_dbt_stops_dbt_and_the_next_run_marks_the_run_failed(cli_env)
     # dbt is made to wait (an analyst holds the view it replaces), so it would outlive the kill
     view = "staging.stg_espn__game_observations"
     with psycopg.connect(cli_env, autocommit=True) as conn:
-        conn.execute(f"create view {view} as select 1 as x; alter view {view} owner to tradelake_dbt")
+        conn.execute(f"create view {view} as select 1 as x")
+        conn.execute(f"alter view {view} owner to tradelake_dbt")  # dbt's own, as a build leaves it
     analyst = psycopg.connect(cli_env)
     analyst.execute(f"select * from {view}")
     killed = subprocess.Popen(
