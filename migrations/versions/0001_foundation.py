@@ -6,6 +6,8 @@ Revises:
 
 from alembic import op
 
+from migrations.financial import drop_financial_tables, refuse_if_rows
+
 revision = "0001"
 down_revision = None
 branch_labels = None
@@ -282,13 +284,18 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    refuse_if_rows("raw.pages")  # before anything is dropped
     op.execute(
         """
         drop table ref.probability_matrices, ref.model_probabilities, ref.order_tags,
                    ref.probability_models, ref.strategies;
         drop table ops.ledger_conflicts, ops.sync_runs, ops.cursors, ops.quarantine,
                    ops.archive_manifest;
-        drop table raw.pages;
+        """
+    )
+    drop_financial_tables("raw.pages")
+    op.execute(
+        """
         drop function ops.drop_archived_raw_partition(text);
         drop function ops.ensure_raw_partitions(date, date);
         drop function ops.refuse_version_rewrite();

@@ -6,6 +6,8 @@ Revises: 0001
 
 from alembic import op
 
+from migrations.financial import drop_financial_tables
+
 revision = "0101"
 down_revision = "0001"
 branch_labels = None
@@ -136,5 +138,4 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    for table in reversed(LEDGERS):
-        op.execute(f"drop table ledger.{table}")
+    drop_financial_tables(*(f"ledger.{t}" for t in reversed(LEDGERS)))

@@ -7,6 +7,8 @@ Revises: 0001
 
 from alembic import op
 
+from migrations.financial import drop_financial_tables
+
 revision = "0102"
 down_revision = "0001"
 branch_labels = None
@@ -134,7 +136,6 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    # Ledgers refuse TRUNCATE/DELETE, but DROP TABLE is the migration's own prerogative.
-    for table in LEDGERS:
-        op.execute(f"drop table ledger.{table}")
+    # Ledgers refuse TRUNCATE/DELETE; a downgrade drops them only while they are empty.
+    drop_financial_tables(*(f"ledger.{t}" for t in LEDGERS))
     op.execute("drop table if exists ops.wallet_history_truncations")

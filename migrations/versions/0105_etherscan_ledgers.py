@@ -7,6 +7,8 @@ Depends on: 0102 (ops.wallet_history_truncations, shared by every wallet source)
 
 from alembic import op
 
+from migrations.financial import drop_financial_tables
+
 revision = "0105"
 down_revision = "0001"
 branch_labels = ("etherscan",)
@@ -87,6 +89,5 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    # Ledgers refuse TRUNCATE/DELETE, but DROP TABLE is the migration's own prerogative.
-    for table in LEDGERS:
-        op.execute(f"drop table ledger.{table}")
+    # Ledgers refuse TRUNCATE/DELETE; a downgrade drops them only while they are empty.
+    drop_financial_tables(*(f"ledger.{t}" for t in LEDGERS))

@@ -6,6 +6,8 @@ Revises: 0001
 
 from alembic import op
 
+from migrations.financial import drop_financial_tables
+
 revision = "0106"
 down_revision = "0001"
 branch_labels = None
@@ -53,4 +55,4 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    op.execute("drop table ledger.espn_game_observations")
+    drop_financial_tables("ledger.espn_game_observations")

@@ -7,6 +7,8 @@ Depends on: 0101 (the Kalshi market ledger the events' nested markets are loaded
 
 from alembic import op
 
+from migrations.financial import drop_financial_tables
+
 revision = "0111"
 down_revision = "0001"
 branch_labels = None
@@ -71,5 +73,4 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    for table in reversed(LEDGERS):
-        op.execute(f"drop table ledger.{table}")
+    drop_financial_tables(*(f"ledger.{t}" for t in reversed(LEDGERS)))

@@ -15,6 +15,8 @@ Revises: 0201
 
 from alembic import op
 
+from migrations.financial import drop_financial_column
+
 revision = "0202"
 down_revision = "0201"
 branch_labels = None
@@ -38,5 +40,4 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    for table in TABLES:
-        op.execute(f"alter table ledger.{table} drop column venue_updated_at")
+    drop_financial_column([f"ledger.{t}" for t in TABLES], "venue_updated_at")
