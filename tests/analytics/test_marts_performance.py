@@ -371,3 +371,95 @@ def late_observation(conn: psycopg.Connection, ticker: str) -> None:
         "order by observed_at limit 1",
         (ticker,),
     )
+
+
+DEN = "KXNFLGAME-26NOV15KCDEN-DEN"  # resolved NO on 2026-11-15 23:55; no own position in the demo
+DAY_VS_WINDOWS = """
+with days as (
+    select day, venue, sum(fills) as fills, sum(volume) as volume, sum(fees) as fees,
+        sum(settlement_pnl) as settlement_pnl, sum(resolution_pnl) as resolution_pnl,
+        sum(net_pnl) as net_pnl
+    from marts.daily_performance group by 1, 2
+),
+windows as (
+    select (period_start at time zone 'UTC')::date as day, venue, sum(fills) as fills,
+        sum(volume) as volume, sum(fees) as fees, sum(settlement_pnl) as settlement_pnl,
+        sum(resolution_pnl) as resolution_pnl, sum(net_pnl) as net_pnl
+    from intermediate.int_report_window_pnl group by 1, 2
+)
+select coalesce(d.day, w.day)::text, coalesce(d.venue, w.venue), d.net_pnl, w.net_pnl
+from days d full join windows w on d.day = w.day and d.venue = w.venue
+where (d.fills, d.volume, d.fees, d.settlement_pnl, d.resolution_pnl, d.net_pnl)
+    is distinct from (w.fills, w.volume, w.fees, w.settlement_pnl, w.resolution_pnl, w.net_pnl)
+"""
+
+
+def test_a_late_settlement_replaces_the_resolution_in_days_and_windows(
+    demo_db, pg_admin_url: str
+) -> None:
+    """Issue #18 part 2: one set of PnL rules (int_pnl_events). A Kalshi position resolves
+    before its venue settlement arrives; when the settlement arrives (incremental run, the
+    resolution's day long outside the look-back), it replaces the resolution in the days and in
+    the 4h windows alike, and every day equals the sum of its six windows."""
+    _, tmp, _ = demo_db
+
+    def build_with_windows(url: str, *extra: str) -> None:
+        done = dbt(
+            url,
+            tmp,
+            "build",
+            "--select",
+            *PERFORMANCE_MARTS.split(),
+            "+int_report_window_pnl",
+            "--indirect-selection",
+            "cautious",
+            *extra,
+            vars_=SCORES_AS_OF,
+        )
+        assert done.returncode == 0, done.stdout[-6000:]
+
+    def kalshi_days(url: str) -> list[tuple]:
+        return rows(
+            url,
+            "select day::text, settlements, settlement_pnl, resolved_positions, resolution_pnl, "
+            "net_pnl from marts.daily_performance where venue = 'kalshi' "
+            "and day in ('2026-11-15', '2026-11-16') order by day",
+        )
+
+    with database_copy(pg_admin_url, demo_db[2], "late_settlement") as url:
+        with psycopg.connect(url) as conn:  # 4 NO @ 0.40 (fee 0.04) before the game
+            conn.execute(
+                "insert into ledger.kalshi_fills (account, fill_id, order_id, ticker, outcome, "
+                "side, price, quantity, fee, executed_at, record_hash) values (%s, 'den-no', "
+                "'o-den', %s, 'no', 'buy', 0.40, 4, 0.04, '2026-11-15 18:00+00', 'test')",
+                (KALSHI, DEN),
+            )
+        build_with_windows(url)
+        # the market resolved NO: 4 x 1 - 1.60 = 2.40 on 11-15 (net of the 0.04 fee and the
+        # day's other fill, 0.45 - 0.03); 11-16 has the KC settlement, 3 - 1.455 = 1.545
+        assert kalshi_days(url) == [
+            ("2026-11-15", 0, Decimal(0), 1, Decimal("2.4"), Decimal("2.78")),
+            ("2026-11-16", 1, Decimal("1.545"), 0, Decimal(0), Decimal("1.545")),
+        ]
+        assert rows(url, DAY_VS_WINDOWS) == []
+
+        with psycopg.connect(url) as conn:  # the venue's settlement arrives a day later
+            conn.execute(
+                "insert into ledger.kalshi_settlements (account, ticker, event_ticker, result, "
+                "yes_quantity, no_quantity, yes_cost, no_cost, revenue, fee, "
+                "yes_settlement_value, settled_at, record_hash) values (%s, %s, "
+                "'KXNFLGAME-26NOV15KCDEN', 'no', 0, 4, 0, 1.60, 4, 0, 0, "
+                "'2026-11-16 08:00+00', 'test')",
+                (KALSHI, DEN),
+            )
+        build_with_windows(url)  # incremental
+        # 11-15 keeps only its fills (0.45 - 0.03 - 0.04 = 0.38); the DEN PnL, 4 - 1.60 = 2.40,
+        # moves to the settlement's day: 1.545 + 2.40 = 3.945
+        assert kalshi_days(url) == [
+            ("2026-11-15", 0, Decimal(0), 0, Decimal(0), Decimal("0.38")),
+            ("2026-11-16", 2, Decimal("3.945"), 0, Decimal(0), Decimal("3.945")),
+        ]
+        assert rows(url, DAY_VS_WINDOWS) == []
+        incremental = rows(url, "select * from marts.daily_performance order by 1, 2, 3")
+        build_with_windows(url, "--full-refresh")
+        assert rows(url, "select * from marts.daily_performance order by 1, 2, 3") == incremental

@@ -3,16 +3,23 @@
 -- edges, and data-quality incidents (stale source streams, quarantine, ledger conflicts). markdown_line is what the report prints; detail the same
 -- as jsonb for marts.reports.notable_events.
 with settlements as (
+    -- the settlement's PnL as int_pnl_events computes it (the one place the rule lives)
     select
-        {{ report_window_start('settled_at') }} as period_start,
-        settled_at as event_at,
-        venue,
-        account,
-        market_id,
-        result,
-        revenue,
-        coalesce(revenue, 0) - coalesce(yes_cost, 0) - coalesce(no_cost, 0) - coalesce(fee, 0) as pnl
-    from {{ ref('settlements') }}
+        {{ report_window_start('settled.settled_at') }} as period_start,
+        settled.settled_at as event_at,
+        settled.venue,
+        settled.account,
+        settled.market_id,
+        settled.result,
+        settled.revenue,
+        pnl_events.pnl
+    from {{ ref('settlements') }} as settled
+    inner join {{ ref('int_pnl_events') }} as pnl_events
+        on
+            pnl_events.event_kind = 'settlement'
+            and settled.venue = pnl_events.venue
+            and settled.account = pnl_events.account
+            and settled.market_id = pnl_events.event_id
 ),
 
 moves as (

@@ -11,5 +11,6 @@ select
     no_cost,
     revenue,
     fee,
-    settled_at
+    settled_at,
+    loaded_at
 from {{ ref('stg_kalshi__settlements') }}
