@@ -20,21 +20,11 @@ from ingestion.espn import SOURCE
 from ingestion.espn.client import EspnClient, league_path, league_slug, make_client
 from ingestion.espn.models import Event
 from ingestion.espn.normalize import LIVE, game_row
+from ingestion.espn.tables import GAMES
 from ingestion.http.client import Page
-from ingestion.loader import LedgerTable, load
+from ingestion.loader import load
 from ingestion.quarantine import partition
 from ingestion.sync import SyncContext, SyncResult
-
-GAMES = LedgerTable(
-    name="ledger.espn_game_observations",
-    columns=(
-        "league", "game_id", "start_time", "home_team", "away_team", "home_name", "away_name",
-        "home_score", "away_score", "period", "clock", "status", "status_raw", "status_state",
-        "status_detail", "completed", "winner", "observed_at",
-    ),
-    key=("league", "game_id", "observed_at"),
-    mode="observation",
-)  # fmt: skip
 
 LOOKBACK = timedelta(days=2)  # late games and stat corrections settle within this
 LOOKAHEAD = timedelta(days=7)  # upcoming games: markets open about a week ahead

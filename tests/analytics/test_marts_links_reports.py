@@ -20,7 +20,7 @@ import psycopg
 import pytest
 from typer.testing import CliRunner
 
-from ingestion.espn.sync import GAMES
+from ingestion.espn.tables import GAMES
 from ingestion.loader import load
 from tests.analytics.performance_data import database_copy, dbt, demo_database
 from tradelake_cli.main import app

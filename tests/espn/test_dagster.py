@@ -6,6 +6,7 @@ import dagster as dg
 import pytest
 
 from orchestration.defs.espn import assets, schedules, sensors
+from orchestration.defs.espn import checks as espn_checks
 from orchestration.lib.resources import TradelakeResource
 from tests.conftest import dagster_resource
 from tests.espn.conftest import CONFIG, FIXTURES, NOW
@@ -18,7 +19,7 @@ def resource(db_url, tmp_path, monkeypatch) -> TradelakeResource:
 
 def test_asset_and_checks_materialize(resource):
     result = dg.materialize(
-        [assets.espn_games, *assets.espn_games_checks], resources={"tradelake": resource}
+        [assets.espn_games, *espn_checks.standard_checks], resources={"tradelake": resource}
     )
     assert result.success
     (event,) = result.get_asset_materialization_events()

@@ -2,7 +2,7 @@
 
 from ingestion.espn import SOURCE
 from ingestion.espn.sync import sync_games
-from orchestration.lib.ingest import ledger_asset, ledger_checks
+from orchestration.lib.ingest import ledger_asset
 
 GAMES = "espn_game_observations"
 
@@ -16,5 +16,3 @@ espn_games = ledger_asset(
         "one row per changed state."
     ),
 )
-
-espn_games_checks = ledger_checks(GAMES)
