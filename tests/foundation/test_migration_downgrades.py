@@ -56,18 +56,6 @@ def history(conn) -> dict[str, tuple[int, tuple[str, ...]]]:
     return out
 
 
-@pytest.fixture
-def loaded_db(db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
-    """The migrated test database with every stream of the demo loaded from the fixtures."""
-    from tests.reliability.crashkit import run_all
-    from tradelake_cli.demo import demo_environment
-
-    for key, value in demo_environment(tmp_path).items():
-        monkeypatch.setenv(key, value)
-    run_all(db_url)
-    return db_url
-
-
 def test_every_downgrade_keeps_or_refuses_with_the_tables_named(loaded_db: str) -> None:
     script = ScriptDirectory.from_config(alembic_config(loaded_db))
     engine = sa.create_engine(sqlalchemy_url(loaded_db))

@@ -33,14 +33,8 @@ def test_up_down_up(empty_db_url):
 
 
 @pytest.mark.parametrize("table", LEDGERS)
-def test_ledgers_are_protected_and_typed(conn, table):
-    triggers = {
-        r[0]
-        for r in conn.execute(
-            "select tgname from pg_trigger where tgrelid = %s::regclass", (f"ledger.{table}",)
-        ).fetchall()
-    }
-    assert {"refuse_update_delete", "refuse_truncate"} <= triggers
+def test_ledgers_are_typed(conn, table):
+    # protection: tests/foundation/test_ledger_protection.py covers every ledger
     types = dict(
         conn.execute(
             "select column_name, data_type from information_schema.columns "
@@ -50,8 +44,6 @@ def test_ledgers_are_protected_and_typed(conn, table):
     )
     assert types["tid"] == types["oid"] == "text"
     assert types["price"] == types["size"] == types["fee"] == types["builder_fee"] == "numeric"
-    with pytest.raises(psycopg.errors.InsufficientPrivilege), conn.transaction():
-        conn.execute(f"truncate ledger.{table}")
 
 
 def test_a_stored_fill_cannot_be_rewritten(conn):

@@ -36,19 +36,6 @@ def test_up_down_up(empty_db_url):
     assert _ours(empty_db_url) == expected
 
 
-@pytest.mark.parametrize("table", LEDGERS)
-def test_ledgers_are_protected(conn, table):
-    triggers = {
-        r[0]
-        for r in conn.execute(
-            "select tgname from pg_trigger where tgrelid = %s::regclass", (f"ledger.{table}",)
-        ).fetchall()
-    }
-    assert {"refuse_update_delete", "refuse_truncate"} <= triggers
-    with pytest.raises(psycopg.errors.InsufficientPrivilege), conn.transaction():
-        conn.execute(f"truncate ledger.{table}")
-
-
 def test_stored_price_point_cannot_be_rewritten(conn):
     conn.execute(
         "insert into ledger.polymarket_price_points (condition_id, outcome, token_id, ts, price,"
