@@ -1,5 +1,5 @@
 """Kalshi series and events: paging, normalisation, idempotence, quarantine, nested markets,
-dbt (int_kalshi_events) and the Dagster assets, against the verifying fake and real PostgreSQL."""
+dbt (int_events__kalshi) and the Dagster assets, against the verifying fake and real PostgreSQL."""
 
 from __future__ import annotations
 
@@ -222,15 +222,15 @@ def test_quarantine_keeps_reason_and_page_mates_load(kalshi_ctx, db_url, broken_
     assert nested == 2  # a bad event's siblings and their nested markets still load
 
 
-def test_int_kalshi_events_joins_the_series(kalshi_ctx, db_url, tmp_path):
+def test_int_events__kalshi_joins_the_series(kalshi_ctx, db_url, tmp_path):
     sync_series(kalshi_ctx())
     sync_events(kalshi_ctx())
-    done = dbt_build(db_url, tmp_path, "+int_kalshi_events")
+    done = dbt_build(db_url, tmp_path, "+int_events__kalshi")
     assert done.returncode == 0, done.stdout[-4000:]
     with psycopg.connect(db_url) as conn:
         rows = conn.execute(
             "select event_ticker, series_title, category, fee_type, fee_multiplier "
-            "from intermediate.int_kalshi_events order by event_ticker"
+            "from intermediate.int_events__kalshi order by event_ticker"
         ).fetchall()
     assert [r[0] for r in rows] == [
         "KXNFLGAME-25NOV23KCBUF",

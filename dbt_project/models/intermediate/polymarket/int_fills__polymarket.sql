@@ -5,7 +5,7 @@ with fills as (
 ),
 
 tokens as (
-    select * from {{ ref('int_polymarket__outcome_tokens') }}
+    select * from {{ ref('int_outcome_tokens__polymarket') }}
 )
 
 select
