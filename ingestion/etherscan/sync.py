@@ -18,9 +18,9 @@ from ingestion.etherscan.client import ChainUnavailable, EtherscanClient, Trunca
 from ingestion.etherscan.models import NormalTx, TokenTransfer
 from ingestion.etherscan.normalize import Ordinals, transaction_row, transfer_row
 from ingestion.loader import LedgerTable, load
-from ingestion.polymarket.wallets import record_truncation
 from ingestion.quarantine import partition
 from ingestion.sync import SyncContext, SyncResult
+from ingestion.wallets import record_truncation
 
 MISSING_KEY = "ETHERSCAN_API_KEY is not set: export it to sync EVM wallet activity (Etherscan V2)"
 NO_WALLETS = "no wallet in tradelake.yaml lists `evm_chains` (e.g. evm_chains: [1, 137])"

@@ -20,9 +20,9 @@ from ingestion.hyperliquid.client import HyperliquidClient, Truncation, fill_tim
 from ingestion.hyperliquid.models import Fill, SpotMeta
 from ingestion.hyperliquid.normalize import fill_row
 from ingestion.loader import LedgerTable, load
-from ingestion.polymarket.wallets import record_truncation
 from ingestion.quarantine import partition
 from ingestion.sync import SyncContext, SyncResult
+from ingestion.wallets import record_truncation
 
 
 def _ms(at: datetime) -> int:

@@ -24,9 +24,9 @@ from ingestion.polymarket.normalize import (
     price_rows,
     trade_as_activity,
 )
-from ingestion.polymarket.wallets import record_truncation
 from ingestion.quarantine import partition
 from ingestion.sync import SyncContext, SyncResult
+from ingestion.wallets import record_truncation
 
 OVERLAP = timedelta(hours=2)  # re-read a little: the Data API indexes trades with some lag
 PRICE_WINDOW = timedelta(days=14)

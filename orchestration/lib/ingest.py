@@ -17,8 +17,8 @@ import dagster as dg
 import psycopg
 
 from ingestion.freshness import stream_health
-from ingestion.polymarket.wallets import truncated_wallets
 from ingestion.sync import SyncFn
+from ingestion.wallets import truncated_wallets
 from orchestration.lib.resources import TradelakeResource
 
 # table -> (source, stream), filled as ledger assets are defined, so checks can scope themselves

@@ -74,3 +74,37 @@ def test_no_ddl_outside_migrations() -> None:
             if "create table" in text or "alter table" in text:
                 offenders.append(str(path.relative_to(ROOT)))
     assert offenders == []
+
+
+VENUES = ("kalshi", "polymarket", "okx", "hyperliquid", "etherscan", "espn")
+
+
+def imported_modules(path: Path) -> set[str]:
+    import ast
+
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.Import):
+            found |= {a.name for a in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            found.add(node.module)
+    return found
+
+
+@pytest.mark.parametrize("layer", ["ingestion", "orchestration/defs"])
+def test_a_venue_package_imports_no_other_venue(layer: str) -> None:
+    """A source's package (ingestion/<venue>/, orchestration/defs/<venue>/) uses only the shared
+    layer beside it, never another venue's code: what several venues share lives in the shared
+    layer (ingestion/wallets.py, orchestration/lib/)."""
+    package = layer.replace("/", ".")
+    crossings = []
+    for venue in VENUES:
+        for path in sorted((ROOT / layer / venue).rglob("*.py")):
+            for module in imported_modules(path):
+                parts = module.split(".")
+                depth = len(package.split("."))
+                if parts[:depth] == package.split(".") and len(parts) > depth:
+                    other = parts[depth]
+                    if other in VENUES and other != venue:
+                        crossings.append(f"{path.relative_to(ROOT)} imports {module}")
+    assert crossings == []

@@ -11,7 +11,7 @@ from ingestion.errors import SourceSkipped, VenueError
 from ingestion.http.client import VenueHttp
 from ingestion.hyperliquid.client import HyperliquidClient, WeightLimiter
 from ingestion.hyperliquid.sync import sync_fills, sync_wallet_fills
-from ingestion.polymarket.wallets import truncated_wallets, wallets_lacking_cursor
+from ingestion.wallets import truncated_wallets, wallets_lacking_cursor
 from tests.hyperliquid.conftest import OWN, WHALE
 from tests.hyperliquid.fake_api import FakeHyperliquid, make_fill
 

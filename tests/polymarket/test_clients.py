@@ -9,7 +9,7 @@ import pytest
 import stamina
 
 from ingestion.polymarket.sync import sync_fills, sync_markets, sync_wallet_activity
-from ingestion.polymarket.wallets import truncated_wallets, wallets_lacking_cursor
+from ingestion.wallets import truncated_wallets, wallets_lacking_cursor
 from tests.polymarket.conftest import OWN, WHALE
 from tests.polymarket.fake_api import FakePolymarket
 

@@ -7,8 +7,8 @@ looks for those pairs."""
 from ingestion.etherscan import SOURCE
 from ingestion.settings import TradelakeConfig
 from orchestration.defs.etherscan.assets import TOKEN_TRANSFERS, TRANSACTIONS
-from orchestration.defs.polymarket.sensors import new_wallet_sensor
 from orchestration.lib.ingest import ledger_key
+from orchestration.lib.sensors import new_wallet_sensor
 
 
 def wallet_chains(config: TradelakeConfig) -> list[str]:

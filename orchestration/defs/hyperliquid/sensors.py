@@ -3,8 +3,8 @@ schedule (the shared factory from the Polymarket defs)."""
 
 from ingestion.hyperliquid import SOURCE
 from orchestration.defs.hyperliquid.assets import FILLS, WALLET_FILLS
-from orchestration.defs.polymarket.sensors import new_wallet_sensor
 from orchestration.lib.ingest import ledger_key
+from orchestration.lib.sensors import new_wallet_sensor
 
 hyperliquid_new_wallets = new_wallet_sensor(
     name="hyperliquid_new_wallets",
