@@ -34,8 +34,9 @@ from pathlib import Path
 import psycopg
 
 from ingestion.db import dsn_parts
+from ingestion.roles import dbt_env
 from ingestion.schema import migrate
-from orchestration.lib.resources import DBT_PROJECT_DIR, dbt_env
+from orchestration.lib.resources import DBT_PROJECT_DIR
 
 T0 = datetime(2025, 11, 1, tzinfo=UTC)
 YEAR = timedelta(days=365)

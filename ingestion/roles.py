@@ -25,6 +25,7 @@ from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 import psycopg
 
 from ingestion.db import dsn_parts
+from ingestion.pgsession import libpq_options
 
 log = logging.getLogger(__name__)
 
@@ -167,3 +168,19 @@ def announce(owner_url: str, env: dict[str, str] | None = None) -> str | None:
         first = owner_url not in _announced
         _announced.add(owner_url)
     return message if first else None
+
+
+def dbt_env(url: str) -> dict[str, str]:
+    """dbt's profiles.yml reads these (see dbt_project/profiles.yml): the owner URL `url`
+    becomes dbt's own role (tradelake_dbt, or TRADELAKE_DBT_DATABASE_URL: dbt_url above);
+    libpq reads PGOPTIONS, which carries the lock timeout (ingestion/pgsession.py) to every dbt
+    session."""
+    p = dsn_parts(dbt_url(url))
+    return {
+        "PGOPTIONS": libpq_options(os.environ.get("PGOPTIONS")),
+        "TRADELAKE_PG_HOST": p.host,
+        "TRADELAKE_PG_PORT": str(p.port),
+        "TRADELAKE_PG_USER": p.user,
+        "TRADELAKE_PG_PASSWORD": p.password,
+        "TRADELAKE_PG_DBNAME": p.dbname,
+    }

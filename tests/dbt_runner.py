@@ -8,7 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from orchestration.lib.resources import DBT_PROJECT_DIR, dbt_env
+from ingestion.roles import dbt_env
+from orchestration.lib.resources import DBT_PROJECT_DIR
 
 
 def dbt(

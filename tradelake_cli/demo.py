@@ -53,7 +53,7 @@ def demo_environment(home: Path) -> dict[str, str]:
 
 
 def run_demo(console: Console, *, no_ui: bool, port: int) -> int:
-    from tradelake_cli.main import database_lost, fail, start_dagster
+    from tradelake_cli.console import database_lost, fail, start_dagster
     from tradelake_cli.reports import ReportNotFound, find_report
     from tradelake_cli.run import materialize, print_summary
 
@@ -114,7 +114,7 @@ def print_latest_trading_report(url: str, console: Console) -> None:
 def load_demo_ref_data(url: str, console: Console) -> None:
     """What the trading side would write: strategy/model versions, order tags, probabilities."""
     from ingestion.ref_data import RefDataError, load_ref_dir
-    from tradelake_cli.main import fail
+    from tradelake_cli.console import fail
 
     try:
         with psycopg.connect(url) as conn:

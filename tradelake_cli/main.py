@@ -10,12 +10,9 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.markup import escape
 
-from ingestion.db import DatabaseUnavailable
-from ingestion.settings import ConfigError, load_settings
-from tradelake_cli import runtime
+from tradelake_cli.console import PROJECT_ROOT, console, database_lost, err, fail, start_dagster
 
 app = typer.Typer(
     help="tradelake: prediction-market and crypto trading data platform.",
@@ -23,31 +20,15 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     add_completion=False,
 )
-console = Console(stderr=False)
-err = Console(stderr=True, soft_wrap=True)  # an error stays one line, whatever the width
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DBT_DIR = PROJECT_ROOT / "dbt_project"
 
 
-def fail(message: str, code: int = 2) -> typer.Exit:
-    err.print(f"[bold red]error:[/] {escape(message)}")
-    return typer.Exit(code)
-
-
-def database_lost(exc: BaseException) -> typer.Exit | None:
-    """A run that lost its database ends in one line and exit 2, not a traceback."""
-    from ingestion.pgsession import connection_lost
-
-    lost = connection_lost(exc)
-    if lost is None:
-        return None
-    return fail(
-        f"the database stopped answering during the run ({lost}); start it again (or check "
-        "DATABASE_URL) and run again: the next run completes what this one left undone"
-    )
-
-
 def _prepare(check_config: bool = True) -> str:
+    # Imported here, not at the top: `tradelake --help` and a bad option never load them.
+    from ingestion.db import DatabaseUnavailable
+    from ingestion.settings import ConfigError, load_settings
+    from tradelake_cli import runtime
+
     try:
         if check_config:
             from ingestion.kalshi.auth import check_key_file
@@ -96,11 +77,11 @@ def materialize(
     ] = False,
 ) -> None:
     """Run assets once, in process, through the same definitions the schedules use."""
+    _prepare()  # configuration and database errors first, before Dagster is loaded
     from tradelake_cli.run import SelectionError, print_summary
     from tradelake_cli.run import materialize as run
     from tradelake_cli.runlock import EXIT_BUSY, RunLockBusy
 
-    _prepare()
     try:
         summary = run(
             select,
@@ -142,25 +123,6 @@ def dev(
     """Dagster UI + daemon (schedules, sensors) on the configured database."""
     _prepare()
     raise typer.Exit(start_dagster(host, port))
-
-
-def start_dagster(host: str, port: int) -> int:
-    dagster = Path(sys.executable).parent / "dagster"
-    console.print(f"Dagster UI on http://{host}:{port} (Ctrl-C to stop)")
-    cmd = [
-        str(dagster),
-        "dev",
-        "-w",
-        str(PROJECT_ROOT / "workspace.yaml"),
-        "-h",
-        host,
-        "-p",
-        str(port),
-    ]
-    try:
-        return subprocess.call(cmd, cwd=PROJECT_ROOT)
-    except KeyboardInterrupt:
-        return 0
 
 
 @app.command()
@@ -250,6 +212,7 @@ def load_ref(
 def db_stop() -> None:
     """Stop the embedded PostgreSQL (it keeps running between commands)."""
     from ingestion.db import stop_embedded
+    from tradelake_cli import runtime
 
     runtime.quiet_warnings()
     if os.environ.get("DATABASE_URL"):

@@ -8,10 +8,8 @@ from pathlib import Path
 
 from ingestion.db import DatabaseUnavailable, connect, database_url, sqlalchemy_url
 from ingestion.pgsession import is_lock_timeout, libpq_options, lock_timeout_message
-from ingestion.roles import announce
-from ingestion.schema import migrate
+from ingestion.roles import announce, dbt_env
 from ingestion.settings import tradelake_home
-from orchestration.lib.resources import dbt_env
 
 DAGSTER_YAML = """\
 # Written by tradelake: run history, events and schedules live in the data PostgreSQL.
@@ -51,6 +49,8 @@ def prepare(*, run_migrations: bool = True) -> str:
     # gives up on a lock after TRADELAKE_LOCK_TIMEOUT (ingestion/pgsession.py).
     os.environ["PGOPTIONS"] = libpq_options(os.environ.get("PGOPTIONS"))
     if run_migrations:
+        from ingestion.schema import migrate  # alembic + SQLAlchemy: only when migrating
+
         try:
             migrate(url)
         except Exception as exc:

@@ -10,9 +10,8 @@ from pathlib import Path
 import dagster as dg
 from dagster_dbt import DbtCliResource, DbtProject
 
-from ingestion.db import database_url, dsn_parts
-from ingestion.pgsession import libpq_options
-from ingestion.roles import dbt_url, ingest_url
+from ingestion.db import database_url
+from ingestion.roles import dbt_env, ingest_url
 from ingestion.settings import Settings, load_settings
 from ingestion.sync import SyncContext, SyncFn, SyncResult, run_stream
 
@@ -21,22 +20,6 @@ DBT_PROJECT_DIR = Path(__file__).resolve().parents[2] / "dbt_project"
 
 def dbt_project() -> DbtProject:
     return DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
-
-
-def dbt_env(url: str) -> dict[str, str]:
-    """dbt's profiles.yml reads these (see dbt_project/profiles.yml): the owner URL `url`
-    becomes dbt's own role (tradelake_dbt, or TRADELAKE_DBT_DATABASE_URL: ingestion/roles.py);
-    libpq reads PGOPTIONS, which carries the lock timeout (ingestion/pgsession.py) to every dbt
-    session."""
-    p = dsn_parts(dbt_url(url))
-    return {
-        "PGOPTIONS": libpq_options(os.environ.get("PGOPTIONS")),
-        "TRADELAKE_PG_HOST": p.host,
-        "TRADELAKE_PG_PORT": str(p.port),
-        "TRADELAKE_PG_USER": p.user,
-        "TRADELAKE_PG_PASSWORD": p.password,
-        "TRADELAKE_PG_DBNAME": p.dbname,
-    }
 
 
 class TradelakeResource(dg.ConfigurableResource):

@@ -15,7 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from orchestration.lib.resources import DBT_PROJECT_DIR, dbt_env
+from ingestion.roles import dbt_env
+from orchestration.lib.resources import DBT_PROJECT_DIR
 
 pytestmark = pytest.mark.slow
 

@@ -232,3 +232,26 @@ def test_unusable_kalshi_key_file_names_the_variable_and_exits_2(
     assert f"KALSHI_PRIVATE_KEY_PATH={path}: {reason}" in output, output
     assert "Traceback" not in result.output
     assert nothing_sent(cli_env)
+
+
+@pytest.mark.parametrize("args", [["--help"], ["materialize"], ["report", "--at", "not-a-time"]])
+def test_help_and_configuration_errors_never_load_dagster_or_dbt(args, tmp_path) -> None:
+    """The CLI's imports stay lazy: help and a configuration error (here: no tradelake.yaml)
+    answer without loading Dagster, dagster-dbt, dbt or alembic (seconds of imports)."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from tradelake_cli.main import app\n"
+        f"try:\n    app({args!r})\nexcept SystemExit:\n    pass\n"
+        "heavy = sorted({m.split('.')[0] for m in sys.modules} & "
+        "{'dagster', 'dagster_dbt', 'dbt', 'alembic', 'matplotlib'})\n"
+        "print('HEAVY', heavy)\n"
+    )
+    env = {k: v for k, v in os.environ.items() if k not in ("TRADELAKE_CONFIG", "DATABASE_URL")}
+    env["TRADELAKE_HOME"] = str(tmp_path / "home")
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path, env=env
+    )
+    assert "HEAVY []" in done.stdout, done.stdout + done.stderr[-2000:]

@@ -15,9 +15,9 @@ from psycopg import errors
 
 from ingestion import roles
 from ingestion.kalshi.sync import sync_fills
+from ingestion.roles import dbt_env
 from ingestion.schema import alembic_config, migrate
 from ingestion.sync import run_stream
-from orchestration.lib.resources import dbt_env
 from tests.conftest import _with_db
 from tests.dbt_runner import dbt_build
 

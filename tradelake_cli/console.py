@@ -1,0 +1,53 @@
+"""What every command prints through, and how a command ends with an error or opens the UI:
+shared by `tradelake_cli.main` and `tradelake_cli.demo` (neither imports the other)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+
+console = Console(stderr=False)
+err = Console(stderr=True, soft_wrap=True)  # an error stays one line, whatever the width
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def fail(message: str, code: int = 2) -> typer.Exit:
+    err.print(f"[bold red]error:[/] {escape(message)}")
+    return typer.Exit(code)
+
+
+def database_lost(exc: BaseException) -> typer.Exit | None:
+    """A run that lost its database ends in one line and exit 2, not a traceback."""
+    from ingestion.pgsession import connection_lost
+
+    lost = connection_lost(exc)
+    if lost is None:
+        return None
+    return fail(
+        f"the database stopped answering during the run ({lost}); start it again (or check "
+        "DATABASE_URL) and run again: the next run completes what this one left undone"
+    )
+
+
+def start_dagster(host: str, port: int) -> int:
+    dagster = Path(sys.executable).parent / "dagster"
+    console.print(f"Dagster UI on http://{host}:{port} (Ctrl-C to stop)")
+    cmd = [
+        str(dagster),
+        "dev",
+        "-w",
+        str(PROJECT_ROOT / "workspace.yaml"),
+        "-h",
+        host,
+        "-p",
+        str(port),
+    ]
+    try:
+        return subprocess.call(cmd, cwd=PROJECT_ROOT)
+    except KeyboardInterrupt:
+        return 0
