@@ -24,7 +24,7 @@ from ingestion.errors import VenueError
 from ingestion.http.client import Page, PageSink, VenueHttp
 from ingestion.http.ratelimit import RateLimiter
 from ingestion.hyperliquid import SOURCE
-from ingestion.hyperliquid.models import epoch_ms
+from ingestion.wire import datetime_from_epoch_ms, epoch_ms_from_datetime
 
 PAGE_CAP = 2000  # "Returns at most 2000 fills per response"
 HISTORY_LIMIT = 10_000  # "only the 10000 most recent fills are available"
@@ -77,10 +77,6 @@ class Truncation:
     user: str
     oldest: datetime | None
     reason: str
-
-
-def _ms(at: datetime) -> int:
-    return int(at.timestamp() * 1000)
 
 
 def fill_time_ms(raw: Any) -> int | None:
@@ -143,8 +139,8 @@ class HyperliquidClient:
         HISTORY_LIMIT reached (only the most recent fills are served), and a full page inside a
         single millisecond (paging cannot advance without skipping the rest of it).
         """
-        start_ms = start if isinstance(start, int) else _ms(start)
-        end_ms = end if isinstance(end, int) else _ms(end)
+        start_ms = start if isinstance(start, int) else epoch_ms_from_datetime(start)
+        end_ms = end if isinstance(end, int) else epoch_ms_from_datetime(end)
         since, oldest = start_ms, None
         tids: set[str] = set()  # distinct fills served: boundary re-reads count once
         while since <= end_ms:
@@ -163,7 +159,7 @@ class HyperliquidClient:
                 on_truncated(
                     Truncation(
                         user,
-                        epoch_ms(since),
+                        datetime_from_epoch_ms(since),
                         f"userFillsByTime: more than {self.page_cap} fills within one "
                         f"millisecond ({since}); the rest of that millisecond was skipped",
                     )
@@ -174,7 +170,7 @@ class HyperliquidClient:
             on_truncated(
                 Truncation(
                     user,
-                    epoch_ms(oldest) if oldest else None,
+                    datetime_from_epoch_ms(oldest) if oldest else None,
                     f"userFillsByTime served {len(tids)} fills, the venue's limit of the "
                     f"{self.history_limit} most recent: older fills, if any, are out of reach",
                 )

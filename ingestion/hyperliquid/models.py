@@ -10,64 +10,22 @@ to book it (coin, px, sz, side, time, tid) is rejected and quarantined.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
-from decimal import Decimal, InvalidOperation
+from datetime import datetime
+from decimal import Decimal
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import Field, field_validator
 
-EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-
-
-class _Wire(BaseModel):
-    model_config = ConfigDict(extra="ignore", frozen=True, populate_by_name=True)
-
-
-def exact_text(value: Any) -> str:
-    """An id as exact text. Bare JSON integers are exact (arbitrary precision); floats and
-    booleans are refused because a float id may already have lost digits."""
-    if value is None or isinstance(value, bool | float | dict | list):
-        raise ValueError(f"id {value!r} is not exact text")
-    if isinstance(value, Decimal):
-        if value != value.to_integral_value():
-            raise ValueError(f"id {value} is not an integer")
-        return str(value.quantize(Decimal(1)))
-    text = str(value).strip()
-    if not text:
-        raise ValueError("id is empty")
-    return text
+from ingestion.wire import (
+    Wire,
+    datetime_from_epoch_ms,
+    exact_decimal,
+    exact_text,
+    optional_text,
+)
 
 
-def optional_text(value: Any) -> str | None:
-    return None if value is None or value == "" else exact_text(value)
-
-
-def exact_decimal(value: Any) -> Decimal | None:
-    """A decimal string or exact JSON number as Decimal; blank/None -> None; floats refused."""
-    if value is None or value == "":
-        return None
-    if isinstance(value, bool | float):
-        raise ValueError(f"{value!r} is not an exact decimal")
-    try:
-        number = Decimal(str(value).strip())
-    except InvalidOperation:
-        raise ValueError(f"{value!r} is not a decimal number") from None
-    if not number.is_finite():
-        raise ValueError(f"{value!r} is not a finite number")
-    return number
-
-
-def epoch_ms(value: Any) -> datetime:
-    """Epoch milliseconds -> UTC datetime, exactly (no float round trip)."""
-    if isinstance(value, bool | float):
-        raise ValueError(f"time {value!r} is not an integer of milliseconds")
-    ms = int(str(value).strip())
-    if ms <= 0:
-        raise ValueError(f"time {ms} is not a positive epoch in milliseconds")
-    return EPOCH + timedelta(milliseconds=ms)
-
-
-class Liquidation(_Wire):
+class Liquidation(Wire):
     """Present only on fills that were part of a liquidation."""
 
     liquidated_user: str | None = Field(alias="liquidatedUser", default=None)
@@ -77,7 +35,7 @@ class Liquidation(_Wire):
     _num = field_validator("mark_px", mode="before")(exact_decimal)
 
 
-class Fill(_Wire):
+class Fill(Wire):
     """One element of the userFills / userFillsByTime response array."""
 
     coin: str = Field(min_length=1)
@@ -99,7 +57,7 @@ class Fill(_Wire):
     twap_id: str | None = Field(alias="twapId", default=None)
     liquidation: Liquidation | None = None
 
-    _time = field_validator("time", mode="before")(epoch_ms)
+    _time = field_validator("time", mode="before")(datetime_from_epoch_ms)
     _ids = field_validator("tid", mode="before")(exact_text)
     _opt_ids = field_validator("oid", "cloid", "twap_id", "hash", mode="before")(optional_text)
 
@@ -125,18 +83,18 @@ class Fill(_Wire):
         return side
 
 
-class SpotToken(_Wire):
+class SpotToken(Wire):
     name: str
     index: int
 
 
-class SpotPair(_Wire):
+class SpotPair(Wire):
     name: str
     tokens: list[int]
     index: int | None = None
 
 
-class SpotMeta(_Wire):
+class SpotMeta(Wire):
     """POST {"type": "spotMeta"}: tokens and the spot universe (pairs of token indices)."""
 
     tokens: list[SpotToken] = Field(default_factory=list)

@@ -10,8 +10,6 @@ loader's natural key (address, tid) turns any re-read into a no-op.
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from ingestion.cursors import CursorUpdate, get_cursor
 from ingestion.errors import SourceSkipped
 from ingestion.hyperliquid import SOURCE
@@ -23,10 +21,7 @@ from ingestion.loader import LedgerTable, load
 from ingestion.quarantine import partition
 from ingestion.sync import SyncContext, SyncResult
 from ingestion.wallets import record_truncation
-
-
-def _ms(at: datetime) -> int:
-    return int(at.timestamp() * 1000)
+from ingestion.wire import epoch_ms_from_datetime
 
 
 def own_accounts(ctx: SyncContext) -> list[str]:
@@ -80,8 +75,8 @@ def _sync(
 
 def _sync_address(ctx, conn, client, result, stream, table, column, address, symbols) -> None:
     cursor = get_cursor(conn, SOURCE, stream, address)
-    start = int(cursor) + 1 if cursor else _ms(ctx.settings.config.sync_start)
-    end = _ms(ctx.now())
+    start = int(cursor) + 1 if cursor else epoch_ms_from_datetime(ctx.settings.config.sync_start)
+    end = epoch_ms_from_datetime(ctx.now())
     done = start - 1  # every fill up to here is loaded
     cuts: list[Truncation] = []
 

@@ -25,6 +25,7 @@ from ingestion.http.paginate import cursor_pages
 from ingestion.okx import SOURCE
 from ingestion.okx.auth import OkxSigner
 from ingestion.settings import Settings
+from ingestion.wire import epoch_ms_from_datetime
 
 ACCOUNT_CONFIG = "/api/v5/account/config"
 FILLS = "/api/v5/trade/fills"  # last 3 days
@@ -74,10 +75,6 @@ def next_after(payload: Any) -> str | None:
     if numeric:
         return min(numeric, key=int)  # exact int of a 19-digit id; no float involved
     return ids[-1] or None
-
-
-def epoch_ms(at: datetime | None) -> int | None:
-    return None if at is None else int(at.timestamp() * 1000)
 
 
 @dataclass(frozen=True)
@@ -132,7 +129,7 @@ class OkxClient:
         def fetch(after: str | None) -> Page:
             params = {
                 "instType": inst_type,
-                "begin": epoch_ms(begin),
+                "begin": None if begin is None else epoch_ms_from_datetime(begin),
                 "limit": FILLS_LIMIT,
                 "after": after,
             }

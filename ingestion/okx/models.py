@@ -15,67 +15,9 @@ Docs:
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
-from decimal import Decimal, InvalidOperation
-from typing import Annotated, Any
+from pydantic import BaseModel, ConfigDict, Field
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
-
-EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-
-
-def _blank(value: Any) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
-
-
-def exact_text(value: Any) -> str:
-    """An id as exact text. JSON integers are exact (the HTTP layer parses them as Python int);
-    floats, booleans and fractional numbers are refused because digits may already be lost."""
-    if _blank(value) or isinstance(value, bool | float | dict | list):
-        raise ValueError(f"id {value!r} is not exact text")
-    if isinstance(value, Decimal):
-        if value != value.to_integral_value():
-            raise ValueError(f"id {value} is not an integer")
-        return str(value.quantize(Decimal(1)))
-    return str(value).strip()
-
-
-def optional_text(value: Any) -> str | None:
-    return None if _blank(value) else exact_text(value)
-
-
-def exact_decimal(value: Any) -> Decimal | None:
-    """A decimal string (or exact JSON number) as Decimal; ""/None -> None; floats refused."""
-    if _blank(value):
-        return None
-    if isinstance(value, bool | float):
-        raise ValueError(f"{value!r} is not an exact decimal")
-    try:
-        number = Decimal(str(value).strip())
-    except InvalidOperation:
-        raise ValueError(f"{value!r} is not a decimal number") from None
-    if not number.is_finite():
-        raise ValueError(f"{value!r} is not a finite number")
-    return number
-
-
-def epoch_ms(value: Any) -> datetime | None:
-    """Unix milliseconds (a string) -> UTC datetime, exactly; ""/None -> None."""
-    if _blank(value):
-        return None
-    if isinstance(value, bool | float):
-        raise ValueError(f"time {value!r} is not an integer of milliseconds")
-    text = str(value).strip()
-    if not text.isdigit():
-        raise ValueError(f"time {value!r} is not Unix milliseconds")
-    return EPOCH + timedelta(milliseconds=int(text))
-
-
-Id = Annotated[str, BeforeValidator(exact_text)]
-OptId = Annotated[str | None, BeforeValidator(optional_text)]
-Text = Annotated[str | None, BeforeValidator(lambda v: None if _blank(v) else str(v))]
-Num = Annotated[Decimal | None, BeforeValidator(exact_decimal)]
-Millis = Annotated[datetime | None, BeforeValidator(epoch_ms)]
+from ingestion.wire import Id, Millis, Num, OptId, Text
 
 
 class _Wire(BaseModel):

@@ -10,26 +10,13 @@ a float.
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import Field, field_validator
 
-
-class _Wire(BaseModel):
-    model_config = ConfigDict(extra="ignore", frozen=True, populate_by_name=True)
-
-
-def _as_text(value: Any) -> str:
-    """An id as exact text; ints (bare JSON numbers) are exact too, floats are refused."""
-    if isinstance(value, bool | float):
-        raise ValueError(f"id {value!r} is not exact text")
-    if isinstance(value, Decimal):
-        if value != value.to_integral_value():
-            raise ValueError(f"id {value} is not an integer")
-        return str(value.quantize(Decimal(1)))
-    return str(value)
+from ingestion.wire import Wire, datetime_from_epoch_seconds, exact_decimal, exact_text
 
 
 def decode_json_list(value: Any, field: str) -> list[Any]:
@@ -51,22 +38,6 @@ def decode_json_list(value: Any, field: str) -> list[Any]:
     return decoded
 
 
-def exact_decimal(value: Any) -> Decimal | None:
-    if value is None or value == "":
-        return None
-    if isinstance(value, bool | float):
-        raise ValueError(f"{value!r} is not an exact decimal")
-    return Decimal(str(value))
-
-
-def epoch_seconds(value: Any) -> datetime:
-    """Data API / CLOB timestamps: epoch seconds (int); milliseconds are recognised by size."""
-    seconds = Decimal(str(value))
-    if seconds > Decimal(10) ** 11:  # an epoch in ms: year > 5138 if read as seconds
-        seconds = seconds / 1000
-    return datetime.fromtimestamp(float(seconds), tz=UTC)
-
-
 def lenient_index(value: Any) -> int | None:
     """outcomeIndex is advisory: unusable values (blank, negative, odd types) become None, and
     the outcome is resolved from the token id instead of quarantining a good trade."""
@@ -77,14 +48,14 @@ def lenient_index(value: Any) -> int | None:
     return index if index >= 0 else None
 
 
-class GammaEventRef(_Wire):
+class GammaEventRef(Wire):
     id: str | None = None
     slug: str | None = None
 
-    _text = field_validator("id", mode="before")(lambda v: None if v is None else _as_text(v))
+    _text = field_validator("id", mode="before")(lambda v: None if v is None else exact_text(v))
 
 
-class GammaMarket(_Wire):
+class GammaMarket(Wire):
     """One market of GET /markets/keyset (or embedded in an event)."""
 
     id: str
@@ -106,7 +77,7 @@ class GammaMarket(_Wire):
     uma_resolution_status: str | None = Field(alias="umaResolutionStatus", default=None)
     events: list[GammaEventRef] = Field(default_factory=list)
 
-    _id = field_validator("id", mode="before")(_as_text)
+    _id = field_validator("id", mode="before")(exact_text)
 
     @field_validator("outcomes", mode="before")
     @classmethod
@@ -123,7 +94,7 @@ class GammaMarket(_Wire):
     @field_validator("clob_token_ids", mode="before")
     @classmethod
     def _tokens(cls, v: Any) -> list[str]:
-        return [_as_text(x) for x in decode_json_list(v, "clobTokenIds")]
+        return [exact_text(x) for x in decode_json_list(v, "clobTokenIds")]
 
     @field_validator("volume", "volume_num", "best_bid", "best_ask", mode="before")
     @classmethod
@@ -131,7 +102,7 @@ class GammaMarket(_Wire):
         return exact_decimal(v)
 
 
-class DataTrade(_Wire):
+class DataTrade(Wire):
     """One row of GET /trades (Data API)."""
 
     proxy_wallet: str = Field(alias="proxyWallet")
@@ -148,13 +119,13 @@ class DataTrade(_Wire):
     outcome_index: int | None = Field(alias="outcomeIndex", default=None)
     transaction_hash: str = Field(alias="transactionHash", min_length=3)
 
-    _asset = field_validator("asset", mode="before")(_as_text)
-    _ts = field_validator("timestamp", mode="before")(epoch_seconds)
+    _asset = field_validator("asset", mode="before")(exact_text)
+    _ts = field_validator("timestamp", mode="before")(datetime_from_epoch_seconds)
     _num = field_validator("size", "price", mode="before")(exact_decimal)
     _idx = field_validator("outcome_index", mode="before")(lambda v: lenient_index(v))
 
 
-class DataActivity(_Wire):
+class DataActivity(Wire):
     """One row of GET /activity (Data API). Non-trade rows may have empty market fields."""
 
     proxy_wallet: str = Field(alias="proxyWallet")
@@ -173,21 +144,21 @@ class DataActivity(_Wire):
     event_slug: str | None = Field(alias="eventSlug", default=None)
     outcome: str | None = None
 
-    _ts = field_validator("timestamp", mode="before")(epoch_seconds)
+    _ts = field_validator("timestamp", mode="before")(datetime_from_epoch_seconds)
     _num = field_validator("size", "usdc_size", "price", mode="before")(exact_decimal)
     _idx = field_validator("outcome_index", mode="before")(lambda v: lenient_index(v))
 
     @field_validator("asset", "condition_id", "side", "transaction_hash", "outcome", mode="before")
     @classmethod
     def _blank_is_none(cls, v: Any) -> str | None:
-        return None if v is None or v == "" else _as_text(v)
+        return None if v is None or v == "" else exact_text(v)
 
 
-class PricePoint(_Wire):
+class PricePoint(Wire):
     """One point of GET /prices-history (CLOB): t = epoch seconds, p = price."""
 
     t: datetime
     p: Decimal
 
-    _ts = field_validator("t", mode="before")(epoch_seconds)
+    _ts = field_validator("t", mode="before")(datetime_from_epoch_seconds)
     _num = field_validator("p", mode="before")(exact_decimal)
