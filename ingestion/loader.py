@@ -73,6 +73,15 @@ class LoadResult:
     rows: int = 0
     notes: list[str] = field(default_factory=list)
 
+    def merge(self, other: LoadResult) -> None:
+        """Add `other`'s counts and notes to these (one total over several loads)."""
+        self.inserted += other.inserted
+        self.duplicates += other.duplicates
+        self.conflicts += other.conflicts
+        self.quarantined += other.quarantined
+        self.rows += other.rows
+        self.notes.extend(other.notes)
+
 
 def _ident(qualified: str) -> sql.Composable:
     return sql.Identifier(*qualified.split("."))

@@ -67,7 +67,7 @@ def sync_events(ctx: SyncContext) -> SyncResult:
             for ticker in tickers:
                 for page in c.events(ticker):
                     result.add(_load_events(conn, page, observed_at))
-                    _add(markets, _load_nested_markets(conn, page, observed_at))
+                    markets.merge(_load_nested_markets(conn, page, observed_at))
     finally:
         c.close()
     result.notes.append(
@@ -106,11 +106,3 @@ def _load_nested_markets(conn: psycopg.Connection, page: Page, observed_at: date
 
     rows, bad = partition(nested, parse, source=SOURCE, stream="markets", page_id=page.page_id)
     return load(conn, t.MARKETS, rows, page_id=page.page_id, rejects=bad)
-
-
-def _add(total: LoadResult, part: LoadResult) -> None:
-    total.rows += part.rows
-    total.inserted += part.inserted
-    total.duplicates += part.duplicates
-    total.quarantined += part.quarantined
-    total.conflicts += part.conflicts
