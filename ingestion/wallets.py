@@ -5,10 +5,17 @@ Plain functions on a psycopg connection, so any source's sync and the Dagster se
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import logging
+from collections.abc import Iterable, Sequence
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 import psycopg
+
+from ingestion.http.paginate import Truncation
+
+if TYPE_CHECKING:
+    from ingestion.sync import SyncResult
 
 
 def wallets_lacking_cursor(
@@ -48,6 +55,37 @@ def record_truncation(
         """,
         (source, wallet.lower(), stream, reason, oldest_reached_at),
     )
+
+
+def report_truncations(
+    conn: psycopg.Connection,
+    log: logging.Logger | logging.LoggerAdapter,
+    result: SyncResult,
+    *,
+    source: str,
+    wallet: str,
+    stream: str,
+    cuts: Sequence[Truncation],
+) -> None:
+    """Record what the pager reported as out of reach for one wallet's stream (one row in
+    ops.wallet_history_truncations, committed now), warn, and add a note to the run's result.
+    Nothing to say when nothing was cut."""
+    if not cuts:
+        return
+    reason = "; ".join(dict.fromkeys(cut.reason for cut in cuts))
+    reached = [cut.oldest_reached_at for cut in cuts if cut.oldest_reached_at is not None]
+    record_truncation(
+        conn,
+        source=source,
+        wallet=wallet,
+        stream=stream,
+        reason=reason,
+        oldest_reached_at=min(reached) if reached else None,
+    )
+    conn.commit()
+    note = f"history of {wallet} truncated ({stream}): {reason}"
+    log.warning(note)
+    result.notes.append(note)
 
 
 def truncated_wallets(conn: psycopg.Connection, source: str) -> list[tuple[str, str, str]]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 import httpx
@@ -21,6 +21,7 @@ from ingestion.errors import VenueError
 from ingestion.espn import SOURCE
 from ingestion.http import RateLimiter, VenueHttp
 from ingestion.http.client import Page, PageSink
+from ingestion.http.paginate import day_range_pages
 from ingestion.settings import Settings
 
 # No documented limit: a handful per second, in bursts no bigger than a scoreboard page makes.
@@ -68,13 +69,12 @@ class EspnClient:
 
     def between(self, league: str, start: date, end: date) -> Iterator[Page]:
         """Every game from `start` to `end` (inclusive); a full page is split and re-read."""
-        page = self._get(league, date_range(start, end))
-        if len(page.payload["events"]) < self.limit or start == end:
-            yield page
-            return
-        middle = start + (end - start) // 2
-        yield from self.between(league, start, middle)
-        yield from self.between(league, middle + timedelta(days=1), end)
+        return day_range_pages(
+            lambda a, b: self._get(league, date_range(a, b)),
+            lambda page: len(page.payload["events"]) >= self.limit,
+            start,
+            end,
+        )
 
     def _get(self, league: str, dates: str | None) -> Page:
         return self.http.get(

@@ -13,8 +13,7 @@ transactions found"), so the body, not the HTTP status, decides (see `check_enve
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
 
@@ -24,6 +23,7 @@ from ingestion.errors import RetryableVenueError, VenueError
 from ingestion.etherscan import SOURCE
 from ingestion.http import RateLimiter, RetryPolicy, VenueHttp
 from ingestion.http.client import Page, PageSink
+from ingestion.http.paginate import Chunk, OnTruncated, RecordWindow, block_window_pages
 
 PATH = "/v2/api"
 FREE_CALLS_PER_SECOND = 3  # Free tier: 3 calls/s, 100,000 calls/day (docs: rate-limits)
@@ -88,28 +88,17 @@ def row_block(row: Any) -> int | None:
         return None
 
 
-@dataclass(frozen=True)
-class Chunk:
-    """One landed page and the rows of it to load now. `done_through` is set on the last
-    chunk of a query window: every row of every block up to it has been yielded."""
-
-    page: Page
-    rows: list[Any]
-    done_through: int | None = None
-
-
-@dataclass(frozen=True)
-class Truncation:
-    block: int | None
-    reason: str
-
-
 class EtherscanClient:
     def __init__(
         self, http: VenueHttp, api_key: str, *, offset: int = OFFSET, window: int = WINDOW
     ) -> None:
         self.http, self.api_key = http, api_key
-        self.offset, self.window = offset, window
+        self.offset, self.record_window = offset, RecordWindow(window)
+
+    @property
+    def window(self) -> int:
+        """page x offset records one query may reach (learned lower if the venue says so)."""
+        return self.record_window.records
 
     def close(self) -> None:
         self.http.close()
@@ -142,82 +131,28 @@ class EtherscanClient:
             sort="asc",
         )
 
-    def _window(self, chainid, action, address, start) -> tuple[list[tuple[Page, list]], bool]:
-        """Pages of one query from `start` until a short page (False) or the record window is
-        used up (True)."""
-        pages: list[tuple[Page, list]] = []
-        number = 1
-        while number * self.offset <= self.window:
-            try:
-                page = self._page(chainid, action, address, start, number)
-            except WindowTooLarge:
-                if number == 1:
-                    raise
-                self.window = (number - 1) * self.offset  # the venue's real cap, from now on
-                return pages, True
-            rows = result_rows(page.payload)
-            pages.append((page, rows))
-            if len(rows) < self.offset:
-                return pages, False
-            number += 1
-        return pages, True
-
     def history(
         self,
         chainid: int,
         action: str,
         address: str,
         start: int,
-        on_truncated: Callable[[Truncation], None] = lambda t: None,
+        on_truncated: OnTruncated = lambda cut: None,
     ) -> Iterator[Chunk]:
-        """Every row of `action` (txlist / tokentx) for `address` from block `start`, ascending.
-
-        A query returns at most `window` records. When a window is used up, the next query
-        starts at the last block seen (`startblock` slides), and that block's rows are held back
-        until then, so every block is loaded whole from one query. A short page ends the history
-        only when the query from its last block brings nothing new: "short" alone proves nothing.
-        """
-        done = start - 1
-        while True:
-            pages, full = self._window(chainid, action, address, start)
-            blocks = [b for _, rows in pages for b in map(row_block, rows) if b is not None]
-            if full and blocks and max(blocks) > start:
-                # slide: the last block is held back and read whole by the next query
-                last = max(blocks)
-                yield from _chunks(pages, done, last, last - 1)
-                done, start = last - 1, last
-            elif full:
-                # One block fills a whole query: rows past the window are out of reach.
-                last = max(blocks) if blocks else None
-                reason = (
-                    f"block {last} of chain {chainid} fills a whole query window of {action} "
-                    f"rows ({self.window}); rows beyond it cannot be read"
-                )
-                on_truncated(Truncation(last, reason))
-                yield from _chunks(pages, done, None, last)
-                if last is None:
-                    return
-                done, start = last, last + 1
-            elif any(b > done for b in blocks):
-                # a short page: new rows, but "short" alone proves nothing; ask again from
-                # its last block, and stop only when that brings nothing new
-                last = max(blocks)
-                yield from _chunks(pages, done, None, last)
-                done = start = last
-            else:
-                yield from _chunks(pages, done, None, max(done, 0))
-                return
-
-
-def _chunks(pages, after: int, before: int | None, done_through: int | None) -> Iterator[Chunk]:
-    """Rows of blocks in (after, before) (and rows without a usable block, for quarantine)."""
-    for i, (page, rows) in enumerate(pages):
-        chosen = []
-        for row in rows:
-            b = row_block(row)
-            if b is None or (b > after and (before is None or b < before)):
-                chosen.append(row)
-        yield Chunk(page, chosen, done_through if i == len(pages) - 1 else None)
+        """Every row of `action` (txlist / tokentx) for `address` from block `start`, ascending,
+        in sliding block windows (see `block_window_pages`)."""
+        return block_window_pages(
+            lambda first, number: self._page(chainid, action, address, first, number),
+            result_rows,
+            row_block,
+            start=start,
+            per_page=self.offset,
+            window=self.record_window,
+            too_large=WindowTooLarge,
+            scope=f"chain {chainid}",
+            label=action,
+            on_truncated=on_truncated,
+        )
 
 
 def make_client(

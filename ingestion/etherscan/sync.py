@@ -14,13 +14,14 @@ from ingestion.cursors import CursorUpdate, get_cursor
 from ingestion.errors import SourceSkipped
 from ingestion.etherscan import SOURCE
 from ingestion.etherscan import tables as t
-from ingestion.etherscan.client import ChainUnavailable, EtherscanClient, Truncation, make_client
+from ingestion.etherscan.client import ChainUnavailable, EtherscanClient, make_client
 from ingestion.etherscan.models import NormalTx, TokenTransfer
 from ingestion.etherscan.normalize import Ordinals, transaction_row, transfer_row
+from ingestion.http.paginate import Truncation
 from ingestion.loader import LedgerTable, load
 from ingestion.quarantine import partition
 from ingestion.sync import SyncContext, SyncResult
-from ingestion.wallets import record_truncation
+from ingestion.wallets import report_truncations
 
 MISSING_KEY = "ETHERSCAN_API_KEY is not set: export it to sync EVM wallet activity (Etherscan V2)"
 NO_WALLETS = "no wallet in tradelake.yaml lists `evm_chains` (e.g. evm_chains: [1, 137])"
@@ -104,23 +105,18 @@ def _sync(ctx: SyncContext, stream: str, action: str, table: LedgerTable, **kw) 
                     ctx.log.warning(note)
                     result.notes.append(note)
                     continue
-                _truncated(conn, ctx, result, wallet, f"{stream}:{chain_id}", cuts)
+                report_truncations(
+                    conn,
+                    ctx.log,
+                    result,
+                    source=SOURCE,
+                    wallet=wallet,
+                    stream=f"{stream}:{chain_id}",
+                    cuts=cuts,
+                )
     finally:
         client.close()
     return result
-
-
-def _truncated(conn, ctx, result: SyncResult, wallet: str, stream: str, cuts: list[Truncation]):
-    if not cuts:
-        return
-    reason = "; ".join(sorted({cut.reason for cut in cuts}))
-    record_truncation(
-        conn, source=SOURCE, wallet=wallet, stream=stream, reason=reason, oldest_reached_at=None
-    )
-    conn.commit()
-    note = f"history of {wallet} incomplete ({stream}): {reason}"
-    ctx.log.warning(note)
-    result.notes.append(note)
 
 
 def sync_transactions(ctx: SyncContext, **client_kw: Any) -> SyncResult:

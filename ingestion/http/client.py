@@ -95,7 +95,10 @@ def _stdlib_retry_logging() -> None:
 
 
 class VenueHttp:
-    """A venue's HTTP session: base URL, limiter, signer, envelope checks, landing."""
+    """A venue's HTTP session: base URL, limiter, signer, envelope checks, landing.
+
+    Every attempt takes `request_cost` from the limiter (1 for venues that count requests; a
+    venue that counts weight, like Hyperliquid, says what one request weighs)."""
 
     def __init__(
         self,
@@ -103,6 +106,7 @@ class VenueHttp:
         base_url: str,
         *,
         limiter: RateLimiter | None = None,
+        request_cost: float = 1.0,
         transport: httpx.BaseTransport | None = None,
         sink: PageSink | None = None,
         sign: Signer | None = None,
@@ -113,7 +117,7 @@ class VenueHttp:
     ) -> None:
         self.source = source
         self.client = client or make_client(base_url, transport=transport)
-        self.limiter = limiter
+        self.limiter, self.request_cost = limiter, request_cost
         self.sink = sink or PageSink()
         self.sign, self.check, self.retry = sign, check, retry
         self.secrets = tuple(s for s in secrets if s)
@@ -169,7 +173,7 @@ class VenueHttp:
 
     def _attempt(self, method, path, params, json_body, endpoint, recorded) -> Page:
         if self.limiter is not None:
-            self.limiter.acquire()
+            self.limiter.acquire(self.request_cost)
         request = self.client.build_request(method, path, params=params or None, json=json_body)
         if self.sign is not None:
             self.sign(request)

@@ -8,7 +8,10 @@ from collections.abc import Callable
 
 
 class RateLimiter:
-    """Token bucket: `rate` requests per `per` seconds, bursting up to `burst`."""
+    """Token bucket: `rate` units per `per` seconds, bursting up to `burst`.
+
+    A unit is a request for most venues; venues that count weight (Hyperliquid: 1200 per minute,
+    20 per info request plus 1 per 20 items returned) acquire several at once."""
 
     def __init__(
         self,
@@ -27,17 +30,24 @@ class RateLimiter:
         self._clock, self._sleep = clock, sleep
         self._last = clock()
         self._lock = threading.Lock()
+        self.spent = 0.0  # every unit acquired, for logs and tests
 
-    def acquire(self) -> float:
-        """Take one token, sleeping until one is available; returns the seconds waited."""
+    def acquire(self, cost: float = 1.0) -> float:
+        """Take `cost` tokens, sleeping until they are there; returns the seconds waited.
+
+        A cost of 0 or less takes nothing. A cost larger than the burst is allowed: the bucket
+        goes into debt and the sleep pays it."""
+        if cost <= 0:
+            return 0.0
         with self._lock:
             now = self._clock()
             self.tokens = min(
                 self.capacity, self.tokens + (now - self._last) * self.fill_per_second
             )
             self._last = now
-            wait = 0.0 if self.tokens >= 1 else (1 - self.tokens) / self.fill_per_second
-            self.tokens -= 1  # may go negative: the debt is paid by the sleep below
+            self.tokens -= cost  # may go negative: the debt is paid by the sleep below
+            wait = 0.0 if self.tokens >= 0 else -self.tokens / self.fill_per_second
+            self.spent += cost
         if wait:
             self._sleep(wait)
         return wait

@@ -8,13 +8,13 @@
   millisecond are not cut off; the loader drops the repeats by tid).
 
 Rate limit (per IP): REST requests share 1200 weight per minute; info requests weigh 20, and
-userFillsByTime adds 1 per 20 fills returned. The limiter charges both.
+userFillsByTime adds 1 per 20 fills returned. The limiter (a RateLimiter counted in weight)
+charges both: VenueHttp the request's weight, the client the items returned.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
 
@@ -22,6 +22,7 @@ import httpx
 
 from ingestion.errors import VenueError
 from ingestion.http.client import Page, PageSink, VenueHttp
+from ingestion.http.paginate import OnTruncated, Truncation, time_cursor_pages
 from ingestion.http.ratelimit import RateLimiter
 from ingestion.hyperliquid import SOURCE
 from ingestion.wire import datetime_from_epoch_ms, epoch_ms_from_datetime
@@ -34,49 +35,10 @@ ITEMS_PER_EXTRA_WEIGHT = 20  # userFillsByTime: +1 weight per 20 items returned
 BUDGET_SHARE = 0.8  # leave a fifth of the IP's budget to other tools on the same host
 
 
-class WeightLimiter(RateLimiter):
-    """Token bucket counted in request weight instead of requests.
-
-    `acquire()` (called by VenueHttp before every attempt) charges the base weight; `charge(n)`
-    adds the weight a response turned out to cost (items returned), paid before the next call.
-    """
-
-    def __init__(
-        self,
-        budget: float = WEIGHT_BUDGET * BUDGET_SHARE,
-        per: float = 60.0,
-        request_weight: int = INFO_WEIGHT,
-        **kw: Any,
-    ) -> None:
-        super().__init__(budget, per, burst=int(budget), **kw)
-        self.request_weight = request_weight
-        self.charged = 0  # total weight spent, for tests and logs
-
-    def acquire(self) -> float:
-        return self.charge(self.request_weight)
-
-    def charge(self, weight: int) -> float:
-        if weight <= 0:
-            return 0.0
-        with self._lock:
-            now = self._clock()
-            self.tokens = min(
-                self.capacity, self.tokens + (now - self._last) * self.fill_per_second
-            )
-            self._last = now
-            self.tokens -= weight  # may go negative: the debt is paid by the sleep below
-            wait = 0.0 if self.tokens >= 0 else -self.tokens / self.fill_per_second
-            self.charged += weight
-        if wait:
-            self._sleep(wait)
-        return wait
-
-
-@dataclass
-class Truncation:
-    user: str
-    oldest: datetime | None
-    reason: str
+def weight_limiter(**kw: Any) -> RateLimiter:
+    """The IP's REST weight budget (our share of it) as a token bucket counted in weight."""
+    budget = WEIGHT_BUDGET * BUDGET_SHARE
+    return RateLimiter(budget, per=60.0, burst=int(budget), **kw)
 
 
 def fill_time_ms(raw: Any) -> int | None:
@@ -90,7 +52,7 @@ class HyperliquidClient:
     def __init__(
         self,
         http: VenueHttp,
-        limiter: WeightLimiter | None = None,
+        limiter: RateLimiter | None = None,
         *,
         page_cap: int = PAGE_CAP,
         history_limit: int = HISTORY_LIMIT,
@@ -123,7 +85,7 @@ class HyperliquidClient:
                 f"{type(page.payload).__name__} (kept as raw page {page.page_id})"
             )
         if self.limiter is not None:
-            self.limiter.charge(len(page.payload) // ITEMS_PER_EXTRA_WEIGHT)
+            self.limiter.acquire(len(page.payload) // ITEMS_PER_EXTRA_WEIGHT)
         return page
 
     def fills_by_time(
@@ -131,7 +93,7 @@ class HyperliquidClient:
         user: str,
         start: datetime | int,
         end: datetime | int,
-        on_truncated: Callable[[Truncation], None],
+        on_truncated: OnTruncated,
     ) -> Iterator[Page]:
         """Every page of `user`'s fills in [start, end], oldest first, until a short page.
 
@@ -141,38 +103,41 @@ class HyperliquidClient:
         """
         start_ms = start if isinstance(start, int) else epoch_ms_from_datetime(start)
         end_ms = end if isinstance(end, int) else epoch_ms_from_datetime(end)
-        since, oldest = start_ms, None
+        oldest: int | None = None
         tids: set[str] = set()  # distinct fills served: boundary re-reads count once
-        while since <= end_ms:
-            page = self.fills_page(user, since, end_ms)
-            yield page
-            rows = page.payload
-            times = [t for t in map(fill_time_ms, rows) if t is not None]
-            tids.update(str(r.get("tid")) for r in rows if isinstance(r, dict))
-            if times:
-                first = min(times)
-                oldest = first if oldest is None else min(oldest, first)
-            if len(rows) < self.page_cap or not times:
-                break
-            newest = max(times)
-            if newest <= since:
-                on_truncated(
-                    Truncation(
-                        user,
-                        datetime_from_epoch_ms(since),
-                        f"userFillsByTime: more than {self.page_cap} fills within one "
-                        f"millisecond ({since}); the rest of that millisecond was skipped",
-                    )
+
+        def crowded(since: int) -> int:
+            on_truncated(
+                Truncation(
+                    f"userFillsByTime: more than {self.page_cap} fills within one "
+                    f"millisecond ({since}); the rest of that millisecond was skipped",
+                    datetime_from_epoch_ms(since),
                 )
-                newest = since + 1
-            since = newest  # inclusive: fills sharing the boundary millisecond are re-read
+            )
+            return since + 1
+
+        pages = time_cursor_pages(
+            lambda since: self.fills_page(user, since, end_ms),
+            lambda rows: rows,
+            fill_time_ms,
+            start=start_ms,
+            end=end_ms,
+            cap=self.page_cap,
+            advance=lambda newest: newest,  # inclusive: the boundary millisecond is re-read
+            stuck=crowded,
+        )
+        for page in pages:
+            yield page
+            times = [t for t in map(fill_time_ms, page.payload) if t is not None]
+            tids.update(str(r.get("tid")) for r in page.payload if isinstance(r, dict))
+            if times:
+                oldest = min(times) if oldest is None else min(oldest, *times)
         if len(tids) >= self.history_limit:
             on_truncated(
                 Truncation(
-                    user,
-                    datetime_from_epoch_ms(oldest) if oldest else None,
                     f"userFillsByTime served {len(tids)} fills, the venue's limit of the "
                     f"{self.history_limit} most recent: older fills, if any, are out of reach",
+                    datetime_from_epoch_ms(oldest) if oldest else None,
                 )
             )
 
@@ -183,11 +148,12 @@ def make_client(
     sink: PageSink | None,
     **kw: Any,
 ) -> HyperliquidClient:
-    limiter = WeightLimiter()
+    limiter = weight_limiter()
     http = VenueHttp(
         SOURCE,
         settings.url("HYPERLIQUID_BASE_URL"),
         limiter=limiter,
+        request_cost=INFO_WEIGHT,
         transport=transport,
         sink=sink,
     )

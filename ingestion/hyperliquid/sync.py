@@ -12,15 +12,16 @@ from __future__ import annotations
 
 from ingestion.cursors import CursorUpdate, get_cursor
 from ingestion.errors import SourceSkipped
+from ingestion.http.paginate import Truncation
 from ingestion.hyperliquid import SOURCE
 from ingestion.hyperliquid import tables as t
-from ingestion.hyperliquid.client import HyperliquidClient, Truncation, fill_time_ms, make_client
+from ingestion.hyperliquid.client import HyperliquidClient, fill_time_ms, make_client
 from ingestion.hyperliquid.models import Fill, SpotMeta
 from ingestion.hyperliquid.normalize import fill_row
 from ingestion.loader import LedgerTable, load
 from ingestion.quarantine import partition
 from ingestion.sync import SyncContext, SyncResult
-from ingestion.wallets import record_truncation
+from ingestion.wallets import report_truncations
 from ingestion.wire import epoch_ms_from_datetime
 
 
@@ -93,18 +94,6 @@ def _sync_address(ctx, conn, client, result, stream, table, column, address, sym
             done = max(done, max(times) - 1 if full else max(times))
         cur = CursorUpdate(SOURCE, stream, str(done), address)
         result.add(load(conn, table, rows, page_id=page.page_id, rejects=bad, cursor=cur))
-    if cuts:
-        reason = "; ".join(dict.fromkeys(cut.reason for cut in cuts))
-        reached = [cut.oldest for cut in cuts if cut.oldest is not None]
-        record_truncation(
-            conn,
-            source=SOURCE,
-            wallet=address,
-            stream=stream,
-            reason=reason,
-            oldest_reached_at=min(reached) if reached else None,
-        )
-        conn.commit()
-        note = f"history of {address} truncated ({stream}): {reason}"
-        ctx.log.warning(note)
-        result.notes.append(note)
+    report_truncations(
+        conn, ctx.log, result, source=SOURCE, wallet=address, stream=stream, cuts=cuts
+    )

@@ -11,16 +11,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 import httpx
 
 from ingestion.errors import VenueError
 from ingestion.http.client import Page, PageSink, VenueHttp
-from ingestion.http.paginate import keyset_pages
+from ingestion.http.paginate import OnTruncated, keyset_pages, offset_window_pages
 from ingestion.http.ratelimit import RateLimiter
 from ingestion.polymarket import SOURCE
 
@@ -72,13 +72,6 @@ class GammaClient:
             yield from self._keyset("/events/keyset", {**filters, "closed": closed}, "events")
 
 
-@dataclass
-class Truncation:
-    start: datetime
-    end: datetime
-    reason: str
-
-
 class DataClient:
     def __init__(
         self,
@@ -94,7 +87,7 @@ class DataClient:
         self.activity_page, self.activity_cap = activity_page, activity_cap
 
     def trades(
-        self, user: str, start: datetime, end: datetime, on_truncated: Callable[[Truncation], None]
+        self, user: str, start: datetime, end: datetime, on_truncated: OnTruncated
     ) -> Iterator[Page]:
         params = {"user": user, "takerOnly": "false"}  # default true would hide maker fills
         return windowed(
@@ -109,7 +102,7 @@ class DataClient:
         )
 
     def activity(
-        self, user: str, start: datetime, end: datetime, on_truncated: Callable[[Truncation], None]
+        self, user: str, start: datetime, end: datetime, on_truncated: OnTruncated
     ) -> Iterator[Page]:
         params = {"user": user, "sortBy": "TIMESTAMP", "sortDirection": "ASC"}
         return windowed(
@@ -124,11 +117,16 @@ class DataClient:
         )
 
 
-def _row_time(row: Any) -> int | None:
+def _row_second(row: Any) -> int | None:
     try:
         return int(row["timestamp"])
     except (TypeError, KeyError, ValueError):
         return None  # a malformed row is the normaliser's to quarantine, not the pager's
+
+
+def _offset_refused(exc: Exception) -> bool:
+    """The venue may enforce a lower cap than documented: a 400 past offset 0."""
+    return isinstance(exc, VenueError) and "HTTP 400" in str(exc)
 
 
 def windowed(
@@ -139,66 +137,26 @@ def windowed(
     end: datetime,
     limit: int,
     cap: int,
-    on_truncated: Callable[[Truncation], None],
+    on_truncated: OnTruncated,
 ) -> Iterator[Page]:
-    """Offset paging inside [start, end) windows, never past the venue's offset cap.
+    """Offset paging inside [start, end) windows (`end` is sent inclusive, hence the -1)."""
 
-    When a window holds more rows than the cap allows, the rest of it becomes a new window
-    starting (ascending feeds) or ending (newest-first feeds) at the last second read, with a
-    fresh offset budget; the boundary second is re-read and the loader drops the repeats. If no
-    progress is possible (more rows in one second than the cap), the venue's history limit is
-    reported through `on_truncated`, never silently skipped.
-    """
-    stack = [(start, end)]
-    while stack:
-        a, b = stack.pop()
-        offset, times = 0, []
-        while True:
-            if offset > cap:
-                _continue_or_truncate(stack, a, b, times, path, cap, on_truncated)
-                break
-            query = {
-                **params,
-                "start": _epoch(a),
-                "end": _epoch(b) - 1,
-                "limit": limit,
-                "offset": offset,
-            }
-            try:
-                page = http.get(path, query, endpoint=path)
-            except VenueError as exc:
-                # The venue may enforce a lower cap than documented: a 400 past offset 0.
-                if offset == 0 or "HTTP 400" not in str(exc):
-                    raise
-                _continue_or_truncate(stack, a, b, times, path, offset - limit, on_truncated)
-                break
-            yield page
-            rows = page.payload or []
-            times += [t for t in map(_row_time, rows) if t is not None]
-            if len(rows) < limit:
-                break
-            offset += limit
+    def fetch(a: datetime, b: datetime, offset: int, n: int) -> Page:
+        query = {**params, "start": _epoch(a), "end": _epoch(b) - 1, "limit": n, "offset": offset}
+        return http.get(path, query, endpoint=path)
 
-
-def _continue_or_truncate(stack, a, b, times, path, cap, on_truncated) -> None:
-    """Queue the unread rest of [a, b); a boundary second holding more rows than the cap is
-    a venue history limit: reported, and reading goes on past it."""
-    second = timedelta(seconds=1)
-    if not times:
-        on_truncated(Truncation(a, b, f"{path}: offset cap {cap} reached without timestamps"))
-        return
-    at = lambda s: datetime.fromtimestamp(s, tz=UTC)  # noqa: E731
-    ascending = times[0] <= times[-1]
-    # ascending: continue from the newest second read; newest first: up to the oldest one
-    rest = (at(max(times)), b) if ascending else (a, at(min(times)) + second)
-    if rest != (a, b):
-        stack.append(rest)
-        return
-    full = (a, a + second) if ascending else (b - second, b)
-    on_truncated(Truncation(*full, f"{path}: more than {cap} rows within one second"))
-    rest = (a + second, b) if ascending else (a, b - second)
-    if rest[0] < rest[1]:
-        stack.append(rest)
+    return offset_window_pages(
+        fetch,
+        lambda payload: payload or [],
+        _row_second,
+        start=start,
+        end=end,
+        limit=limit,
+        cap=cap,
+        label=path,
+        on_truncated=on_truncated,
+        is_cap_error=_offset_refused,
+    )
 
 
 class ClobClient:

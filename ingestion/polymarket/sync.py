@@ -12,10 +12,11 @@ from datetime import UTC, datetime, timedelta
 
 from ingestion.cursors import CursorUpdate, get_cursor
 from ingestion.errors import SourceSkipped
+from ingestion.http.paginate import Truncation, time_windows
 from ingestion.loader import load
 from ingestion.polymarket import SOURCE
 from ingestion.polymarket import tables as t
-from ingestion.polymarket.client import Clients, Truncation, make_clients
+from ingestion.polymarket.client import Clients, make_clients
 from ingestion.polymarket.models import DataActivity, DataTrade, GammaMarket, PricePoint
 from ingestion.polymarket.normalize import (
     activity_row,
@@ -26,7 +27,7 @@ from ingestion.polymarket.normalize import (
 )
 from ingestion.quarantine import partition
 from ingestion.sync import SyncContext, SyncResult
-from ingestion.wallets import record_truncation
+from ingestion.wallets import report_truncations
 
 OVERLAP = timedelta(hours=2)  # re-read a little: the Data API indexes trades with some lag
 PRICE_WINDOW = timedelta(days=14)
@@ -126,9 +127,8 @@ def sync_prices(ctx: SyncContext) -> SyncResult:
                     end = min(end, close_time + timedelta(days=2))
                 if cursor and int(cursor) >= int(end.timestamp()):
                     continue  # a closed market's history is complete: nothing left to ask
-                while start < end:
-                    stop = min(start + PRICE_WINDOW, end)
-                    page = c.clob.prices_history(token_id, start, stop)
+                for a, b in time_windows(start, end, PRICE_WINDOW):
+                    page = c.clob.prices_history(token_id, a, b)
                     points, bad = partition(
                         (page.payload or {}).get("history") or [],
                         PricePoint.model_validate,
@@ -136,12 +136,11 @@ def sync_prices(ctx: SyncContext) -> SyncResult:
                         stream="prices",
                         page_id=page.page_id,
                     )
-                    rows = price_rows(points, condition_id, outcome, token_id, start, stop)
-                    cur = CursorUpdate(SOURCE, "prices", str(int(stop.timestamp())), token_id)
+                    rows = price_rows(points, condition_id, outcome, token_id, a, b)
+                    cur = CursorUpdate(SOURCE, "prices", str(int(b.timestamp())), token_id)
                     result.add(
                         load(conn, t.PRICES, rows, page_id=page.page_id, rejects=bad, cursor=cur)
                     )
-                    start = stop
     finally:
         c.close()
     return result
@@ -156,20 +155,6 @@ def _window(conn, stream: str, wallet: str, ctx: SyncContext) -> tuple[datetime,
     if cursor:
         start = max(start, datetime.fromtimestamp(int(cursor), UTC) - OVERLAP)
     return start, ctx.now()
-
-
-def _truncated(conn, ctx, result: SyncResult, wallet: str, stream: str, cuts: list[Truncation]):
-    if not cuts:
-        return
-    oldest = min(cut.start for cut in cuts)
-    reason = "; ".join(sorted({cut.reason for cut in cuts}))
-    record_truncation(
-        conn, source=SOURCE, wallet=wallet, stream=stream, reason=reason, oldest_reached_at=oldest
-    )
-    conn.commit()
-    note = f"history of {wallet} truncated ({stream}): {reason}"
-    ctx.log.warning(note)
-    result.notes.append(note)
 
 
 def sync_fills(ctx: SyncContext, **data_kw) -> SyncResult:
@@ -192,7 +177,9 @@ def sync_fills(ctx: SyncContext, **data_kw) -> SyncResult:
                         page_id=page.page_id,
                     )
                     result.add(load(conn, t.FILLS, rows, page_id=page.page_id, rejects=bad))
-                _truncated(conn, ctx, result, account, "fills", cuts)
+                report_truncations(
+                    conn, ctx.log, result, source=SOURCE, wallet=account, stream="fills", cuts=cuts
+                )
                 cur = CursorUpdate(SOURCE, "fills", str(int(end.timestamp())), account)
                 load(conn, t.FILLS, [], cursor=cur)
     finally:
@@ -241,7 +228,15 @@ def sync_wallet_activity(ctx: SyncContext, **data_kw) -> SyncResult:
                         result.add(
                             load(conn, t.WALLET_ACTIVITY, rows, page_id=page.page_id, rejects=bad)
                         )
-                _truncated(conn, ctx, result, wallet, "wallet_activity", cuts)
+                report_truncations(
+                    conn,
+                    ctx.log,
+                    result,
+                    source=SOURCE,
+                    wallet=wallet,
+                    stream="wallet_activity",
+                    cuts=cuts,
+                )
                 cur = CursorUpdate(SOURCE, "wallet_activity", str(int(end.timestamp())), wallet)
                 load(conn, t.WALLET_ACTIVITY, [], cursor=cur)
     finally:

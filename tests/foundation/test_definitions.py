@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import pkgutil
 import subprocess
 import sys
@@ -108,3 +109,17 @@ def test_a_venue_package_imports_no_other_venue(layer: str) -> None:
                     if other in VENUES and other != venue:
                         crossings.append(f"{path.relative_to(ROOT)} imports {module}")
     assert crossings == []
+
+
+def test_no_client_owns_a_paging_loop() -> None:
+    """Paging lives in ingestion/http/paginate.py (issue 18): a venue client says how to ask for
+    one page and how to read it, never loops over pages itself."""
+    loops = []
+    for path in sorted((ROOT / "ingestion").glob("*/client.py")):
+        tree = ast.parse(path.read_text())
+        loops += [
+            f"{path.relative_to(ROOT)}:{n.lineno}"
+            for n in ast.walk(tree)
+            if isinstance(n, ast.While)
+        ]
+    assert loops == []

@@ -303,3 +303,38 @@ def test_redaction_never_touches_numbers_of_a_json_page() -> None:
     assert redact_body(body, ["12345678"]) == '{"price": 0.12345678, "id": "***", "n": [12345678]}'
     assert redact_body("price 0.12345678", ["12345678"]) == "price 0.***"
     assert redact_body('{"a": "x"}', []) == '{"a": "x"}'
+
+
+def test_rate_limiter_takes_a_cost_and_pays_a_debt_by_sleeping() -> None:
+    slept: list[float] = []
+    limiter = RateLimiter(rate=10, per=1.0, burst=10, clock=lambda: 0.0, sleep=slept.append)
+    assert limiter.acquire(8) == 0.0  # 2 tokens left
+    assert limiter.acquire(5) == pytest.approx(0.3)  # 3 short at 10 per second
+    assert limiter.acquire(0) == 0.0 and limiter.spent == 13
+    assert slept == [pytest.approx(0.3)]
+
+
+def test_time_cursor_paging_stops_past_the_end_and_asks_the_hook_when_stuck() -> None:
+    times = [0, 0, 0, 0, 1, 2, 3, 9]
+    asked: list[int] = []
+    stuck: list[int] = []
+
+    def fetch(since):
+        asked.append(since)
+        return _page([t for t in times if t >= since][:3])
+
+    def on_stuck(since: int) -> int:
+        stuck.append(since)
+        return since + 1
+
+    pages = time_cursor_pages(
+        fetch, lambda p: p, lambda t: t, start=0, cap=3, advance=lambda t: t, end=2, stuck=on_stuck
+    )
+    # stuck at 0 (a full page inside one instant): the hook moves on to 1; after [1, 2, 3] the
+    # cursor (3) is past the end (2): no third request
+    assert [p.payload for p in pages] == [[0, 0, 0], [1, 2, 3]]
+    assert asked == [0, 1] and stuck == [0]
+    with pytest.raises(VenueError, match="did not advance"):
+        list(
+            time_cursor_pages(fetch, lambda p: p, lambda t: t, start=0, cap=3, advance=lambda t: t)
+        )

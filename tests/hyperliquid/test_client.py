@@ -8,10 +8,12 @@ import pytest
 import stamina
 
 from ingestion.errors import SourceSkipped, VenueError
+from ingestion.http import RateLimiter
 from ingestion.http.client import VenueHttp
-from ingestion.hyperliquid.client import HyperliquidClient, WeightLimiter
+from ingestion.hyperliquid.client import HyperliquidClient, make_client
 from ingestion.hyperliquid.sync import sync_fills, sync_wallet_fills
 from ingestion.wallets import truncated_wallets, wallets_lacking_cursor
+from tests.conftest import make_settings
 from tests.hyperliquid.conftest import OWN, WHALE
 from tests.hyperliquid.fake_api import FakeHyperliquid, make_fill
 
@@ -145,18 +147,32 @@ def test_unknown_request_type_answer_422_is_a_venue_error():
 
 
 def test_weight_limiter_charges_base_weight_and_items_returned():
+    """The shared RateLimiter, counted in weight: 20 per info request (VenueHttp's
+    request_cost) plus 1 per 20 fills returned (the client)."""
     slept: list[float] = []
-    limiter = WeightLimiter(budget=200, per=60.0, clock=lambda: 0.0, sleep=slept.append)
+    limiter = RateLimiter(200, per=60.0, burst=200, clock=lambda: 0.0, sleep=slept.append)
     fills = [make_fill(i, time=T0 + i) for i in range(50)]
     transport = FakeHyperliquid({OWN: fills}).transport()
-    http = VenueHttp("hyperliquid", "https://api.test", transport=transport, limiter=limiter)
+    http = VenueHttp(
+        "hyperliquid", "https://api.test", transport=transport, limiter=limiter, request_cost=20
+    )
     client = HyperliquidClient(http, limiter)
     client.fills_page(OWN, T0, T0 + 10**6)
-    assert limiter.charged == 20 + 50 // 20
+    assert limiter.spent == 20 + 50 // 20
     assert not slept
     for _ in range(9):  # 10 x 22 weight > 200 budget: the limiter makes us wait
         client.fills_page(OWN, T0, T0 + 10**6)
-    assert slept and slept[-1] > 0
+    # 9 calls spend 198; the 10th request's 20 leaves a debt of 18 at 200/60 per second (5.4 s),
+    # its 2 for items another 2 on top (the clock stands still here): 20 / (200/60) = 6 s
+    assert slept == [pytest.approx(5.4), pytest.approx(6.0)]
+
+
+def test_the_production_client_charges_the_documented_weights():
+    fills = [make_fill(i, time=T0 + i) for i in range(45)]
+    client = make_client(make_settings({}, {}), FakeHyperliquid({OWN: fills}).transport(), None)
+    client.fills_page(OWN, T0, T0 + 10**6)
+    assert client.limiter.spent == 20 + 2  # 45 fills: two whole twenties
+    assert client.limiter.capacity == 960  # 1200 per minute, a fifth left to other tools
 
 
 def test_missing_config_is_a_skip(hl_ctx):
