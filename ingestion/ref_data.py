@@ -1,15 +1,17 @@
 """Reference data (CONTRACT §7) from CSV files into the `ref` schema.
 
 The trading side owns `ref`: strategies and probability models are immutable versions, order tags
-link own orders to them. This loader reads one `<table>.csv` per ref table from a directory and
-inserts the rows with `ON CONFLICT DO NOTHING`, because the tables refuse UPDATE and DELETE: a
-re-load of the same files is a no-op. A row whose key already exists with *different* immutable
-content is an error (write a new version instead), never a silent win or loss.
+link own orders to them, challenges hold a prop-firm challenge's rules (immutable rows). This
+loader reads one `<table>.csv` per ref table from a directory and inserts the rows with
+`ON CONFLICT DO NOTHING`, because the tables refuse UPDATE and DELETE: a re-load of the same
+files is a no-op. A row whose key already exists with *different* immutable content is an error
+(write a new version instead), never a silent win or loss.
 
 CSV conventions: a header row with column names of the table; JSON columns hold JSON text; an
 empty cell is NULL, except that an empty cell of a column with a database default (status,
-situational_factors, tagged_at) takes that default. The whole directory loads in one transaction:
-a bad row raises `RefDataError` naming the file and line, and nothing of that load is kept.
+situational_factors, tagged_at, min_trading_days) takes that default. The whole directory loads
+in one transaction: a bad row raises `RefDataError` naming the file and line, and nothing of
+that load is kept.
 """
 
 from __future__ import annotations
@@ -144,6 +146,34 @@ REF_TABLES: tuple[RefTable, ...] = (
             "sample_size",
         ),
         defaulted=("situational_factors",),
+    ),
+    RefTable(
+        "challenges",
+        key=("challenge_id",),
+        columns={
+            "challenge_id": "text",
+            "venue": "text",
+            "account": "text",
+            "initial_balance": "numeric",
+            "profit_target_pct": "numeric",
+            "max_daily_drawdown_pct": "numeric",
+            "max_total_drawdown_pct": "numeric",
+            "min_trading_days": "integer",
+            "max_days": "integer",
+            "started_at": "timestamp",
+        },
+        required=(
+            "challenge_id",
+            "venue",
+            "account",
+            "initial_balance",
+            "profit_target_pct",
+            "max_daily_drawdown_pct",
+            "max_total_drawdown_pct",
+            "max_days",
+            "started_at",
+        ),
+        defaulted=("min_trading_days",),
     ),
 )
 

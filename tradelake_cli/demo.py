@@ -87,12 +87,24 @@ def run_demo(console: Console, *, no_ui: bool, port: int) -> int:
     except ReportNotFound as exc:
         console.print(str(exc))
     print_latest_trading_report(url, console)
+    print_demo_challenges(url, console)
     console.print(f"state folder: {home}  (embedded PostgreSQL in {home / 'pgdata'})")
     if no_ui:
         console.print("UI: run `tradelake dev` to open the Dagster UI on this data")
         return summary.exit_code
     start_dagster("127.0.0.1", port)
     return summary.exit_code
+
+
+def print_demo_challenges(url: str, console: Console) -> None:
+    """The demo's three challenges (demo/ref/challenges.csv) on the recorded fills."""
+    from tradelake_cli.challenges import NotBuilt, print_challenges
+
+    console.rule("prop-firm challenges (tradelake challenges)")
+    try:
+        print_challenges(url, console)
+    except NotBuilt as exc:
+        console.print(str(exc))
 
 
 def print_latest_trading_report(url: str, console: Console) -> None:

@@ -177,13 +177,26 @@ def report(
         raise fail(str(exc), 1) from None
 
 
+@app.command()
+def challenges() -> None:
+    """Print every prop-firm challenge: status, equity, profit and drawdowns against their
+    limits, trading days and the last event (marts.challenges, rebuilt from its events)."""
+    from tradelake_cli.challenges import NotBuilt, print_challenges
+
+    url = _prepare(check_config=False)
+    try:
+        print_challenges(url, console)
+    except NotBuilt as exc:
+        raise fail(str(exc), 1) from None
+
+
 @app.command("load-ref")
 def load_ref(
     directory: Annotated[
         Path,
         typer.Argument(
             help="Folder with <table>.csv files: strategies, probability_models, order_tags, "
-            "model_probabilities, probability_matrices (any subset)."
+            "model_probabilities, probability_matrices, challenges (any subset)."
         ),
     ],
 ) -> None:

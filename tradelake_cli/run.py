@@ -100,12 +100,12 @@ def _run_output(console: Console, path: Path | None):
 
 def dbt_run_config(defs: dg.Definitions, keys: list[dg.AssetKey] | None) -> dict:
     """Run config that makes the dbt build a `--full-refresh` (the dbt assets must be selected)."""
-    from orchestration.defs.dbt.assets import DBT_OP
+    from orchestration.defs.dbt.assets import DBT_OPS
 
     dbt_keys = {
         key
         for assets in defs.assets or ()
-        if isinstance(assets, dg.AssetsDefinition) and assets.node_def.name == DBT_OP
+        if isinstance(assets, dg.AssetsDefinition) and assets.node_def.name in DBT_OPS
         for key in assets.keys
     }
     if keys is not None and not dbt_keys & set(keys):
@@ -114,7 +114,14 @@ def dbt_run_config(defs: dg.Definitions, keys: list[dg.AssetKey] | None) -> dict
             "--select 'group:dbt_staging or group:dbt_intermediate or group:dbt_core or "
             "group:dbt_marts', or leave out --select"
         )
-    return {"ops": {DBT_OP: {"config": {"full_refresh": True}}}}
+    selected = {
+        assets.node_def.name
+        for assets in defs.assets or ()
+        if isinstance(assets, dg.AssetsDefinition)
+        and assets.node_def.name in DBT_OPS
+        and (keys is None or set(assets.keys) & set(keys))
+    }
+    return {"ops": {op: {"config": {"full_refresh": True}} for op in sorted(selected)}}
 
 
 def materialize(

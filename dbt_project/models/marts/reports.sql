@@ -1,6 +1,6 @@
 -- One row per 4h window (aligned to 00/04/08/12/16/20 UTC) with any data: own fills or
 -- settlements, tracked-wallet moves, edges, or data-quality incidents (stale source streams
--- included). summary_markdown is what `tradelake report` prints; the chart it links to is
+-- included), prop-firm challenge events and alerts. summary_markdown is what `tradelake report` prints; the chart it links to is
 -- rendered by the reports/pnl_chart asset.
 with pnl as (
     select * from {{ ref('int_report_window_pnl') }}
@@ -10,10 +10,79 @@ events as (
     select * from {{ ref('int_report_notable_events') }}
 ),
 
+-- prop-firm challenges: starts, fundings and failures (their own sentences) and the risk
+-- alerts triggered in the window; a limit exceeded is said by the failure
+challenge_items as (
+    select
+        {{ report_window_start('occurred_at') }} as period_start,
+        occurred_at as event_at,
+        challenge_id,
+        0 as item_order,
+        description as line
+    from {{ ref('stg_challenges__events') }}
+    where event_type in ('CHALLENGE_STARTED', 'CHALLENGE_FAILED', 'CHALLENGE_FUNDED')
+    union all
+    select
+        {{ report_window_start('triggered_at') }} as period_start,
+        triggered_at as event_at,
+        challenge_id,
+        1 as item_order,
+        format(
+            '%s alert %s (%s): %s',
+            challenge_id,
+            alert_type,
+            severity,
+            case alert_type
+                when 'HIGH_DRAWDOWN'
+                    then
+                        format(
+                            '%s drawdown reached %s %% (alert from %s %%)',
+                            details ->> 'kind',
+                            round((details ->> 'peak_pct')::numeric, 2),
+                            round((details ->> 'threshold_pct')::numeric, 2)
+                        )
+                when 'PROFIT_TARGET_REACHED'
+                    then
+                        format(
+                            'profit %s %% reached the %s %% target',
+                            round((details ->> 'peak_pct')::numeric, 2),
+                            round((details ->> 'threshold_pct')::numeric, 2)
+                        )
+                when 'INACTIVE_TRADING'
+                    then
+                        format(
+                            'no fill for %s days since %s UTC',
+                            details ->> 'inactive_days',
+                            to_char((details ->> 'last_fill_or_start_at')::timestamptz at time zone 'UTC', 'YYYY-MM-DD HH24:MI')
+                        )
+                when 'UNUSUAL_ACTIVITY'
+                    then
+                        format(
+                            'volume on %s was %s times the median day',
+                            details ->> 'day', details ->> 'multiple'
+                        )
+                else details ->> 'description'
+            end
+        ) as line
+    from {{ ref('risk_alerts') }}
+    where alert_type not in ('DAILY_DRAWDOWN_EXCEEDED', 'TOTAL_DRAWDOWN_EXCEEDED')
+),
+
+challenge_sections as (
+    select
+        period_start,
+        string_agg('- ' || line, E'\n' order by event_at, item_order, challenge_id) as challenge_lines,
+        count(*) as challenge_items
+    from challenge_items
+    group by period_start
+),
+
 windows as (
     select period_start from pnl
     union
     select period_start from events
+    union
+    select period_start from challenge_sections
 ),
 
 totals as (
@@ -104,6 +173,8 @@ assembled as (
         sections.wallet_lines,
         sections.edge_lines,
         sections.incident_lines,
+        challenge_sections.challenge_lines,
+        coalesce(challenge_sections.challenge_items, 0) as challenge_items,
         coalesce(sections.wallet_moves, 0) as wallet_moves,
         coalesce(sections.edges, 0) as edges,
         coalesce(sections.quarantined_records, 0) as quarantined_records,
@@ -115,6 +186,7 @@ assembled as (
     from cumulative
     left join venue_tables on cumulative.period_start = venue_tables.period_start
     left join sections on cumulative.period_start = sections.period_start
+    left join challenge_sections on cumulative.period_start = challenge_sections.period_start
 )
 
 select
@@ -150,6 +222,8 @@ select
         coalesce(wallet_lines, 'No tracked-wallet trades or redemptions.'),
         '## Biggest edges',
         coalesce(edge_lines, 'No linked market observation with a model probability.'),
+        '## Challenges',
+        coalesce(challenge_lines, 'No challenge started, ended or raised an alert.'),
         '## Data quality',
         coalesce(incident_lines, 'No incidents.'),
         format('![Cumulative net PnL](%s)', chart_path)
@@ -169,6 +243,7 @@ select
         'by_venue', coalesce(by_venue, '{}'::jsonb),
         'wallet_moves_listed', wallet_moves,
         'edges_listed', edges,
+        'challenge_items', challenge_items,
         'quarantined_records', quarantined_records,
         'ledger_conflicts', ledger_conflicts,
         'stale_streams', jsonb_array_length(stale_streams)

@@ -8,6 +8,10 @@ from orchestration.lib.dbt import TradelakeTranslator, ensure_manifest, lock_tim
 from orchestration.lib.resources import TradelakeResource
 
 DBT_OP = "tradelake_dbt"
+DBT_AFTER_CHALLENGES_OP = "tradelake_dbt_after_challenges"
+DBT_OPS = (DBT_OP, DBT_AFTER_CHALLENGES_OP)
+# what reads ledger.challenge_events, which the challenge evaluator appends after the first op
+AFTER_CHALLENGES = "source:challenges+"
 
 
 class DbtBuildConfig(dg.Config):
@@ -22,10 +26,36 @@ class DbtBuildConfig(dg.Config):
     )
 
 
+def _build(
+    context: dg.AssetExecutionContext,
+    dbt: DbtCliResource,
+    tradelake: TradelakeResource,
+    config: DbtBuildConfig,
+):
+    tradelake.export_dbt_env()
+    args = ["build", "--full-refresh"] if config.full_refresh else ["build"]
+    # Row counts and the built column schema (names, types) on every materialization; column
+    # lineage (sqlglot over every model) is left out: it costs more than the build itself.
+    invocation = dbt.cli(args, context=context, raise_on_error=False)
+    yield from (
+        invocation.stream().fetch_row_counts().fetch_column_metadata(with_column_lineage=False)
+    )
+    # A model that waited past TRADELAKE_LOCK_TIMEOUT: name the session that blocked it.
+    error = lock_timeout_failure(invocation, tradelake.database_url()) or invocation.get_error()
+    if error is not None:
+        raise error
+
+
 @dg.definitions
 def defs() -> dg.Definitions:
+    # Two dbt ops around the challenge evaluator (orchestration/defs/challenges): it reads what
+    # the first builds (PnL events, price history) and appends the events the second reads (the
+    # challenge marts, and the 4h report that lists them). One op for both would be a cycle.
     @dbt_assets(
-        manifest=ensure_manifest(), dagster_dbt_translator=TradelakeTranslator(), name=DBT_OP
+        manifest=ensure_manifest(),
+        dagster_dbt_translator=TradelakeTranslator(),
+        name=DBT_OP,
+        exclude=AFTER_CHALLENGES,
     )
     def tradelake_dbt(
         context: dg.AssetExecutionContext,
@@ -33,17 +63,20 @@ def defs() -> dg.Definitions:
         tradelake: TradelakeResource,
         config: DbtBuildConfig,
     ):
-        tradelake.export_dbt_env()
-        args = ["build", "--full-refresh"] if config.full_refresh else ["build"]
-        # Row counts and the built column schema (names, types) on every materialization; column
-        # lineage (sqlglot over every model) is left out: it costs more than the build itself.
-        invocation = dbt.cli(args, context=context, raise_on_error=False)
-        yield from (
-            invocation.stream().fetch_row_counts().fetch_column_metadata(with_column_lineage=False)
-        )
-        # A model that waited past TRADELAKE_LOCK_TIMEOUT: name the session that blocked it.
-        error = lock_timeout_failure(invocation, tradelake.database_url()) or invocation.get_error()
-        if error is not None:
-            raise error
+        yield from _build(context, dbt, tradelake, config)
 
-    return dg.Definitions(assets=[tradelake_dbt])
+    @dbt_assets(
+        manifest=ensure_manifest(),
+        dagster_dbt_translator=TradelakeTranslator(),
+        name=DBT_AFTER_CHALLENGES_OP,
+        select=AFTER_CHALLENGES,
+    )
+    def tradelake_dbt_after_challenges(
+        context: dg.AssetExecutionContext,
+        dbt: DbtCliResource,
+        tradelake: TradelakeResource,
+        config: DbtBuildConfig,
+    ):
+        yield from _build(context, dbt, tradelake, config)
+
+    return dg.Definitions(assets=[tradelake_dbt, tradelake_dbt_after_challenges])
