@@ -295,3 +295,142 @@ def test_pnl_chart_asset_materializes_a_png(demo_db, monkeypatch) -> None:
     assert metadata["path"].value == str(latest)
     png = (tmp / "home" / "reports" / "charts" / "pnl_20251123T16.png").read_bytes()
     assert png.startswith(b"\x89PNG\r\n\x1a\n") and len(png) > 5000
+
+
+# --- report delivery to a webhook (delivery/webhook.py), against a local HTTP server -----------
+
+
+class Hook:
+    """A local incoming webhook: records every POST, answers the statuses it is given."""
+
+    def __init__(self) -> None:
+        import json
+        import threading
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+        self.bodies: list[dict] = []
+        self.statuses: list[int] = []  # answered in order; 200 once they run out
+        hook = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                length = int(self.headers["content-length"])
+                hook.bodies.append(json.loads(self.rfile.read(length)))
+                status = hook.statuses.pop(0) if hook.statuses else 200
+                self.send_response(status)
+                self.end_headers()
+                self.wfile.write(b"ok" if status == 200 else b"upstream trouble")
+
+            def log_message(self, *args) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+        self.url = f"http://127.0.0.1:{self.server.server_port}/services/T0/B0/s3cr3t-hook-token"
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture
+def hook() -> Iterator[Hook]:
+    server = Hook()
+    yield server
+    server.close()
+
+
+def test_reports_reach_the_webhook_once_from_the_first_closed_window_on(
+    demo_db, pg_admin_url, hook, caplog
+) -> None:
+    from delivery.webhook import DISCORD_LIMIT, deliver
+
+    url, tmp = demo_db
+    windows = [r[0] for r in rows(url, "select period_start from marts.reports order by 1")]
+    assert len(windows) >= 4
+    first = windows[-3]  # the webhook is first seen while this window is the latest closed one
+    seen_at = rows(
+        url, "select period_end + interval '1 hour' from marts.reports where period_start = %s",
+        first,
+    )[0][0]  # fmt: skip
+    later = datetime(2027, 1, 1, tzinfo=UTC)
+    with database_copy(pg_admin_url, db_name(), "hook") as copy, psycopg.connect(copy) as conn:
+        done = deliver(conn, hook.url, seen_at)
+        # the latest closed window only: no flood of the older history
+        assert [(d.period_start, d.delivered) for d in done] == [(first, True)]
+        assert hook.bodies[0]["period_start"] == first.isoformat()
+        assert hook.bodies[0]["text"].startswith("# 4h report: ")
+        assert len(hook.bodies[0]["content"]) <= DISCORD_LIMIT
+        assert deliver(conn, hook.url, seen_at) == []  # never re-sent
+
+        hook.statuses = [500]  # the next window fails once...
+        done = deliver(conn, hook.url, later)
+        assert [(d.period_start, d.delivered, d.response_code) for d in done] == [
+            (windows[-2], False, 500),
+            (windows[-1], True, 200),
+        ]
+        done = deliver(conn, hook.url, later)  # ...and is retried in the next run
+        assert [(d.period_start, d.delivered) for d in done] == [(windows[-2], True)]
+        assert deliver(conn, hook.url, later) == []
+        sent = [b["period_start"] for b in hook.bodies]
+        assert sent == [w.isoformat() for w in (first, windows[-2], windows[-1], windows[-2])]
+        assert min(sent) == first.isoformat()  # nothing older than the first window
+        recorded = conn.execute(
+            "select period_start, status, attempts, response_code from ops.report_deliveries "
+            "order by 1"
+        ).fetchall()
+        assert recorded == [
+            (first, "delivered", 1, 200),
+            (windows[-2], "delivered", 2, 200),
+            (windows[-1], "delivered", 1, 200),
+        ]
+        stored = conn.execute("select * from ops.report_deliveries").fetchall()
+        conn.commit()
+        assert "s3cr3t-hook-token" not in str(stored) and "s3cr3t-hook-token" not in caplog.text
+        # marts.reports shows it from its next build on
+        done = dbt(copy, tmp, "build", "--select", "reports")
+        assert done.returncode == 0, done.stdout[-3000:]
+        shown = rows(
+            copy,
+            "select count(*) filter (where push_sent), count(*) filter (where delivered_at is null)"
+            " from marts.reports",
+        )[0]
+    assert shown == (3, len(windows) - 3)
+
+
+def test_an_unreachable_webhook_is_recorded_without_its_url(demo_db, pg_admin_url) -> None:
+    """(demo_db: the copy below is made from it.)"""
+    from delivery.webhook import deliver
+
+    dead = "http://127.0.0.1:9/services/T0/B0/another-s3cr3t"  # discard port: refused
+    with database_copy(pg_admin_url, db_name(), "deadhook") as copy, psycopg.connect(copy) as c:
+        (result,) = deliver(c, dead, datetime(2027, 1, 1, tzinfo=UTC))
+        assert not result.delivered and result.response_code is None
+        assert result.error and "another-s3cr3t" not in result.error
+        (error,) = c.execute("select last_error from ops.report_deliveries").fetchone()
+    assert "another-s3cr3t" not in error and "ConnectError" in error
+
+
+def test_the_delivery_asset_posts_to_the_configured_webhook(
+    demo_db, pg_admin_url, hook, tmp_path, monkeypatch
+) -> None:
+    from orchestration.defs.reports.delivery import no_undelivered_report, webhook_delivery
+    from orchestration.lib.resources import TradelakeResource
+    from tradelake_cli.demo import PROJECT_ROOT
+
+    config = tmp_path / "tradelake.yaml"
+    demo_config = (PROJECT_ROOT / "demo" / "tradelake.yaml").read_text()
+    config.write_text(demo_config + f'reports:\n  webhook_url: "{hook.url}"\n')
+    monkeypatch.setenv("TRADELAKE_CONFIG", str(config))
+    with database_copy(pg_admin_url, db_name(), "hookasset") as copy:
+        monkeypatch.setenv("DATABASE_URL", copy)
+        result = dg.materialize(
+            [webhook_delivery, no_undelivered_report],
+            resources={"tradelake": TradelakeResource()},
+        )
+        assert result.success
+        (event,) = result.asset_materializations_for_node("reports__webhook_delivery")
+        assert (event.metadata["delivered"].value, event.metadata["failed"].value) == (1, 0)
+        assert [c.passed for c in result.get_asset_check_evaluations()] == [True]
+        assert len(hook.bodies) == 1

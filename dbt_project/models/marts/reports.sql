@@ -77,6 +77,15 @@ challenge_sections as (
     group by period_start
 ),
 
+deliveries as (
+    select
+        period_start,
+        min(delivered_at) as delivered_at
+    from {{ source('ops', 'report_deliveries') }}
+    where report_type = '4h' and status = 'delivered'
+    group by period_start
+),
+
 windows as (
     select period_start from pnl
     union
@@ -187,6 +196,14 @@ assembled as (
     left join venue_tables on cumulative.period_start = venue_tables.period_start
     left join sections on cumulative.period_start = sections.period_start
     left join challenge_sections on cumulative.period_start = challenge_sections.period_start
+),
+
+delivered as (
+    select
+        assembled.*,
+        deliveries.delivered_at
+    from assembled
+    left join deliveries on assembled.period_start = deliveries.period_start
 )
 
 select
@@ -251,5 +268,7 @@ select
     coalesce(notable_events, '[]'::jsonb) as notable_events,
     chart_path,
     now() as generated_at,
-    stale_streams
-from assembled
+    stale_streams,
+    delivered_at,
+    delivered_at is not null as push_sent
+from delivered
