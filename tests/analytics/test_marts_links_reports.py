@@ -434,3 +434,29 @@ def test_the_delivery_asset_posts_to_the_configured_webhook(
         assert (event.metadata["delivered"].value, event.metadata["failed"].value) == (1, 0)
         assert [c.passed for c in result.get_asset_check_evaluations()] == [True]
         assert len(hook.bodies) == 1
+
+
+def test_model_performance_scores_the_last_forecast_before_close(demo_db) -> None:
+    url, _ = demo_db
+    # elo_nfl v3 (demo/ref/model_probabilities.csv), last probability before each market closed:
+    # Bills 0.66 (won), Chiefs 0.34 (lost), Kalshi BUF yes 0.63 (won), KC no 0.43 (won), KC yes
+    # 0.53 in KC-DEN 2026-11-15 (won). The KC-DAL market of 2026-11-26 has not resolved.
+    [(outcomes, brier, log_loss, calibration)] = rows(
+        url,
+        "select resolved_outcomes, brier_score, log_loss, calibration from marts.model_performance "
+        "where model_name = 'elo_nfl' and model_version = 'v3'",
+    )
+    assert outcomes == 5
+    # (0.34^2 + 0.34^2 + 0.37^2 + 0.57^2 + 0.47^2) / 5 = 0.9139 / 5
+    assert brier == Decimal("0.18278")
+    # (-ln 0.66 - ln 0.66 - ln 0.63 - ln 0.43 - ln 0.53) / 5
+    assert abs(float(log_loss) - 0.5543829) < 1e-6
+    assert calibration["0.6-0.7"] == {"outcomes": 2, "mean_probability": 0.645, "observed_rate": 1}
+    assert calibration["0.3-0.4"]["observed_rate"] == 0
+    current = rows(
+        url,
+        "select count(*) filter (where is_current), count(distinct (venue, market_id, outcome, "
+        "model_name, model_version)), count(*) filter (where expected_value <> abs(edge) - "
+        "fee_per_contract) from marts.edges",
+    )[0]
+    assert current[0] == current[1] and current[2] == 0

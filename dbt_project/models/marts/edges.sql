@@ -4,8 +4,9 @@
 -- ref.probability_matrices applied to the game state valid at the observation (named after the
 -- ref.probability_models row of type probability_matrix whose config points at the matrix, else
 -- `matrix:<category>/<subcategory>` with the matrix version). See the model docs.
--- Observations come from int_edge_observations, game states and their matrix keys from
--- int_edge_game_states; this model joins the probabilities.
+-- The probabilities come from int_edge_probabilities (observations, game states, model and
+-- matrix probabilities); this model adds what an edge is worth after the venue's fee, how far
+-- to trust it and what to do.
 --
 -- Incremental per linked outcome: a run rebuilds all edges of only the outcomes whose inputs
 -- changed since the previous run (its newest built_at minus `arrival_lookback_hours`).
@@ -22,6 +23,9 @@
 -- depends_on: {{ ref('market_history') }}
 -- depends_on: {{ ref('price_history') }}
 -- depends_on: {{ ref('game_state_history') }}
+-- depends_on: {{ ref('stg_ref__model_probabilities') }}
+-- depends_on: {{ ref('stg_ref__probability_matrices') }}
+-- depends_on: {{ ref('stg_ref__probability_models') }}
 with
 {% if is_incremental() %}
     links as (
@@ -79,126 +83,71 @@ with
     ),
 {% endif %}
 
-observations as (
-    select * from {{ ref('int_edge_observations') }}
+probabilities as (
+    select * from {{ ref('int_edge_probabilities') }}
     {% if is_incremental() %}
         where (venue, market_id, outcome) in (select * from touched)
     {% endif %}
 ),
 
-game_states as (
-    select * from {{ ref('int_edge_game_states') }}
-    {% if is_incremental() %}
-        where (venue, market_id, outcome) in (select * from touched)
-    {% endif %}
+performance as (
+    select * from {{ ref('model_performance') }}
 ),
 
-model_probabilities as (
-    select * from {{ ref('stg_ref__model_probabilities') }}
-),
-
-model_rows as (
+priced as (
     select
-        observations.*,
-        latest.model_name,
-        latest.model_version,
-        'model' as probability_source,
-        latest.probability,
-        latest.computed_at as probability_computed_at,
-        cast(null as text) as game_state_descriptor,
-        cast(null as text) as value_bucket,
-        cast(null as timestamptz) as game_state_valid_from
-    from observations
-    cross join lateral (
-        select distinct on (p.model_name, p.model_version)
-            p.model_name,
-            p.model_version,
-            p.probability,
-            p.computed_at
-        from model_probabilities as p
-        where
-            p.venue = observations.venue
-            and p.market_id = observations.market_id
-            and p.outcome = observations.outcome
-            and p.computed_at <= observations.observed_at
-        order by p.model_name, p.model_version, p.computed_at desc
-    ) as latest
+        probabilities.*,
+        -- the fee of one contract at the observed price (the side the edge favours pays the
+        -- same: p x (1 - p) is symmetric): Kalshi's taker fee multiplier x P x (1 - P) (the
+        -- venue rounds an order's total up to the cent); Polymarket's fee rate x (P x (1 - P))
+        -- ^ exponent where the market charges one (var; 0 = fee-free)
+        case probabilities.venue
+            when 'kalshi'
+                then
+                    {{ var('kalshi_taker_fee_multiplier', 0.07) }}
+                    * probabilities.market_price * (1 - probabilities.market_price)
+            when 'polymarket'
+                then
+                    {% if var('polymarket_taker_fee_rate', 0) == 0 -%}
+                        0
+                    {%- else -%}
+                        {{ var('polymarket_taker_fee_rate', 0) }}
+                        * power(
+                            probabilities.market_price * (1 - probabilities.market_price),
+                            {{ var('polymarket_fee_exponent', 1) }}
+                        )
+                    {%- endif %}
+            else 0
+        end as fee_per_contract,
+        performance.resolved_outcomes,
+        performance.brier_score
+    from probabilities
+    left join performance
+        on
+            probabilities.model_name = performance.model_name
+            and probabilities.model_version = performance.model_version
 ),
 
-matrix_models as (
+valued as (
     select
-        model_name,
-        model_version,
-        model_config ->> 'category' as category,
-        model_config ->> 'subcategory' as subcategory,
-        model_config ->> 'matrix_version' as matrix_version
-    from {{ ref('stg_ref__probability_models') }}
-    where model_type = 'probability_matrix'
-),
-
-matrix_rows as (
-    select
-        game_states.venue,
-        game_states.market_id,
-        game_states.outcome,
-        game_states.observed_at,
-        game_states.market_price,
-        game_states.price_source,
-        game_states.league,
-        game_states.game_id,
-        game_states.team,
-        game_states.proposition,
-        game_states.game_start_time,
-        coalesce(
-            matrix_models.model_name, 'matrix:' || matrices.category || '/' || matrices.subcategory
-        ) as model_name,
-        coalesce(matrix_models.model_version, matrices.matrix_version) as model_version,
-        'matrix' as probability_source,
-        -- win_probability is the leader's (the home team's when level); turn it into this
-        -- team's, then into this outcome's.
+        *,
+        abs(edge) - fee_per_contract as expected_value,
         case
-            when game_states.proposition = 'team_wins' then team_odds.team_win_probability
-            else 1 - team_odds.team_win_probability
-        end as probability,
-        matrices.created_at as probability_computed_at,
-        game_states.game_state_descriptor,
-        game_states.value_bucket,
-        game_states.game_state_valid_from
-    from game_states
-    inner join {{ ref('stg_ref__probability_matrices') }} as matrices
-        on
-            game_states.league = matrices.category
-            and game_states.game_state_descriptor = matrices.state_descriptor
-            and game_states.value_bucket = matrices.value_bucket
-            and matrices.situational_factors = cast('{}' as jsonb)
-    left join matrix_models
-        on
-            matrices.category = matrix_models.category
-            and matrices.subcategory = matrix_models.subcategory
-            and matrices.matrix_version = matrix_models.matrix_version
-    cross join lateral (
-        select
-            case
-                when game_states.team_margin > 0 then matrices.win_probability
-                when game_states.team_margin < 0 then 1 - matrices.win_probability
-                when game_states.team = game_states.home_team then matrices.win_probability
-                else 1 - matrices.win_probability
-            end as team_win_probability
-    ) as team_odds
-),
-
-unioned as (
-    select
-        venue, market_id, outcome, league, game_id, team, observed_at, model_name, model_version,
-        probability_source, probability, probability_computed_at, market_price, price_source,
-        game_state_descriptor, value_bucket, game_state_valid_from
-    from model_rows
-    union all
-    select
-        venue, market_id, outcome, league, game_id, team, observed_at, model_name, model_version,
-        probability_source, probability, probability_computed_at, market_price, price_source,
-        game_state_descriptor, value_bucket, game_state_valid_from
-    from matrix_rows
+            when
+                coalesce(resolved_outcomes, 0) >= {{ var('edge_high_confidence_min_outcomes', 30) }}
+                and brier_score <= {{ var('edge_high_confidence_max_brier', 0.20) }}
+                then 'high'
+            when
+                coalesce(resolved_outcomes, 0) >= {{ var('edge_medium_confidence_min_outcomes', 5) }}
+                and brier_score <= {{ var('edge_medium_confidence_max_brier', 0.25) }}
+                then 'medium'
+            else 'low'
+        end as confidence_level,
+        row_number() over (
+            partition by venue, market_id, outcome, model_name, model_version
+            order by observed_at desc
+        ) = 1 as is_current
+    from priced
 )
 
 select
@@ -214,11 +163,26 @@ select
     probability_source,
     probability,
     market_price,
-    probability - market_price as edge,
+    edge,
     price_source,
     probability_computed_at,
     game_state_descriptor,
     value_bucket,
     game_state_valid_from,
+    fee_per_contract,
+    expected_value,
+    confidence_level,
+    case
+        when
+            expected_value >= {{ var('edge_auto_execute_min_ev', 0.05) }}
+            and confidence_level = 'high'
+            then 'auto_execute'
+        when
+            expected_value >= {{ var('edge_alert_min_ev', 0.02) }}
+            and confidence_level in ('high', 'medium')
+            then 'alert'
+        else 'ignore'
+    end as recommended_action,
+    is_current,
     now() as built_at
-from unioned
+from valued

@@ -82,7 +82,10 @@ latest_edges as (
         model_version,
         probability,
         market_price,
-        edge
+        edge,
+        expected_value,
+        confidence_level,
+        recommended_action
     from {{ ref('edges') }}
     order by window_start, venue, market_id, outcome, model_name, model_version, observed_at desc
 ),
@@ -176,15 +179,19 @@ events as (
         edge_rank as event_rank,
         observed_at as event_at,
         format(
-            '%s `%s` %s%s: %s %s says %s vs price %s, edge **%s%s**',
+            '%s `%s` %s%s: %s %s says %s vs price %s, edge **%s%s**, EV after fees %s/contract, '
+            || '%s confidence: %s',
             venue, {{ report_id('market_id') }}, outcome, ' (' || team || ')', model_name, model_version,
             {{ report_amount('probability', 3) }}, {{ report_amount('market_price', 3) }},
-            case when edge >= 0 then '+' else '' end, {{ report_amount('edge', 3) }}
+            case when edge >= 0 then '+' else '' end, {{ report_amount('edge', 3) }},
+            {{ report_amount('expected_value', 3) }}, confidence_level, replace(recommended_action, '_', ' ')
         ) as markdown_line,
         jsonb_build_object(
             'type', 'edge', 'venue', venue, 'market_id', market_id, 'outcome', outcome, 'team', team,
             'model_name', model_name, 'model_version', model_version, 'probability', probability,
-            'market_price', market_price, 'edge', edge, 'at', observed_at
+            'market_price', market_price, 'edge', edge, 'expected_value', expected_value,
+            'confidence_level', confidence_level, 'recommended_action', recommended_action,
+            'at', observed_at
         ) as detail
     from ranked_edges
     where edge_rank <= 5
