@@ -97,3 +97,43 @@ def truncated_wallets(conn: psycopg.Connection, source: str) -> list[tuple[str, 
             (source,),
         ).fetchall()
     ]
+
+
+def wallet_sources(polymarket: bool, hyperliquid: bool, evm_chains: Iterable[int]) -> list[str]:
+    """The core.wallet_events `source` values a configured wallet is synced from."""
+    out = ["polymarket"] if polymarket else []
+    out += ["hyperliquid"] if hyperliquid else []
+    return out + [f"evm:{chain}" for chain in sorted(set(evm_chains))]
+
+
+def record_tracked_wallets(conn: psycopg.Connection, wallets: Iterable) -> tuple[int, int]:
+    """Write the configured wallets (settings TrackedWallet models) to ops.tracked_wallets:
+    label, tags and sources as configured now, first_tracked_at kept, addresses no longer in
+    the file marked untracked. Returns (tracked, untracked) counts. Commits."""
+    rows = [
+        (
+            w.address.lower(),
+            w.label,
+            list(dict.fromkeys(w.tags)),
+            wallet_sources(w.polymarket, w.hyperliquid, w.evm_chains),
+        )
+        for w in wallets
+    ]
+    with conn.transaction():
+        for address, label, tags, sources in rows:
+            conn.execute(
+                """
+                insert into ops.tracked_wallets (address, label, tags, sources)
+                values (%s, %s, %s, %s)
+                on conflict (address) do update set
+                    label = excluded.label, tags = excluded.tags, sources = excluded.sources,
+                    untracked_at = null, updated_at = now()
+                """,
+                (address, label, tags, sources),
+            )
+        gone = conn.execute(
+            "update ops.tracked_wallets set untracked_at = now(), updated_at = now() "
+            "where untracked_at is null and not (address = any(%s))",
+            ([r[0] for r in rows],),
+        ).rowcount
+    return len(rows), gone

@@ -460,3 +460,51 @@ def test_model_performance_scores_the_last_forecast_before_close(demo_db) -> Non
         "fee_per_contract) from marts.edges",
     )[0]
     assert current[0] == current[1] and current[2] == 0
+
+
+def test_core_wallets_from_the_configuration_and_the_activity(demo_db, pg_admin_url) -> None:
+    from ingestion.settings import parse_config
+    from ingestion.wallets import record_tracked_wallets
+    from tests.analytics.performance_data import DEMO_CONFIG
+
+    _, tmp = demo_db
+    config = parse_config(DEMO_CONFIG.read_text(), origin=str(DEMO_CONFIG))
+    with database_copy(pg_admin_url, db_name(), "wallets") as copy:
+        with psycopg.connect(copy) as conn:
+            assert record_tracked_wallets(conn, config.wallets) == (2, 0)
+        done = dbt(copy, tmp, "build", "--select", "wallets")
+        assert done.returncode == 0, done.stdout[-3000:]
+        got = rows(
+            copy,
+            "select address, label, tags, sources, events, first_seen_at, last_activity_at, "
+            "is_active, is_tracked from core.wallets order by label",
+        )
+        activity = rows(
+            copy,
+            "select wallet, count(*), min(occurred_at), max(occurred_at) from core.wallet_events "
+            "group by wallet",
+        )
+    by_wallet = {w: (n, lo, hi) for w, n, lo, hi in activity}
+    (hl, whale) = got
+    assert hl[:4] == (
+        "0xb1e5a9c3d7f2e4a6b8c0d2e4f6a8b0c2d4e6f8a0",
+        "hl-whale",
+        ["perps", "maker"],
+        ["hyperliquid"],
+    )
+    assert whale[:4] == (
+        "0x56687bf447db6ffa42ffe2204a05edaa20f55839",
+        "whale-1",
+        ["nfl", "polymarket-whale"],
+        ["polymarket", "evm:1", "evm:137"],
+    )
+    for wallet in (hl, whale):
+        events, first, last = by_wallet.get(wallet[0], (0, None, None))
+        assert wallet[4] == events
+        assert wallet[6] == last
+        if first is not None:
+            assert wallet[5] == first  # the backfill reaches further back than the tracking
+        # the recorded activity is from 2025-11 (and the demo's own dates): not within 30 days
+        # of the build unless it is recent
+        assert wallet[7] == (last is not None and (datetime.now(UTC) - last).days < 30)
+        assert wallet[8] is True
