@@ -30,6 +30,7 @@ pytestmark = pytest.mark.slow
 SELECT = "+market_game_links +int_unmatched_markets +edges +reports +daily_performance"
 SCORES_AS_OF = '{"scores_as_of": "2026-11-23T00:00:00Z"}'
 KC_BUF = "401772810"
+WHALE = "0x56687bf447db6ffa42ffe2204a05edaa20f55839"
 BILLS_CHIEFS = "0x9788c4a01222ea5e9c721674ec726fedab2c55cd22eff675c0c5bc7660baacc1"
 TOTAL_47_5 = "0x6762d6178ab4719bf1f3e1e50e3fca0b342b81c23779382c491e3d2a15bab60b"
 HALFTIME = {
@@ -244,6 +245,20 @@ def test_report_of_a_window_with_fills(demo_db) -> None:
     # data_activity_whale.json: the tracked whale sold 200 Bills @ 0.71 at 19:30.
     assert "sold 200.00 bills @ 0.710 ($142.00)" in markdown
     assert set(event_types) == {"wallet_move", "edge"}
+    # the whale's 19:30 sale is summed into the 4h bias computed at 20:00 (the next window):
+    # one wallet of credibility c sold only: value -(c/10) / (c/10 + 2)
+    [(bias_markdown, credibility)] = rows(
+        url,
+        "select r.summary_markdown, s.credibility_4h from marts.reports r, marts.wallet_scores s "
+        "where r.period_start = '2025-11-23T20:00:00Z' and s.wallet = %s "
+        "and s.scored_at = (select max(scored_at) from marts.wallet_scores "
+        "where wallet = %s and scored_at <= '2025-11-23T20:00:00Z')",
+        WHALE,
+        WHALE,
+    )
+    weight = credibility / 10
+    value = -weight / (weight + 2)
+    assert f"bias 4h on bills (polymarket): **{value:.2f}** from 1 wallet(s)" in bias_markdown
     windows = rows(
         url,
         "select sum((metrics->>'net_pnl')::numeric) from marts.reports "

@@ -151,8 +151,8 @@ sections as (
         period_start,
         string_agg('- ' || markdown_line, E'\n' order by event_rank)
         filter (where event_type = 'settlement') as settlement_lines,
-        string_agg('- ' || markdown_line, E'\n' order by event_rank)
-        filter (where event_type = 'wallet_move') as wallet_lines,
+        string_agg('- ' || markdown_line, E'\n' order by event_type = 'wallet_bias', event_rank)
+        filter (where event_type in ('wallet_move', 'wallet_bias')) as wallet_lines,
         string_agg('- ' || markdown_line, E'\n' order by event_rank)
         filter (where event_type = 'edge') as edge_lines,
         -- stale sources first: a venue that did not load makes every number above incomplete
@@ -161,6 +161,7 @@ sections as (
             order by event_type != 'stale_source', event_type, event_rank
         ) filter (where event_type in ('stale_source', 'data_quality', 'ledger_conflict')) as incident_lines,
         count(*) filter (where event_type = 'wallet_move') as wallet_moves,
+        count(*) filter (where event_type = 'wallet_bias') as wallet_biases,
         count(*) filter (where event_type = 'edge') as edges,
         coalesce(sum((detail ->> 'records')::integer) filter (where event_type = 'data_quality'), 0)
             as quarantined_records,
@@ -185,6 +186,7 @@ assembled as (
         challenge_sections.challenge_lines,
         coalesce(challenge_sections.challenge_items, 0) as challenge_items,
         coalesce(sections.wallet_moves, 0) as wallet_moves,
+        coalesce(sections.wallet_biases, 0) as wallet_biases,
         coalesce(sections.edges, 0) as edges,
         coalesce(sections.quarantined_records, 0) as quarantined_records,
         coalesce(sections.ledger_conflicts, 0) as ledger_conflicts,
@@ -235,7 +237,7 @@ select
         ),
         '## Settlements',
         coalesce(settlement_lines, 'None.'),
-        '## Tracked wallets (biggest moves)',
+        '## Tracked wallets (biggest moves, strongest 4h bias)',
         coalesce(wallet_lines, 'No tracked-wallet trades or redemptions.'),
         '## Biggest edges',
         coalesce(edge_lines, 'No linked market observation with a model probability.'),
@@ -259,6 +261,7 @@ select
         'cumulative_net_pnl', cumulative_net_pnl,
         'by_venue', coalesce(by_venue, '{}'::jsonb),
         'wallet_moves_listed', wallet_moves,
+        'wallet_biases_listed', wallet_biases,
         'edges_listed', edges,
         'challenge_items', challenge_items,
         'quarantined_records', quarantined_records,

@@ -1,6 +1,6 @@
 -- One row per notable event of a 4h report window, ranked within its type: settlements of own
 -- accounts, the tracked wallets' biggest moves (with their credibility at the time), the biggest
--- edges, and data-quality incidents (stale source streams, quarantine, ledger conflicts). markdown_line is what the report prints; detail the same
+-- edges, the strongest tracked-wallet biases, and data-quality incidents (stale source streams, quarantine, ledger conflicts). markdown_line is what the report prints; detail the same
 -- as jsonb for marts.reports.notable_events.
 with settlements as (
     -- the settlement's PnL as int_pnl_events computes it (the one place the rule lives)
@@ -126,6 +126,33 @@ stale_streams as (
     select * from {{ ref('int_stale_streams') }}
 ),
 
+-- the strongest 4h wallet biases computed in the window (marts.bias), the latest per asset
+latest_bias as (
+    select distinct on (window_start, source, market_id, outcome)
+        {{ report_window_start('computed_at') }} as window_start,
+        computed_at,
+        source,
+        market_id,
+        outcome,
+        asset,
+        value,
+        confidence,
+        wallets
+    from {{ ref('bias') }}
+    where timeframe = '4h'
+    order by window_start, source, market_id, outcome, computed_at desc
+),
+
+ranked_bias as (
+    select
+        *,
+        row_number() over (
+            partition by window_start order by abs(value) desc, source, market_id, outcome
+        ) as bias_rank
+    from latest_bias
+    where value <> 0
+),
+
 events as (
     select
         period_start,
@@ -195,6 +222,26 @@ events as (
         ) as detail
     from ranked_edges
     where edge_rank <= 5
+
+    union all
+
+    select
+        window_start as period_start,
+        'wallet_bias' as event_type,
+        bias_rank as event_rank,
+        computed_at as event_at,
+        format(
+            'bias 4h on %s (%s): **%s%s** from %s wallet(s), confidence %s',
+            asset, source, case when value > 0 then '+' else '' end, {{ report_amount('value', 2) }},
+            wallets, {{ report_amount('confidence', 2) }}
+        ) as markdown_line,
+        jsonb_build_object(
+            'type', 'wallet_bias', 'source', source, 'market_id', market_id, 'outcome', outcome,
+            'asset', asset, 'value', value, 'confidence', confidence, 'wallets', wallets,
+            'at', computed_at
+        ) as detail
+    from ranked_bias
+    where bias_rank <= 3
 
     union all
 
