@@ -35,7 +35,8 @@ from challenges.store import (
     load_rules,
 )
 from ingestion.roles import dbt_url, ingest_url
-from tests.analytics.performance_data import database_copy, dbt, demo_database
+from tests.analytics.performance_data import database_copy, demo_database
+from tests.dbt_runner import dbt_build
 from tradelake_cli.main import app
 
 pytestmark = pytest.mark.slow
@@ -54,7 +55,7 @@ def db_name() -> str:
 
 
 def build(url: str, tmp: Path, select: str) -> None:
-    done = dbt(url, tmp, "build", "--select", *select.split(), "--indirect-selection", "cautious")
+    done = dbt_build(url, tmp, select)
     assert done.returncode == 0, done.stdout[-6000:]
 
 

@@ -46,37 +46,30 @@ def _build(
         raise error
 
 
+def _dbt_op(manifest, name: str, **selection: str) -> dg.AssetsDefinition:
+    @dbt_assets(
+        manifest=manifest, dagster_dbt_translator=TradelakeTranslator(), name=name, **selection
+    )
+    def build(
+        context: dg.AssetExecutionContext,
+        dbt: DbtCliResource,
+        tradelake: TradelakeResource,
+        config: DbtBuildConfig,
+    ):
+        yield from _build(context, dbt, tradelake, config)
+
+    return build
+
+
 @dg.definitions
 def defs() -> dg.Definitions:
     # Two dbt ops around the challenge evaluator (orchestration/defs/challenges): it reads what
     # the first builds (PnL events, price history) and appends the events the second reads (the
     # challenge marts, and the 4h report that lists them). One op for both would be a cycle.
-    @dbt_assets(
-        manifest=ensure_manifest(),
-        dagster_dbt_translator=TradelakeTranslator(),
-        name=DBT_OP,
-        exclude=AFTER_CHALLENGES,
+    manifest = ensure_manifest()
+    return dg.Definitions(
+        assets=[
+            _dbt_op(manifest, DBT_OP, exclude=AFTER_CHALLENGES),
+            _dbt_op(manifest, DBT_AFTER_CHALLENGES_OP, select=AFTER_CHALLENGES),
+        ]
     )
-    def tradelake_dbt(
-        context: dg.AssetExecutionContext,
-        dbt: DbtCliResource,
-        tradelake: TradelakeResource,
-        config: DbtBuildConfig,
-    ):
-        yield from _build(context, dbt, tradelake, config)
-
-    @dbt_assets(
-        manifest=ensure_manifest(),
-        dagster_dbt_translator=TradelakeTranslator(),
-        name=DBT_AFTER_CHALLENGES_OP,
-        select=AFTER_CHALLENGES,
-    )
-    def tradelake_dbt_after_challenges(
-        context: dg.AssetExecutionContext,
-        dbt: DbtCliResource,
-        tradelake: TradelakeResource,
-        config: DbtBuildConfig,
-    ):
-        yield from _build(context, dbt, tradelake, config)
-
-    return dg.Definitions(assets=[tradelake_dbt, tradelake_dbt_after_challenges])
