@@ -215,7 +215,14 @@ def _insert_ledger(conn, table: LedgerTable, stage: sql.Identifier, page_id) -> 
 
 
 def _insert_observations(conn, table: LedgerTable, stage: sql.Identifier, page_id) -> int:
-    """Append an observation only when it differs from the entity's previous one."""
+    """Append an observation only when it differs from the entity's previous one.
+
+    Two loaders appending the same state at once would each compare it with what it can see,
+    the other's row not committed yet, and both append it. So observation inserts into one table
+    are serialised: a transaction-level advisory lock, taken in its own statement so that the
+    INSERT's snapshot (READ COMMITTED) already holds whatever the previous holder committed.
+    """
+    conn.execute("select pg_advisory_xact_lock(hashtext(%s))", (f"observe:{table.name}",))
     entity = table.entity_key
     columns = table.columns
     entity_match = sql.SQL(" and ").join(

@@ -106,10 +106,16 @@ def wallet_sources(polymarket: bool, hyperliquid: bool, evm_chains: Iterable[int
     return out + [f"evm:{chain}" for chain in sorted(set(evm_chains))]
 
 
-def record_tracked_wallets(conn: psycopg.Connection, wallets: Iterable) -> tuple[int, int]:
+def record_tracked_wallets(
+    conn: psycopg.Connection, wallets: Iterable, *, sync_start: datetime | None = None
+) -> tuple[int, int]:
     """Write the configured wallets (settings TrackedWallet models) to ops.tracked_wallets:
     label, tags and sources as configured now, first_tracked_at kept, addresses no longer in
-    the file marked untracked. Returns (tracked, untracked) counts. Commits."""
+    the file marked untracked. Returns (tracked, untracked) counts. Commits.
+
+    `watched_from` is set once, when an address is first written (or first written since the
+    column exists): the earlier of now and `sync_start`, the instant a first sync backfills
+    from. A later change of sync_start does not move it (existing cursors are not re-read)."""
     rows = [
         (
             w.address.lower(),
@@ -123,13 +129,15 @@ def record_tracked_wallets(conn: psycopg.Connection, wallets: Iterable) -> tuple
         for address, label, tags, sources in rows:
             conn.execute(
                 """
-                insert into ops.tracked_wallets (address, label, tags, sources)
-                values (%s, %s, %s, %s)
+                insert into ops.tracked_wallets (address, label, tags, sources, watched_from)
+                values (%s, %s, %s, %s, least(now(), %s::timestamptz))
                 on conflict (address) do update set
                     label = excluded.label, tags = excluded.tags, sources = excluded.sources,
+                    watched_from = coalesce(ops.tracked_wallets.watched_from,
+                                            excluded.watched_from),
                     untracked_at = null, updated_at = now()
                 """,
-                (address, label, tags, sources),
+                (address, label, tags, sources, sync_start),
             )
         gone = conn.execute(
             "update ops.tracked_wallets set untracked_at = now(), updated_at = now() "

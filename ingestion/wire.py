@@ -60,6 +60,14 @@ def exact_decimal(value: Any) -> Decimal | None:
     return number
 
 
+def non_negative_decimal(value: Any) -> Decimal:
+    """A required amount that cannot be below 0 (an equity, a positions value)."""
+    number = exact_decimal(value)
+    if number is None or number < 0:
+        raise ValueError(f"{value!r} must be a decimal of at least 0")
+    return number
+
+
 def datetime_from_epoch_ms(value: Any) -> datetime:
     """A venue's Unix milliseconds (int or digit string) -> UTC datetime, exactly."""
     if blank(value) or isinstance(value, bool | float):

@@ -35,8 +35,13 @@ def _pair(value: Decimal | None, limit: Decimal) -> str:
     return f"{'—' if value is None else f'{value:.2f}'}/{limit:.2f}"
 
 
-def challenges_table(url: str) -> tuple[Table, list[str], int]:
-    """The table, one line per challenge with its last event, and the number of challenges."""
+WIDE = 100
+
+
+def challenges_table(url: str, width: int = 120) -> tuple[Table, list[str], int]:
+    """The table, one line per challenge with its last event, and the number of challenges.
+    Below WIDE columns the "last event" column is left out (each challenge's last event is
+    printed under the table anyway), so that the numbers fit an 80-column terminal whole."""
     try:
         with psycopg.connect(url) as conn:
             rows = conn.execute(QUERY).fetchall()
@@ -52,17 +57,21 @@ def challenges_table(url: str) -> tuple[Table, list[str], int]:
         title=f"prop-firm challenges ({len(rows)}; risk alerts: {active_alerts} active of "
         f"{alerts}, see marts.risk_alerts)",
     )
-    for name, justify in (
-        ("challenge", "left"),
-        ("status", "left"),
-        ("equity", "right"),
-        ("profit %\n/target", "right"),
-        ("daily dd %\n/limit", "right"),
-        ("total dd %\n/limit", "right"),
-        ("days", "right"),
-        ("last event", "left"),
+    # ids and statuses are never cut or wrapped (they are what a reader searches for); on a
+    # narrow terminal the other columns fold onto more lines, never hiding a digit behind "…"
+    for name, justify, whole in (
+        ("challenge", "left", True),
+        ("status", "left", True),
+        ("equity", "right", False),
+        ("profit %\n/target", "right", False),
+        ("daily dd %\n/limit", "right", False),
+        ("total dd %\n/limit", "right", False),
+        ("days", "right", False),
+        *([("last event", "left", False)] if width >= WIDE else []),
     ):
-        table.add_column(name, justify=justify)  # type: ignore[arg-type]
+        table.add_column(
+            name, justify=justify, no_wrap=whole, overflow="ellipsis" if whole else "fold"
+        )  # type: ignore[arg-type]
     lines = []
     for (cid, venue, status, reason, equity, profit, target, ddd, ddd_limit, tdd, tdd_limit,
          days, min_days, seq, last_type, last_at, last_text) in rows:  # fmt: skip
@@ -75,9 +84,15 @@ def challenges_table(url: str) -> tuple[Table, list[str], int]:
             _pair(ddd, ddd_limit),
             _pair(tdd, tdd_limit),
             f"{days}/{min_days}",
-            "—"
-            if last_type is None
-            else f"#{seq} {last_type.removeprefix('CHALLENGE_')}\n{last_at:%Y-%m-%d}",
+            *(
+                [
+                    "—"
+                    if last_type is None
+                    else f"#{seq} {last_type.removeprefix('CHALLENGE_')}\n{last_at:%Y-%m-%d}"
+                ]
+                if width >= WIDE
+                else []
+            ),
         )
         if last_text:
             lines.append(f"{cid}: {last_text}")
@@ -85,7 +100,7 @@ def challenges_table(url: str) -> tuple[Table, list[str], int]:
 
 
 def print_challenges(url: str, console: Console) -> None:
-    table, lines, count = challenges_table(url)
+    table, lines, count = challenges_table(url, console.width)
     if count == 0:
         console.print(
             "No challenge in ref.challenges: add rows to a challenges.csv and run "

@@ -1,6 +1,8 @@
 """Client for Hyperliquid's public info endpoint: `POST {HYPERLIQUID_BASE_URL}/info`, JSON body.
 
 - `{"type": "spotMeta"}`: spot tokens and pairs (maps `@107` to a readable pair name).
+- `{"type": "clearinghouseState", "user"}`: a user's perp account summary (marginSummary
+  .accountValue is its equity in USDC) and positions; one object per request.
 - `{"type": "userFillsByTime", "user", "startTime", "endTime", "aggregateByTime": false}`:
   fills with time in [startTime, endTime] (ms), oldest first, at most PAGE_CAP per response, and
   only the HISTORY_LIMIT most recent fills of a user are reachable at all. Paging forward by
@@ -69,6 +71,11 @@ class HyperliquidClient:
         if not isinstance(page.payload, dict):
             raise VenueError(f"spotMeta: expected an object (raw page {page.page_id})")
         return page
+
+    def clearinghouse_state(self, user: str) -> Page:
+        """One answer; a malformed one is the sync's to quarantine (the other wallets load)."""
+        body = {"type": "clearinghouseState", "user": user}
+        return self.http.post("/info", body, endpoint="clearinghouseState")
 
     def fills_page(self, user: str, start_ms: int, end_ms: int) -> Page:
         body = {

@@ -21,6 +21,8 @@ from ingestion.wire import (
     datetime_from_epoch_ms,
     exact_decimal,
     exact_text,
+    non_negative_decimal,
+    optional_datetime_from_epoch_ms,
     optional_text,
 )
 
@@ -131,3 +133,30 @@ class SpotMeta(Wire):
             if not pair.name.startswith("@"):
                 out[pair.name] = pair.name
         return out
+
+
+class MarginSummary(Wire):
+    """`marginSummary` of clearinghouseState: the whole perp account (cross and isolated)."""
+
+    account_value: Decimal = Field(alias="accountValue")
+    total_ntl_pos: Decimal | None = Field(alias="totalNtlPos", default=None)
+    total_margin_used: Decimal | None = Field(alias="totalMarginUsed", default=None)
+
+    _equity = field_validator("account_value", mode="before")(non_negative_decimal)
+
+    _num = field_validator("total_ntl_pos", "total_margin_used", mode="before")(exact_decimal)
+
+
+class ClearinghouseState(Wire):
+    """POST {"type": "clearinghouseState", "user"}: a user's perpetuals account summary.
+
+    Only the account summary is read here (a tracked wallet's equity); `assetPositions` are left
+    for the own-positions stream. `time` is the venue's clock in ms, absent in some answers.
+    """
+
+    margin_summary: MarginSummary = Field(alias="marginSummary")
+    withdrawable: Decimal | None = None
+    time: datetime | None = None
+
+    _num = field_validator("withdrawable", mode="before")(exact_decimal)
+    _time = field_validator("time", mode="before")(optional_datetime_from_epoch_ms)

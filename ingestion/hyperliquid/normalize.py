@@ -15,7 +15,9 @@ Conventions (CONTRACT §4), and why:
 
 from __future__ import annotations
 
-from ingestion.hyperliquid.models import Fill
+from datetime import datetime
+
+from ingestion.hyperliquid.models import ClearinghouseState, Fill
 
 SIDES = {"B": "buy", "A": "sell"}
 
@@ -59,4 +61,19 @@ def fill_row(fill: Fill, address: str, spot_symbols: dict[str, str], *, column: 
         "liquidation_mark_px": liq.mark_px if liq else None,
         "liquidated_user": liq.liquidated_user.lower() if liq and liq.liquidated_user else None,
         "executed_at": fill.time,
+    }
+
+
+def equity_row(state: ClearinghouseState, wallet: str, observed_at: datetime) -> dict:
+    """A tracked wallet's perp account summary at `observed_at` (our clock); the venue's own
+    `time` is kept beside it, never used as the key."""
+    summary = state.margin_summary
+    return {
+        "wallet": wallet.lower(),
+        "account_value": summary.account_value,
+        "total_ntl_pos": summary.total_ntl_pos,
+        "total_margin_used": summary.total_margin_used,
+        "withdrawable": state.withdrawable,
+        "venue_time": state.time,
+        "observed_at": observed_at,
     }

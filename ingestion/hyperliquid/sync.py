@@ -1,5 +1,6 @@
 """Hyperliquid streams: own fills (accounts.hyperliquid.addresses) and tracked-wallet fills
-(`wallets` entries with `hyperliquid: true`). Both read userFillsByTime forward from a cursor.
+(`wallets` entries with `hyperliquid: true`), both read from userFillsByTime forward from a
+cursor; and tracked-wallet equity (clearinghouseState, a snapshot per run, no cursor).
 
 Cursor (ops.cursors, scope = address): the time in ms up to which every fill has been loaded.
 A page that is full may have cut a millisecond in two, so its batch commits `newest - 1`; the
@@ -16,8 +17,8 @@ from ingestion.http.paginate import Truncation
 from ingestion.hyperliquid import SOURCE
 from ingestion.hyperliquid import tables as t
 from ingestion.hyperliquid.client import HyperliquidClient, fill_time_ms, make_client
-from ingestion.hyperliquid.models import Fill, SpotMeta
-from ingestion.hyperliquid.normalize import fill_row
+from ingestion.hyperliquid.models import ClearinghouseState, Fill, SpotMeta
+from ingestion.hyperliquid.normalize import equity_row, fill_row
 from ingestion.loader import LedgerTable, load
 from ingestion.quarantine import partition
 from ingestion.sync import SyncContext, SyncResult
@@ -52,6 +53,34 @@ def sync_wallet_fills(ctx: SyncContext, **client_kw) -> SyncResult:
     if not wallets:
         raise SourceSkipped("no wallet in tradelake.yaml has `hyperliquid: true`")
     return _sync(ctx, "wallet_fills", t.WALLET_FILLS, "wallet", wallets, **client_kw)
+
+
+def sync_wallet_equity(ctx: SyncContext, **client_kw) -> SyncResult:
+    """Each tracked wallet's perp account summary now (marginSummary.accountValue = its equity,
+    the denominator of core.wallet_events.size_fraction). One request per wallet; a malformed
+    answer is quarantined with its reason and the other wallets still load."""
+    wallets = tracked_wallets(ctx)
+    if not wallets:
+        raise SourceSkipped("no wallet in tradelake.yaml has `hyperliquid: true`")
+    result = SyncResult(SOURCE, "wallet_equity")
+    client = make_client(ctx.settings, ctx.transport(SOURCE), ctx.lander, **client_kw)
+    try:
+        with ctx.connect() as conn:
+            for wallet in wallets:
+                observed_at = ctx.now()
+                page = client.clearinghouse_state(wallet)
+
+                def parse(raw, _w=wallet, _at=observed_at):
+                    return equity_row(ClearinghouseState.model_validate(raw), _w, _at)
+
+                rows, bad = partition(
+                    [page.payload], parse, source=SOURCE, stream="wallet_equity",
+                    page_id=page.page_id,
+                )  # fmt: skip
+                result.add(load(conn, t.WALLET_EQUITY, rows, page_id=page.page_id, rejects=bad))
+    finally:
+        client.close()
+    return result
 
 
 def _sync(

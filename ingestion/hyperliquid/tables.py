@@ -1,8 +1,9 @@
 """How each Hyperliquid ledger table is loaded (see ingestion.loader.LedgerTable).
 
-Two tables with one shape: own fills (`account`) feed core.fills, tracked-wallet fills (`wallet`)
-feed core.wallet_events. Kept apart because each is its own stream, asset and cursor, and an
-address may be both an own account and a tracked wallet without the two colliding.
+Fills: two tables with one shape. Own fills (`account`) feed core.fills, tracked-wallet fills
+(`wallet`) feed core.wallet_events. Kept apart because each is its own stream, asset and
+cursor, and an address may be both an own account and a tracked wallet without the two
+colliding. Tracked-wallet equity (clearinghouseState) is a third table, of snapshots.
 """
 
 from ingestion.loader import LedgerTable
@@ -49,4 +50,23 @@ WALLET_FILLS = LedgerTable(
     columns=("wallet", *COMMON),
     key=("wallet", "tid"),
     hash_exclude=DERIVED,
+)
+
+# A snapshot, not an event: one row per change of the wallet's account summary (observation mode,
+# keyed on our clock). venue_time moves on every answer, so it is kept but not hashed: an
+# unchanged account is not a new version.
+WALLET_EQUITY = LedgerTable(
+    name="ledger.hyperliquid_wallet_equity",
+    columns=(
+        "wallet",
+        "account_value",
+        "total_ntl_pos",
+        "total_margin_used",
+        "withdrawable",
+        "venue_time",
+        "observed_at",
+    ),
+    key=("wallet", "observed_at"),
+    mode="observation",
+    hash_exclude=("venue_time",),
 )

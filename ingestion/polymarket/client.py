@@ -6,6 +6,8 @@
 - Data   `GET /trades`, `GET /activity`: offset paging with hard caps (a request past the cap is
   a 400, never clamped); deeper history is read in `start`/`end` windows, each with its own
   offset budget. `/trades` defaults to `takerOnly=true`: we always send `false`.
+- Data   `GET /value?user=`: the current value of a user's open positions (one request, no
+  paging).
 - CLOB   `GET /prices-history?market=<token id>&startTs&endTs&fidelity`.
 """
 
@@ -115,6 +117,9 @@ class DataClient:
             self.activity_cap,
             on_truncated,
         )
+
+    def value(self, user: str) -> Page:
+        return self.http.get("/value", {"user": user}, endpoint="/value")
 
 
 def _row_second(row: Any) -> int | None:

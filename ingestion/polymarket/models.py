@@ -16,7 +16,13 @@ from typing import Any
 
 from pydantic import Field, field_validator
 
-from ingestion.wire import Wire, datetime_from_epoch_seconds, exact_decimal, exact_text
+from ingestion.wire import (
+    Wire,
+    datetime_from_epoch_seconds,
+    exact_decimal,
+    exact_text,
+    non_negative_decimal,
+)
 
 
 def decode_json_list(value: Any, field: str) -> list[Any]:
@@ -162,3 +168,26 @@ class PricePoint(Wire):
 
     _ts = field_validator("t", mode="before")(datetime_from_epoch_seconds)
     _num = field_validator("p", mode="before")(exact_decimal)
+
+
+class DataValue(Wire):
+    """One element of GET /value (Data API): `value` is the current value of the user's open
+    positions in USDC (a JSON number in the docs' schema; a decimal string is accepted too)."""
+
+    user: str | None = None
+    value: Decimal
+
+    _value = field_validator("value", mode="before")(non_negative_decimal)
+
+    @field_validator("user", mode="before")
+    @classmethod
+    def _user(cls, v: Any) -> str | None:
+        return None if v is None or v == "" else exact_text(v).lower()
+
+
+def value_entries(payload: Any) -> list[Any]:
+    """GET /value answers an array of {user, value} (one element per user asked); an answer
+    that is a single object is read as a one-element array rather than lost."""
+    if isinstance(payload, list):
+        return payload
+    return [payload]

@@ -15,7 +15,13 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from ingestion.polymarket.models import DataActivity, DataTrade, GammaMarket, PricePoint
+from ingestion.polymarket.models import (
+    DataActivity,
+    DataTrade,
+    DataValue,
+    GammaMarket,
+    PricePoint,
+)
 
 ONE, ZERO = Decimal(1), Decimal(0)
 
@@ -245,3 +251,12 @@ def trade_as_activity(t: DataTrade) -> DataActivity:
             "outcome": t.outcome,
         }
     )
+
+
+def value_row(v: DataValue, wallet: str, observed_at: datetime) -> dict:
+    """A tracked wallet's positions value at `observed_at` (our clock; /value carries no time).
+    An answer about another address is refused rather than booked under this wallet."""
+    wallet = wallet.lower()
+    if v.user is not None and v.user != wallet:
+        raise ValueError(f"/value answered for {v.user}, not for the wallet asked ({wallet})")
+    return {"wallet": wallet, "positions_value": v.value, "observed_at": observed_at}

@@ -1,4 +1,4 @@
-"""Polymarket streams: markets, prices, own fills, tracked-wallet activity.
+"""Polymarket streams: markets, prices, own fills, tracked-wallet activity and positions value.
 
 Each function follows the sync contract (docs/architecture.md): land every page, validate per
 record (bad ones quarantined with the reason), load idempotently, cursor in the same transaction.
@@ -17,13 +17,21 @@ from ingestion.loader import load
 from ingestion.polymarket import SOURCE
 from ingestion.polymarket import tables as t
 from ingestion.polymarket.client import Clients, make_clients
-from ingestion.polymarket.models import DataActivity, DataTrade, GammaMarket, PricePoint
+from ingestion.polymarket.models import (
+    DataActivity,
+    DataTrade,
+    DataValue,
+    GammaMarket,
+    PricePoint,
+    value_entries,
+)
 from ingestion.polymarket.normalize import (
     activity_row,
     fill_row,
     market_rows,
     price_rows,
     trade_as_activity,
+    value_row,
 )
 from ingestion.quarantine import partition
 from ingestion.sync import SyncContext, SyncResult
@@ -239,6 +247,36 @@ def sync_wallet_activity(ctx: SyncContext, **data_kw) -> SyncResult:
                 )
                 cur = CursorUpdate(SOURCE, "wallet_activity", str(int(end.timestamp())), wallet)
                 load(conn, t.WALLET_ACTIVITY, [], cursor=cur)
+    finally:
+        c.close()
+    return result
+
+
+def sync_wallet_value(ctx: SyncContext, **data_kw) -> SyncResult:
+    """Each tracked wallet's open-positions value now (GET /value): the denominator of
+    core.wallet_events.size_fraction for its Polymarket trades. No cursor: a snapshot per run,
+    stored only when it changed. A bad answer is quarantined; the other wallets still load."""
+    wallets = tracked_wallets(ctx)
+    if not wallets:
+        raise SourceSkipped("no wallet in tradelake.yaml has `polymarket: true`")
+    result = SyncResult(SOURCE, "wallet_value")
+    c = clients(ctx, **data_kw)
+    try:
+        with ctx.connect() as conn:
+            for wallet in wallets:
+                observed_at = ctx.now()
+                page = c.data.value(wallet)
+
+                def parse(raw, _w=wallet, _at=observed_at):
+                    return value_row(DataValue.model_validate(raw), _w, _at)
+
+                rows, bad = partition(
+                    value_entries(page.payload), parse, source=SOURCE, stream="wallet_value",
+                    page_id=page.page_id,
+                )  # fmt: skip
+                if not rows and not bad:
+                    result.notes.append(f"/value said nothing for {wallet} (empty answer)")
+                result.add(load(conn, t.WALLET_VALUE, rows, page_id=page.page_id, rejects=bad))
     finally:
         c.close()
     return result

@@ -84,3 +84,11 @@ WALLET_ACTIVITY = LedgerTable(
     # only the fields both endpoints report identically take part in the content hash.
     hash_exclude=("usdc_size", "title", "event_slug", "seen_via", "outcome_label", "outcome_index"),
 )
+
+# A snapshot per run, a row only when the value changed (observation mode, our clock).
+WALLET_VALUE = LedgerTable(
+    name="ledger.polymarket_wallet_value",
+    columns=("wallet", "positions_value", "observed_at"),
+    key=("wallet", "observed_at"),
+    mode="observation",
+)

@@ -3,6 +3,8 @@
 - POST /info only, JSON body; `type` selects the answer; unknown types -> 422 (plain text, as
   the venue answers a body it cannot deserialize).
 - spotMeta: tokens + universe.
+- clearinghouseState: the account summary set for `user` in `states` (an empty account, all
+  zeros, for any other address, as the venue answers an address that never traded).
 - userFillsByTime: fills of `user` with startTime <= time <= endTime (endTime defaults to now),
   oldest first, at most `page_cap` per response; only the `history_limit` most recent fills of
   a user exist at all.
@@ -27,6 +29,7 @@ class FakeHyperliquid:
     history_limit: int = 10_000
     throttle: int = 0
     meta: dict[str, Any] = field(default_factory=spot_meta)
+    states: dict[str, Any] = field(default_factory=dict)  # user -> clearinghouseState answer
     calls: int = 0
     bodies: list[dict] = field(default_factory=list)
 
@@ -49,6 +52,8 @@ class FakeHyperliquid:
             return self._json(self.meta)
         if kind == "userFillsByTime":
             return self._fills(body)
+        if kind == "clearinghouseState":
+            return self._json(self.states.get(body.get("user", "").lower(), clearinghouse()))
         return httpx.Response(422, text="Failed to deserialize the JSON body into the target type")
 
     def _fills(self, body: dict) -> httpx.Response:
@@ -87,3 +92,25 @@ def make_fill(i: int, *, time: int, coin: str = "ETH", side: str = "B", **extra)
         "feeToken": "USDC",
         **extra,
     }
+
+
+def clearinghouse(account_value: str = "0.0", *, time: int | None = 1795176000000, **extra) -> dict:
+    """A clearinghouseState answer (docs: info-endpoint/perpetuals, "Retrieve a user's
+    perpetuals account summary"): every amount a decimal string, `time` in ms."""
+    summary = {
+        "accountValue": account_value,
+        "totalNtlPos": "0.0",
+        "totalRawUsd": account_value,
+        "totalMarginUsed": "0.0",
+    }
+    answer = {
+        "assetPositions": [],
+        "crossMaintenanceMarginUsed": "0.0",
+        "crossMarginSummary": dict(summary),
+        "marginSummary": summary,
+        "withdrawable": account_value,
+        **extra,
+    }
+    if time is not None:
+        answer["time"] = time
+    return answer

@@ -7,7 +7,7 @@ import pytest
 
 from ingestion.schema import applied_revisions, downgrade_all, migrate
 
-LEDGERS = ("hyperliquid_fills", "hyperliquid_wallet_fills")
+LEDGERS = ("hyperliquid_fills", "hyperliquid_wallet_fills", "hyperliquid_wallet_equity")
 
 
 def _ours(url: str) -> set[str]:
@@ -32,8 +32,8 @@ def test_up_down_up(empty_db_url):
     assert _ours(empty_db_url) == {f"ledger.{t}" for t in LEDGERS}
 
 
-@pytest.mark.parametrize("table", LEDGERS)
-def test_ledgers_are_typed(conn, table):
+@pytest.mark.parametrize("table", LEDGERS[:2])
+def test_fill_ledgers_are_typed(conn, table):
     # protection: tests/foundation/test_ledger_protection.py covers every ledger
     types = dict(
         conn.execute(
@@ -44,6 +44,23 @@ def test_ledgers_are_typed(conn, table):
     )
     assert types["tid"] == types["oid"] == "text"
     assert types["price"] == types["size"] == types["fee"] == types["builder_fee"] == "numeric"
+
+
+def test_the_equity_ledger_is_typed_and_refuses_a_negative_equity(conn):
+    types = dict(
+        conn.execute(
+            "select column_name, data_type from information_schema.columns "
+            "where table_schema = 'ledger' and table_name = 'hyperliquid_wallet_equity'"
+        ).fetchall()
+    )
+    assert types["account_value"] == types["withdrawable"] == "numeric"
+    assert types["venue_time"] == types["observed_at"] == "timestamp with time zone"
+    with pytest.raises(psycopg.errors.CheckViolation), conn.transaction():
+        conn.execute(
+            "insert into ledger.hyperliquid_wallet_equity (wallet, account_value, observed_at, "
+            "record_hash) values (%s, -1, now(), 'h')",
+            ("0x" + "a" * 40,),
+        )
 
 
 def test_a_stored_fill_cannot_be_rewritten(conn):

@@ -12,8 +12,9 @@ from hypothesis import strategies as st
 from pydantic import ValidationError
 
 from ingestion.http.client import parse_json
-from ingestion.hyperliquid.models import Fill, SpotMeta
-from ingestion.hyperliquid.normalize import fill_row, market_type, readable_symbol
+from ingestion.hyperliquid.models import ClearinghouseState, Fill, SpotMeta
+from ingestion.hyperliquid.normalize import equity_row, fill_row, market_type, readable_symbol
+from tests.hyperliquid.conftest import NOW
 from tests.hyperliquid.make_fixtures import spot_meta
 
 FIXTURES = sorted((Path(__file__).parents[1] / "fixtures" / "hyperliquid").glob("*.json"))
@@ -53,6 +54,13 @@ def test_every_fixture_normalises(path: Path):
     body, kind = fixture["response"]["body"], fixture["request"]["json"]["type"]
     if kind == "spotMeta":
         assert SpotMeta.model_validate(body).symbols()["@107"] == "HYPE/USDC"
+        return
+    if kind == "clearinghouseState":
+        row = equity_row(
+            ClearinghouseState.model_validate(body), fixture["request"]["json"]["user"], NOW
+        )
+        assert row["account_value"] == Decimal(body["marginSummary"]["accountValue"])
+        assert row["venue_time"].timestamp() * 1000 == body["time"]
         return
     assert kind == "userFillsByTime" and isinstance(body, list)
     for raw in body:

@@ -4,6 +4,8 @@
   a 400, `closed` defaults to false (closed markets hidden unless asked for).
 - Data: `/trades` defaults to takerOnly=true (maker rows hidden), offsets past the cap are a
   400, `start`/`end` (inclusive epoch seconds) filter, `limit` is clamped.
+- Data `/value?user=`: the answer set in `values` for that user (as given: the documented
+  array of {user, value}, or any other shape a test wants to try), else `[]`.
 - Any route answers 429 to its first `throttle` requests.
 """
 
@@ -22,6 +24,7 @@ class FakePolymarket:
     markets: list[dict] = field(default_factory=list)
     trades: list[dict] = field(default_factory=list)  # each may carry "_maker": True
     activity: list[dict] = field(default_factory=list)
+    values: dict[str, Any] = field(default_factory=dict)  # user -> /value answer
     trades_cap: int = 10_000
     activity_cap: int = 5_000
     gamma_page: int = 2
@@ -43,6 +46,9 @@ class FakePolymarket:
             return self._keyset(q)
         if path in ("/trades", "/activity"):
             return self._data(path, q)
+        if path == "/value":
+            answer = self.values.get(q.get("user", "").lower(), [])
+            return httpx.Response(200, content=json.dumps(answer).encode())
         return httpx.Response(404, json={"error": f"no route {path}"})
 
     def _keyset(self, q) -> httpx.Response:

@@ -12,6 +12,7 @@ LEDGERS = (
     "polymarket_price_points",
     "polymarket_fills",
     "polymarket_wallet_activity",
+    "polymarket_wallet_value",
 )
 
 

@@ -14,13 +14,14 @@ from pydantic import ValidationError
 
 from ingestion.http.client import parse_json
 from ingestion.http.replay import dumps_exact
-from ingestion.polymarket.models import DataActivity, DataTrade, GammaMarket, PricePoint
+from ingestion.polymarket.models import DataActivity, DataTrade, DataValue, GammaMarket, PricePoint
 from ingestion.polymarket.normalize import (
     activity_row,
     fill_row,
     market_rows,
     market_status,
     trade_as_activity,
+    value_row,
 )
 
 FIXTURES = sorted((Path(__file__).parents[1] / "fixtures" / "polymarket").glob("*.json"))
@@ -38,6 +39,8 @@ def _records(path: Path) -> list[tuple[str, object]]:
         return [("market", m) for e in body["events"] for m in e["markets"]]
     if route == "/markets/keyset":
         return [("market", m) for m in body["markets"]]
+    if route == "/value":
+        return [("value", v) for v in body]
     assert route == "/prices-history", route
     return [("point", p) for p in body["history"]]
 
@@ -57,6 +60,9 @@ def test_every_fixture_record_normalises(path: Path):
         elif kind == "activity":
             row = activity_row(DataActivity.model_validate(raw), raw["proxyWallet"])
             assert row["event_key"] and row["occurred_at"].tzinfo is not None
+        elif kind == "value":
+            row = value_row(DataValue.model_validate(raw), raw["user"], AT)
+            assert row["positions_value"] == Decimal(str(raw["value"])) >= 0
         else:
             assert Decimal(0) <= PricePoint.model_validate(raw).p <= Decimal(1)
 

@@ -22,7 +22,7 @@ def streams():
     from ingestion.espn.sync import sync_games
     from ingestion.etherscan.sync import sync_token_transfers, sync_transactions
     from ingestion.hyperliquid.sync import sync_fills as hl_fills
-    from ingestion.hyperliquid.sync import sync_wallet_fills
+    from ingestion.hyperliquid.sync import sync_wallet_equity, sync_wallet_fills
     from ingestion.kalshi import events as kalshi_events
     from ingestion.kalshi import sync as kalshi
     from ingestion.okx.sync import sync_fills as okx_fills
@@ -41,10 +41,12 @@ def streams():
         ("polymarket", "prices", polymarket.sync_prices),
         ("polymarket", "fills", polymarket.sync_fills),
         ("polymarket", "wallet_activity", polymarket.sync_wallet_activity),
+        ("polymarket", "wallet_value", polymarket.sync_wallet_value),
         ("okx", "instruments", sync_instruments),
         ("okx", "fills", okx_fills),
         ("hyperliquid", "fills", hl_fills),
         ("hyperliquid", "wallet_fills", sync_wallet_fills),
+        ("hyperliquid", "wallet_equity", sync_wallet_equity),
         ("etherscan", "transactions", sync_transactions),
         ("etherscan", "token_transfers", sync_token_transfers),
         ("espn", "games", sync_games),

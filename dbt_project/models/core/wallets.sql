@@ -27,6 +27,7 @@ select
     ) as is_active,
     coalesce(activity.events, 0) as events,
     configured.untracked_at is null as is_tracked,
-    configured.first_tracked_at
+    configured.first_tracked_at,
+    coalesce(configured.watched_from, configured.first_tracked_at) as watched_from
 from configured
 left join activity on configured.address = activity.wallet

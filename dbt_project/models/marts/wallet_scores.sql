@@ -245,5 +245,17 @@ select
     wins_30d,
     trades_7d,
     volume_7d_usd,
-    whale_trades_7d
+    whale_trades_7d,
+    equity.equity_usd
 from scored
+-- the wallet's equity at scored_at where a venue reports one: the latest state of each source
+-- at or before it (core.wallet_equity), summed over sources; NULL where none is known
+left join lateral (
+    select sum(latest.equity_usd) as equity_usd
+    from (
+        select distinct on (wallet_equity.source) wallet_equity.equity_usd
+        from {{ ref('wallet_equity') }} as wallet_equity
+        where wallet_equity.wallet = scored.wallet and wallet_equity.as_of <= scored.scored_at
+        order by wallet_equity.source asc, wallet_equity.as_of desc, wallet_equity.observed_at desc
+    ) as latest
+) as equity on true

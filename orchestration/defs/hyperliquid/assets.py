@@ -1,11 +1,13 @@
-"""Hyperliquid: own fills and tracked-wallet fills, one asset each, in group `hyperliquid`."""
+"""Hyperliquid: own fills, tracked-wallet fills and tracked-wallet equity, one asset each, in
+group `hyperliquid`."""
 
 from ingestion.hyperliquid import SOURCE
-from ingestion.hyperliquid.sync import sync_fills, sync_wallet_fills
+from ingestion.hyperliquid.sync import sync_fills, sync_wallet_equity, sync_wallet_fills
 from orchestration.lib.ingest import ledger_asset
 
 FILLS = "hyperliquid_fills"
 WALLET_FILLS = "hyperliquid_wallet_fills"
+WALLET_EQUITY = "hyperliquid_wallet_equity"
 
 hyperliquid_fills = ledger_asset(
     source=SOURCE,
@@ -24,4 +26,16 @@ hyperliquid_wallet_fills = ledger_asset(
     table=WALLET_FILLS,
     sync=sync_wallet_fills,
     description="Fills of tracked wallets with `hyperliquid: true`, each once (wallet, tid).",
+)
+
+hyperliquid_wallet_equity = ledger_asset(
+    source=SOURCE,
+    stream="wallet_equity",
+    table=WALLET_EQUITY,
+    sync=sync_wallet_equity,
+    description=(
+        "Perp account summary (clearinghouseState) of tracked wallets with `hyperliquid: true`, "
+        "a row when it changed: marginSummary.accountValue is the wallet's equity in USDC, the "
+        "denominator of core.wallet_events.size_fraction."
+    ),
 )

@@ -1,11 +1,13 @@
-"""Standard ledger checks for both Hyperliquid tables, plus the wallet-history truncation warning
+"""Standard ledger checks for every Hyperliquid table, plus the wallet-history truncation warning
 (the venue serves only the 10000 most recent fills of an address)."""
 
 from ingestion.hyperliquid import SOURCE
-from orchestration.defs.hyperliquid.assets import FILLS, WALLET_FILLS
+from orchestration.defs.hyperliquid.assets import FILLS, WALLET_EQUITY, WALLET_FILLS
 from orchestration.lib.ingest import ledger_checks, wallet_history_check
 
-standard_checks = [c for table in (FILLS, WALLET_FILLS) for c in ledger_checks(table)]
+standard_checks = [
+    c for table in (FILLS, WALLET_FILLS, WALLET_EQUITY) for c in ledger_checks(table)
+]
 
 
 truncation_checks = [

@@ -1,8 +1,10 @@
-"""Own and tracked-wallet fills every 5 minutes (incremental: cursor per address)."""
+"""Own and tracked-wallet fills every 5 minutes (incremental: cursor per address); tracked-wallet
+equity hourly (a snapshot: it moves with every mark price, an hour-old one sizes a trade well
+enough and keeps the ledger small)."""
 
 import dagster as dg
 
-from orchestration.defs.hyperliquid.assets import FILLS, WALLET_FILLS
+from orchestration.defs.hyperliquid.assets import FILLS, WALLET_EQUITY, WALLET_FILLS
 from orchestration.lib.ingest import ledger_key
 
 hyperliquid_fills_every_5_minutes = dg.ScheduleDefinition(
@@ -11,4 +13,12 @@ hyperliquid_fills_every_5_minutes = dg.ScheduleDefinition(
     cron_schedule="*/5 * * * *",
     default_status=dg.DefaultScheduleStatus.RUNNING,
     description="Hyperliquid own fills and tracked-wallet fills since each address's cursor.",
+)
+
+hyperliquid_wallet_equity_hourly = dg.ScheduleDefinition(
+    name="hyperliquid_wallet_equity_hourly",
+    target=dg.AssetSelection.assets(ledger_key(WALLET_EQUITY)),
+    cron_schedule="11 * * * *",
+    default_status=dg.DefaultScheduleStatus.RUNNING,
+    description="Tracked wallets' perp account value (clearinghouseState), a row when it changed.",
 )

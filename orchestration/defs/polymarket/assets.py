@@ -6,6 +6,7 @@ from ingestion.polymarket.sync import (
     sync_markets,
     sync_prices,
     sync_wallet_activity,
+    sync_wallet_value,
 )
 from orchestration.lib.ingest import ledger_asset, ledger_key
 
@@ -13,6 +14,7 @@ MARKETS = "polymarket_market_observations"
 PRICES = "polymarket_price_points"
 FILLS = "polymarket_fills"
 WALLET_ACTIVITY = "polymarket_wallet_activity"
+WALLET_VALUE = "polymarket_wallet_value"
 
 polymarket_markets = ledger_asset(
     source=SOURCE,
@@ -45,4 +47,16 @@ polymarket_wallet_activity = ledger_asset(
     table=WALLET_ACTIVITY,
     sync=sync_wallet_activity,
     description="Every activity of tracked wallets with `polymarket: true`, each exactly once.",
+)
+
+polymarket_wallet_value = ledger_asset(
+    source=SOURCE,
+    stream="wallet_value",
+    table=WALLET_VALUE,
+    sync=sync_wallet_value,
+    description=(
+        "Open-positions value (Data API /value, USDC) of tracked wallets with `polymarket: "
+        "true`, a row when it changed: the denominator of core.wallet_events.size_fraction "
+        "(idle cash is not included, so it is a lower bound of the wallet's equity)."
+    ),
 )

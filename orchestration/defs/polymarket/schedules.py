@@ -1,8 +1,15 @@
-"""Markets and prices hourly; own fills and tracked wallets every 10 minutes."""
+"""Markets and prices hourly; own fills and tracked wallets every 10 minutes; tracked wallets'
+positions value hourly (a snapshot)."""
 
 import dagster as dg
 
-from orchestration.defs.polymarket.assets import FILLS, MARKETS, PRICES, WALLET_ACTIVITY
+from orchestration.defs.polymarket.assets import (
+    FILLS,
+    MARKETS,
+    PRICES,
+    WALLET_ACTIVITY,
+    WALLET_VALUE,
+)
 from orchestration.lib.ingest import ledger_key
 
 polymarket_markets_hourly = dg.ScheduleDefinition(
@@ -19,4 +26,12 @@ polymarket_wallets_frequent = dg.ScheduleDefinition(
     cron_schedule="*/10 * * * *",
     default_status=dg.DefaultScheduleStatus.RUNNING,
     description="Own fills and tracked-wallet activity (incremental, cursor per wallet).",
+)
+
+polymarket_wallet_value_hourly = dg.ScheduleDefinition(
+    name="polymarket_wallet_value_hourly",
+    target=dg.AssetSelection.assets(ledger_key(WALLET_VALUE)),
+    cron_schedule="13 * * * *",
+    default_status=dg.DefaultScheduleStatus.RUNNING,
+    description="Tracked wallets' open-positions value (Data API /value), a row when it changed.",
 )

@@ -14,14 +14,16 @@ from orchestration.lib.resources import TradelakeResource
     automation_condition=dg.AutomationCondition.on_cron("*/15 * * * *"),
     description=(
         "The `wallets:` of tradelake.yaml in ops.tracked_wallets (label, tags, sources; when "
-        "each address was first tracked; addresses removed from the file marked untracked), "
+        "each address was first tracked and the sync_start its history is held from; "
+        "addresses removed from the file marked untracked), "
         "for core.wallets."
     ),
 )
 def tracked_wallets(tradelake: TradelakeResource) -> dg.MaterializeResult:
-    wallets = tradelake.settings().config.wallets
+    config = tradelake.settings().config
+    wallets = config.wallets
     with psycopg.connect(tradelake.ingest_url()) as conn:
-        tracked, untracked = record_tracked_wallets(conn, wallets)
+        tracked, untracked = record_tracked_wallets(conn, wallets, sync_start=config.sync_start)
     return dg.MaterializeResult(
         metadata={
             "tracked": tracked,

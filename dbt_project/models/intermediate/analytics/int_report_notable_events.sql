@@ -34,7 +34,10 @@ moves as (
         side,
         quantity,
         price,
-        amount_usd
+        amount_usd,
+        size_fraction,
+        size_basis,
+        is_first_since_watch
     from {{ ref('wallet_events') }}
     where event_type in ('trade', 'redeem') and coalesce(succeeded, true)
 ),
@@ -177,7 +180,7 @@ events as (
         move_rank as event_rank,
         event_at,
         format(
-            '`%s` (%s, credibility %s) %s on `%s`',
+            '`%s` (%s, credibility %s) %s on `%s`%s%s',
             {{ report_id('wallet') }},
             coalesce(archetype, 'unscored'),
             coalesce({{ report_amount('credibility_4h', 1) }} || '/10', 'n/a'),
@@ -189,12 +192,21 @@ events as (
                     || coalesce(' @ ' || {{ report_amount('price', 3) }}, '')
                     || coalesce(' ($' || {{ report_amount('amount_usd') }} || ')', '')
             end,
-            {{ report_id('market_id') }}
+            {{ report_id('market_id') }},
+            -- how big for this wallet (core.wallet_events.size_fraction, capped at 100 %)
+            coalesce(
+                ', size ' || round(100 * size_fraction, 1) || '% of its '
+                || case when size_basis = 'equity' then 'equity' else '30-day median trade' end,
+                ''
+            ),
+            case when is_first_since_watch then ', **first trade in this market since watched**' else '' end
         ) as markdown_line,
         jsonb_build_object(
             'type', 'wallet_move', 'wallet', wallet, 'event_id', event_id, 'event_type', event_type,
             'market_id', market_id, 'outcome', what, 'side', side, 'quantity', quantity, 'price', price,
-            'amount_usd', amount_usd, 'credibility_4h', credibility_4h, 'archetype', archetype, 'at', event_at
+            'amount_usd', amount_usd, 'credibility_4h', credibility_4h, 'archetype', archetype,
+            'size_fraction', size_fraction, 'size_basis', size_basis,
+            'is_first_since_watch', is_first_since_watch, 'at', event_at
         ) as detail
     from scored_moves
 
