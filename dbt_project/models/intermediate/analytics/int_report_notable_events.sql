@@ -115,6 +115,19 @@ quarantined as (
     group by period_start, source_name, stream, reason
 ),
 
+failed_expectations as (
+    select
+        {{ report_window_start('checked_at') }} as period_start,
+        relation,
+        expectation,
+        sum(unexpected_count) as violations,
+        min(checked_at) as event_at,
+        (array_agg(unexpected_sample order by checked_at))[1] as sample
+    from {{ ref('stg_ops__check_results') }}
+    where not success
+    group by period_start, relation, expectation
+),
+
 conflicts as (
     select
         {{ report_window_start('detected_at') }} as period_start,
@@ -268,6 +281,23 @@ events as (
             'records', records, 'at', event_at
         ) as detail
     from quarantined
+
+    union all
+
+    select
+        period_start,
+        'failed_expectation' as event_type,
+        row_number() over (partition by period_start order by event_at, relation, expectation) as event_rank,
+        event_at,
+        format(
+            '%s row(s) of `%s` failed the expectation `%s` (e.g. %s)',
+            coalesce(violations::text, 'some'), relation, expectation, coalesce(sample::text, 'n/a')
+        ) as markdown_line,
+        jsonb_build_object(
+            'type', 'failed_expectation', 'relation', relation, 'expectation', expectation,
+            'violations', violations, 'sample', sample, 'at', event_at
+        ) as detail
+    from failed_expectations
 
     union all
 

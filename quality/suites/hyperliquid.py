@@ -1,0 +1,24 @@
+"""Hyperliquid (hyperliquid.gitbook.io): amounts are decimal strings, prices and sizes
+positive, addresses `0x` + 40 lowercase hex, fill times in ms."""
+
+from quality.rules import address, between, in_set, non_empty, past_time, positive
+
+FILL = [
+    non_empty("tid"),
+    non_empty("coin"),
+    positive("price"),
+    positive("size"),
+    in_set("side", ["buy", "sell"]),
+    in_set("side_raw", ["B", "A"]),
+    past_time("executed_at"),
+]
+
+RULES = {
+    "hyperliquid_fills": [address("account"), *FILL],
+    "hyperliquid_wallet_fills": [address("wallet"), *FILL],
+    "hyperliquid_wallet_equity": [
+        address("wallet"),
+        between("account_value", 0),
+        past_time("observed_at"),
+    ],
+}
