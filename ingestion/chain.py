@@ -29,8 +29,10 @@ from psycopg import sql
 DIGEST_DIR = "digests"
 
 LEDGERS = """
-select c.oid::regclass::text from pg_class as c
-join pg_attribute as a on a.attrelid = c.oid and a.attname = 'chain_hash' and not a.attisdropped
+select c.oid::regclass::text,
+       (select count(*) from pg_attribute as a where a.attrelid = c.oid and not a.attisdropped
+        and a.attname in ('chain_seq', 'chain_hash')) = 2
+from pg_class as c
 where c.relnamespace = 'ledger'::regnamespace and c.relkind = 'r'
 order by 1
 """
@@ -59,6 +61,7 @@ class Head:
 class Digest:
     path: Path
     heads: dict[str, Head]
+    database_id: str | None = None
 
 
 @dataclass
@@ -79,9 +82,9 @@ def link(previous: str, content: str) -> str:
     return hashlib.sha256((previous + content).encode()).hexdigest()
 
 
-def ledger_tables(conn: psycopg.Connection) -> list[str]:
-    """Every chained table of schema `ledger`, from the catalog."""
-    return [t for (t,) in conn.execute(LEDGERS).fetchall()]
+def ledger_tables(conn: psycopg.Connection) -> dict[str, bool]:
+    """Every table of schema `ledger`, from the catalog, and whether it has its chain columns."""
+    return dict(conn.execute(LEDGERS).fetchall())
 
 
 def stored_heads(conn: psycopg.Connection) -> dict[str, Head]:
@@ -95,6 +98,21 @@ def stored_heads(conn: psycopg.Connection) -> dict[str, Head]:
             "run `tradelake migrate`"
         ) from None
     return {t: Head(t, s, h) for t, s, h in rows}
+
+
+def database_id(conn: psycopg.Connection) -> str:
+    try:
+        row = conn.execute(
+            "select database_id from ops.chain_identity order by created_at limit 1"
+        ).fetchone()
+    except psycopg.errors.UndefinedTable:
+        raise ChainUnavailable(
+            "this database has no ledger hash chains yet (ops.chain_identity is missing): "
+            "run `tradelake migrate`"
+        ) from None
+    if row is None:
+        raise ChainUnavailable("ops.chain_identity is empty: the database's id was deleted")
+    return row[0]
 
 
 def _brief(content: str, width: int = 160) -> str:
@@ -185,10 +203,26 @@ def verify(conn: psycopg.Connection, home: Path) -> list[TableReport]:
     """Every ledger's chain, whole, against every digest under `home`."""
     digests = read_digests(home)
     with _snapshot(conn):
+        this = database_id(conn)
+        foreign = [d for d in digests if d.database_id != this]
+        if foreign:
+            raise ChainUnavailable(
+                f"{len(foreign)} of the {len(digests)} digests in {home / DIGEST_DIR} were "
+                f"written for another database (e.g. {foreign[0].path.name}, database "
+                f"{foreign[0].database_id}; this one is {this}): keep one digests folder per "
+                "database. Point TRADELAKE_HOME at this database's state folder, or move the "
+                "other database's digests away (never delete them). If nobody moved anything, "
+                "ops.chain_identity was changed: treat that as tampering"
+            )
         heads = stored_heads(conn)
         tables = ledger_tables(conn)
         reports = [
-            verify_table(conn, t, digests, recorded=heads.get(t, Head(t, 0, ""))) for t in tables
+            verify_table(conn, t, digests, recorded=heads.get(t, Head(t, 0, "")))
+            if chained
+            else TableReport(
+                t, problem="the table has no chain columns (dropped, or never chained)"
+            )
+            for t, chained in tables.items()
         ]
         for missing in sorted({t for d in digests for t in d.heads} - set(tables)):
             reports.append(
@@ -199,8 +233,17 @@ def verify(conn: psycopg.Connection, home: Path) -> list[TableReport]:
 
 def verify_since_last_digest(conn: psycopg.Connection, home: Path, table: str) -> TableReport:
     """The rows added since the latest digest of `table` (what a run just loaded)."""
-    latest = next((d.heads[table] for d in reversed(read_digests(home)) if table in d.heads), None)
+    digests = read_digests(home)
     with _snapshot(conn):
+        this = database_id(conn)  # another database's digests say nothing about this one
+        latest = next(
+            (
+                d.heads[table]
+                for d in reversed(digests)
+                if table in d.heads and d.database_id == this
+            ),
+            None,
+        )
         recorded = stored_heads(conn).get(table, Head(table, 0, ""))
         return verify_table(conn, table, start=latest, recorded=recorded)
 
@@ -228,14 +271,15 @@ def read_digests(home: Path) -> list[Digest]:
     out = []
     for path in sorted(folder.glob("*.json")) if folder.is_dir() else []:
         try:
-            heads = json.loads(path.read_text())["heads"]
+            body = json.loads(path.read_text())
             out.append(
                 Digest(
                     path,
                     {
                         h["table"]: Head(h["table"], int(h["chain_seq"]), h["chain_hash"])
-                        for h in heads
+                        for h in body["heads"]
                     },
+                    body.get("database_id"),
                 )
             )
         except (ValueError, KeyError, TypeError) as exc:
@@ -256,11 +300,12 @@ def write_digest(conn: psycopg.Connection, home: Path, run_id: str) -> Written:
     """Write the current heads of every ledger as a new digest file, unless nothing moved since
     the latest digest or this run already has one. Never overwrites a file."""
     heads = sorted(stored_heads(conn).values(), key=lambda h: h.table)
+    this = database_id(conn)
     conn.commit()
     folder = home / DIGEST_DIR
     if folder.is_dir() and any(folder.glob(f"*-{run_id}.json")):
         return Written(None, heads)
-    digests = read_digests(home)
+    digests = [d for d in read_digests(home) if d.database_id == this]
     if digests and digests[-1].heads == {h.table: h for h in heads}:
         return Written(None, heads)
     if not digests and not any(h.chain_seq for h in heads):
@@ -270,6 +315,7 @@ def write_digest(conn: psycopg.Connection, home: Path, run_id: str) -> Written:
     path = folder / f"{now:%Y%m%dT%H%M%S.%fZ}-{run_id}.json"
     body = {
         "run_id": run_id,
+        "database_id": this,
         "written_at": now.isoformat(),
         "heads": [
             {"table": h.table, "chain_seq": h.chain_seq, "chain_hash": h.chain_hash} for h in heads

@@ -293,7 +293,9 @@ def print_summary(summary: RunSummary, console: Console) -> None:
     for step, message in summary.failed_steps:
         console.print(f"[red]failed[/] {step}: {escape(message)}")
     if summary.digest is not None:
-        console.print(f"ledger chain heads written to {escape(str(summary.digest))}")
+        console.print(
+            f"ledger chain heads written to {escape(str(summary.digest))}", soft_wrap=True
+        )
     if summary.digest_error:
         console.print(
             f"[red]the ledger chain digest was not written[/]: {escape(summary.digest_error)}"

@@ -62,7 +62,8 @@ def run_verify(home: Path, console: Console) -> int:
         console.print(f"{len(digests)} digest(s) in {escape(str(folder))}")
     for r in broken:
         console.print(
-            f"[bold red]BROKEN[/] {escape(r.table)} at chain_seq {r.broken_seq}: "
+            f"[bold red]BROKEN[/] {escape(r.table)}"
+            f"{'' if r.broken_seq is None else f' at chain_seq {r.broken_seq}'}: "
             f"{escape(r.problem or '')}",
             highlight=False,
             soft_wrap=True,  # one line per broken ledger, never wrapped
@@ -88,7 +89,8 @@ def _table(reports: list[TableReport]) -> Table:
     ):
         table.add_column(name, justify=justify, no_wrap=name == "ledger")  # type: ignore[arg-type]
     for r in reports:
-        status = "[green]intact[/]" if r.intact else f"[bold red]broken at {r.broken_seq}[/]"
+        where = "" if r.broken_seq is None else f" at {r.broken_seq}"
+        status = "[green]intact[/]" if r.intact else f"[bold red]broken{where}[/]"
         table.add_row(
             escape(r.table), f"{r.rows:,}", f"{r.head_seq:,}", f"{r.digested_seq:,}", status
         )

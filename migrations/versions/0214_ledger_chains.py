@@ -48,6 +48,14 @@ create table ops.ledger_chain_heads (
     chain_hash text not null default '',
     updated_at timestamptz not null default now()
 );
+create table ops.chain_identity (
+    database_id text primary key default gen_random_uuid()::text,
+    created_at  timestamptz not null default now()
+);
+insert into ops.chain_identity default values;
+comment on table ops.chain_identity is
+    'This database''s id, written into every digest: `tradelake verify` refuses (exit 2) digests '
+    'of another database rather than ignore them, so changing this id hides nothing.';
 comment on table ops.ledger_chain_heads is
     'Head (last chain_seq, chain_hash) of each ledger''s hash chain, as the insert trigger left '
     'it; a cache for the trigger, never trusted by `tradelake verify`, which recomputes the '
@@ -231,3 +239,4 @@ def downgrade() -> None:
     op.execute("drop function ops.chain_ledger(regclass)")
     op.execute("drop function ops.chain_content(anyelement)")
     op.execute("drop table ops.ledger_chain_heads")
+    op.execute("drop table ops.chain_identity")

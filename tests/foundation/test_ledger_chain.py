@@ -184,6 +184,12 @@ BYPASSES = {
         "head+1",
         "is not the row that was chained",
     ),
+    # and the chain itself taken away
+    "drop_chain_columns": (
+        f"alter table {TARGET} drop column chain_hash cascade",
+        None,
+        "the table has no chain columns",
+    ),
 }
 
 
@@ -204,9 +210,10 @@ def test_verify_finds_each_bypass(loaded_db: str, tmp_path: Path, bypass: str) -
     result = run_verify(loaded_db, tmp_path)
     assert result.exit_code == 1, result.output
     seq = head + 1 if first_broken == "head+1" else first_broken
+    where = "" if seq is None else f" at chain_seq {seq}"
     broken = [line for line in result.output.splitlines() if line.startswith("BROKEN")]
     assert len(broken) == 1, result.output  # only the tampered ledger
-    assert broken[0].startswith(f"BROKEN {TARGET} at chain_seq {seq}: "), result.output
+    assert broken[0].startswith(f"BROKEN {TARGET}{where}: "), result.output
     assert problem in result.output.replace("\n", " ")
 
 
@@ -259,6 +266,19 @@ def test_the_check_covers_the_rows_added_since_the_last_digest(
         tampered = verify_since_last_digest(conn, tmp_path, TARGET)
     assert not tampered.intact
     assert tampered.broken_seq == heads[TARGET].chain_seq + 1
+
+
+def test_another_databases_digests_are_refused_not_ignored(loaded_db: str, tmp_path: Path) -> None:
+    """Digests are tied to the database they were written for (ops.chain_identity): verify
+    refuses a folder mixing another database's digests (exit 2) instead of skipping them, so
+    changing the id hides nothing."""
+    _digested(loaded_db, tmp_path)
+    with psycopg.connect(loaded_db, autocommit=True) as conn:
+        conn.execute("update ops.chain_identity set database_id = 'forged'")
+    result = run_verify(loaded_db, tmp_path)
+    assert result.exit_code == 2, result.output
+    assert "written for another database" in result.output
+    assert "this one is forged" in result.output.replace("\n", " ")
 
 
 def test_verify_cannot_run_without_a_database_or_chains(empty_db_url: str, tmp_path: Path) -> None:
