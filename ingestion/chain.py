@@ -259,7 +259,10 @@ class _snapshot:
         self.tx = self.conn.transaction()
         self.tx.__enter__()
         self.conn.execute("set transaction isolation level repeatable read, read only")
+        # what the row's jsonb text depends on, as the chain trigger has it (migration 0214)
         self.conn.execute("set local timezone = 'UTC'")
+        self.conn.execute("set local extra_float_digits = 1")
+        self.conn.execute("set local intervalstyle = 'postgres'")
 
     def __exit__(self, *exc) -> None:
         self.tx.__exit__(*exc)
