@@ -141,6 +141,7 @@ def verify_table(
 
     def broken(at: int, problem: str) -> TableReport:
         report.broken_seq, report.problem = at, problem
+        report.head_seq = seq  # the last row that is intact
         return report
 
     schema, name = table.split(".")

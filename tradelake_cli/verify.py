@@ -71,7 +71,7 @@ def run_verify(home: Path, console: Console) -> int:
     if broken:
         console.print(
             f"{len(broken)} ledger(s) changed behind the triggers' back; see docs/reliability.md "
-            "(tamper-evident ledgers) for what to do"
+            "§11 for what to do"
         )
         return 1
     console.print(f"all {len(reports)} ledger chains intact")
@@ -83,7 +83,7 @@ def _table(reports: list[TableReport]) -> Table:
     for name, justify in (
         ("ledger", "left"),
         ("rows", "right"),
-        ("head seq", "right"),
+        ("head seq", "right"),  # of a broken ledger: its last intact row
         ("digested to", "right"),
         ("status", "left"),
     ):
