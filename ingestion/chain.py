@@ -145,6 +145,20 @@ def verify_table(
         return report
 
     schema, name = table.split(".")
+    if start is not None and start.chain_seq:
+        # the walk begins after the digested head: that row must still be there, as digested
+        at = conn.execute(
+            sql.SQL("select chain_hash from {} where chain_seq = %s").format(
+                sql.Identifier(schema, name)
+            ),
+            (start.chain_seq,),
+        ).fetchone()
+        if at is None or at[0] != start.chain_hash:
+            return broken(
+                start.chain_seq,
+                f"row {start.chain_seq}, the head of the latest digest, is "
+                + ("gone (deleted)" if at is None else "not the row that was digested"),
+            )
     query = sql.SQL(ROWS).format(table=sql.Identifier(schema, name))
     with conn.cursor(name=f"verify_{name}") as cur:
         cur.itersize = 5000

@@ -264,8 +264,13 @@ def test_the_check_covers_the_rows_added_since_the_last_digest(
         conn.execute("set session_replication_role = replica")
         conn.execute(f"update {TARGET} set price = 0.25 where fill_id = 'new'")
         tampered = verify_since_last_digest(conn, tmp_path, TARGET)
+        # the digested head itself deleted (the check walks only what follows it)
+        conn.execute(f"delete from {TARGET} where chain_seq >= %s", (heads[TARGET].chain_seq,))
+        cut = verify_since_last_digest(conn, tmp_path, TARGET)
     assert not tampered.intact
     assert tampered.broken_seq == heads[TARGET].chain_seq + 1
+    assert not cut.intact and cut.broken_seq == heads[TARGET].chain_seq
+    assert "the head of the latest digest, is gone" in (cut.problem or "")
 
 
 def test_another_databases_digests_are_refused_not_ignored(loaded_db: str, tmp_path: Path) -> None:
