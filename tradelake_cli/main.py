@@ -178,6 +178,23 @@ def report(
 
 
 @app.command()
+def verify() -> None:
+    """Recompute every ledger's hash chain and compare it with the digests kept outside the
+    database (under $TRADELAKE_HOME/digests): exit 0 intact, 1 broken (table and first broken
+    row named), 2 when it cannot run."""
+    from ingestion.settings import tradelake_home
+    from tradelake_cli import runtime
+    from tradelake_cli.verify import CannotVerify, run_verify
+
+    runtime.quiet_warnings()
+    try:
+        code = run_verify(tradelake_home(), console)
+    except CannotVerify as exc:
+        raise fail(str(exc)) from None
+    raise typer.Exit(code)
+
+
+@app.command()
 def challenges() -> None:
     """Print every prop-firm challenge: status, equity, profit and drawdowns against their
     limits, trading days and the last event (marts.challenges, rebuilt from its events)."""

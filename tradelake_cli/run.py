@@ -36,6 +36,8 @@ class RunSummary:
     stale: list[str] = field(default_factory=list)  # "okx/fills: since when; the error", each
     log_path: Path | None = None
     database_lost: str | None = None  # the database went away during the run: exit 2
+    digest: Path | None = None  # the ledger chain heads written after the run (ingestion/chain.py)
+    digest_error: str | None = None
 
     @property
     def exit_code(self) -> int:
@@ -201,7 +203,19 @@ def _materialize(select: str | None, console: Console, *, full_refresh: bool) ->
         raise holder["error"]  # type: ignore[misc]
     summary = _summarise(holder["result"])  # type: ignore[arg-type]
     summary.log_path = path
+    if not summary.database_lost:
+        _digest(summary, instance, run_id)
     return summary
+
+
+def _digest(summary: RunSummary, instance: dg.DagsterInstance, run_id: str) -> None:
+    """What the digest sensors do after a daemon's run (sensors do not run in process)."""
+    from orchestration.lib.chain import record_run_digest
+
+    try:
+        summary.digest = record_run_digest(instance, run_id).path
+    except Exception as exc:  # said in the summary: the run's own result stands
+        summary.digest_error = f"{type(exc).__name__}: {exc}"
 
 
 def _update(progress: Progress, task, instance: dg.DagsterInstance, run_id: str) -> None:
@@ -278,6 +292,14 @@ def print_summary(summary: RunSummary, console: Console) -> None:
         console.print(f"  {level} {key} :: {name}")
     for step, message in summary.failed_steps:
         console.print(f"[red]failed[/] {step}: {escape(message)}")
+    if summary.digest is not None:
+        console.print(
+            f"ledger chain heads written to {escape(str(summary.digest))}", soft_wrap=True
+        )
+    if summary.digest_error:
+        console.print(
+            f"[red]the ledger chain digest was not written[/]: {escape(summary.digest_error)}"
+        )
     # One line each, never wrapped: what is stale, since when, and the venue's error.
     for line in sorted(summary.stale):
         console.print(f"[red]stale[/] {escape(line)}", soft_wrap=True)

@@ -6,13 +6,13 @@ run validates the rows loaded after it). The Dagster asset checks write it; the 
 `tradelake` read it.
 
 Revision ID: 0216
-Revises: 0213
+Revises: 0214
 """
 
 from alembic import op
 
 revision = "0216"
-down_revision = "0213"
+down_revision = "0214"
 branch_labels = None
 depends_on = None
 

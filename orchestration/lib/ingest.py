@@ -19,6 +19,7 @@ import psycopg
 from ingestion.freshness import stream_health
 from ingestion.sync import SyncFn
 from ingestion.wallets import truncated_wallets
+from orchestration.lib.chain import chain_check
 from orchestration.lib.resources import TradelakeResource
 
 # table -> (source, stream), filled as ledger assets are defined, so checks can scope themselves
@@ -62,7 +63,8 @@ def ledger_asset(
 
 
 def ledger_checks(table: str) -> list[dg.AssetChecksDefinition]:
-    """Blocking: no conflicting re-deliveries. Error (non-blocking): the latest sync reached the
+    """Blocking: no conflicting re-deliveries, the hash chain of the rows added (chain_intact,
+    orchestration/lib/chain.py). Error (non-blocking): the latest sync reached the
     venue. Warning: nothing waiting in quarantine."""
     key = ledger_key(table)
     qualified = f"ledger.{table}"
@@ -148,7 +150,7 @@ def ledger_checks(table: str) -> list[dg.AssetChecksDefinition]:
             },
         )
 
-    return [no_conflicts, source_ok, quarantine_empty]
+    return [no_conflicts, source_ok, quarantine_empty, chain_check(key, qualified)]
 
 
 def wallet_history_check(

@@ -30,6 +30,7 @@ def test_asset_and_checks_materialize(resource):
         "no_conflicting_redelivery": True,
         "source_ok": True,
         "quarantine_empty": False,
+        "chain_intact": True,
     }
 
 

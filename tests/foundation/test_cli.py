@@ -234,7 +234,9 @@ def test_unusable_kalshi_key_file_names_the_variable_and_exits_2(
     assert nothing_sent(cli_env)
 
 
-@pytest.mark.parametrize("args", [["--help"], ["materialize"], ["report", "--at", "not-a-time"]])
+@pytest.mark.parametrize(
+    "args", [["--help"], ["materialize"], ["report", "--at", "not-a-time"], ["verify"]]
+)
 def test_help_and_configuration_errors_never_load_dagster_or_dbt(args, tmp_path) -> None:
     """The CLI's imports stay lazy: help and a configuration error (here: no tradelake.yaml)
     answer without loading Dagster, dagster-dbt, dbt or alembic (seconds of imports)."""

@@ -51,6 +51,45 @@ def test_assets_and_checks_materialize(resource):
     }
     assert evaluations[("kalshi_fills", "no_conflicting_redelivery")] is True
     assert evaluations[("kalshi_fills", "quarantine_empty")] is False  # the price-less fill
+    chains = {t: passed for (t, name), passed in evaluations.items() if name == "chain_intact"}
+    assert chains == dict.fromkeys(inserted(result), True)
+
+
+def test_chain_intact_fails_on_a_row_edited_behind_the_triggers(
+    resource, db_url, tmp_path, monkeypatch
+):
+    """The check verifies the rows added since the latest digest (here: none yet, all of them);
+    a fill edited by a superuser with the triggers off fails it, naming the row."""
+    from ingestion.chain import write_digest
+
+    monkeypatch.setenv("TRADELAKE_HOME", str(tmp_path))
+    dg.materialize([assets.kalshi_fills], resources={"tradelake": resource})
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        conn.execute("set session_replication_role = replica")
+        conn.execute("update ledger.kalshi_fills set fee = 0 where chain_seq = 2")
+    result = dg.materialize(
+        [assets.kalshi_fills, *checks.standard_checks],
+        resources={"tradelake": resource},
+        selection=[ledger_key("kalshi_fills")],
+        raise_on_error=False,
+    )
+    (evaluation,) = [
+        e for e in result.get_asset_check_evaluations() if e.check_name == "chain_intact"
+    ]
+    assert not evaluation.passed
+    assert evaluation.description.startswith("broken at chain_seq 2: row 2 is not the row")
+    # once a digest holds the head, the check looks only at the rows added after it
+    with psycopg.connect(db_url) as conn:
+        write_digest(conn, tmp_path, "run-1")
+    again = dg.materialize(
+        [assets.kalshi_fills, *checks.standard_checks],
+        resources={"tradelake": resource},
+        selection=[ledger_key("kalshi_fills")],
+    )
+    (evaluation,) = [
+        e for e in again.get_asset_check_evaluations() if e.check_name == "chain_intact"
+    ]
+    assert evaluation.passed and evaluation.metadata["rows_checked"].value == 0
 
 
 def test_missing_key_is_a_skipped_stream_not_a_failed_run(resource, monkeypatch):

@@ -9,9 +9,12 @@ from challenges.evaluator import replay
 from challenges.model import TERMINAL
 from challenges.store import load_events, load_rules
 from orchestration.defs.challenges.assets import CHALLENGE_EVENTS
+from orchestration.lib.chain import chain_check
 from orchestration.lib.resources import TradelakeResource
 
 CHALLENGES_MART = dg.AssetKey(["marts", "challenges"])
+
+chain_intact = chain_check(CHALLENGE_EVENTS, "ledger.challenge_events")
 
 GAPS = """
 select challenge_id, count(*), min(sequence_number), max(sequence_number)
