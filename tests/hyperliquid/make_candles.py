@@ -4,7 +4,8 @@ tests.hyperliquid.make_candles).
 Hourly candles of the demo coins (markets.hyperliquid.coins: BTC, ETH) from 2026-10-01 00:00 to
 2026-11-23 12:00 UTC (53.5 days: ATR(14) and the 30-day medians of marts.market_states exist
 from 2026-10-31 on), a deterministic random walk, with:
-- BTC 2026-11-20 14:00: close 7 % below the previous close (a PANIC hour, then VOLATILE ones);
+- BTC 2026-11-20 14:00: close 7 % below the previous close (a PANIC hour), then 12 hours
+  swinging four times as wide as usual (VOLATILE hours);
 - ETH 2026-11-22: volume at a tenth of its usual (DEAD hours);
 - the last candle of each coin opens 2026-11-23 12:00, the tests' clock: still open then.
 
@@ -48,10 +49,11 @@ def candles(coin: str) -> list[dict]:
     rows, at = [], FIRST
     while at <= LAST:
         move = Decimal(str(round(rng.gauss(0, 0.004), 5)))
+        swings = coin == "BTC" and PANIC_AT < at <= PANIC_AT + timedelta(hours=12)
         if coin == "BTC" and at == PANIC_AT:
             move = Decimal("-0.07")
-        close = (price * (1 + move)).quantize(tick)
-        wick = Decimal(str(round(abs(rng.gauss(0, 0.002)), 5)))
+        close = (price * (1 + move * (4 if swings else 1))).quantize(tick)
+        wick = Decimal(str(round(abs(rng.gauss(0, 0.002)), 5))) * (4 if swings else 1)
         high = (max(price, close) * (1 + wick)).quantize(tick)
         low = (min(price, close) * (1 - wick)).quantize(tick)
         volume = usual * Decimal(str(round(rng.uniform(0.7, 1.3), 3)))

@@ -52,6 +52,10 @@ def test_candles_and_market_states_from_the_recorded_candles(hl_ctx, db_url, tmp
             "from marts.market_states where instrument = 'BTC' and detected_at = %s",
             (PANIC_OPEN + timedelta(hours=1),),
         ).fetchone()
+        volatile = conn.execute(
+            "select min(detected_at), max(detected_at), count(*) from marts.market_states "
+            "where state = 'VOLATILE'"
+        ).fetchone()
         eth_dead = conn.execute(
             "select state from marts.market_states where instrument = 'ETH' and detected_at = %s",
             (datetime(2026, 11, 23, tzinfo=UTC),),
@@ -70,6 +74,11 @@ def test_candles_and_market_states_from_the_recorded_candles(hl_ctx, db_url, tmp
     assert panic_state == ("PANIC", "NORMAL", 3600, None)
     assert states["PANIC"] == 1  # the random walk never drops 5 % elsewhere
     assert sum(states.values()) == 1284  # closed candles only
+    # the 12 wide hours after it lift ATR(14) to twice its 30-day median: VOLATILE (the PANIC
+    # hour itself is PANIC, the earlier rule, although its true range is the widest)
+    first, last, count = volatile
+    assert PANIC_OPEN + timedelta(hours=2) <= first and last <= PANIC_OPEN + timedelta(days=1)
+    assert count >= 6
     # ETH trades a tenth of its usual volume all of 2026-11-22: DEAD by its close
     assert eth_dead == ("DEAD",)
     # medians (and so liquidity) exist once 30 days of candles do: from 2026-10-31 00:00 + 1h
