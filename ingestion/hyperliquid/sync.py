@@ -161,8 +161,11 @@ def _sync_coin_candles(ctx, conn, client, result, coin: str) -> None:
     )
     observed_at = ctx.now()
     now_ms = epoch_ms_from_datetime(observed_at)
-    done = start  # every candle opening before this is stored closed
-    still_open = False
+    # Every hour before the current one has ended, so its candle as read now is closed (T, its
+    # last millisecond, is behind us): the cursor may pass it. The current hour is still open:
+    # the cursor stops at its start, and the next run reads it again.
+    current_hour = _hour_floor(now_ms)
+    done = start
 
     def parse(raw, _coin=coin, _at=observed_at):
         return candle_row(Candle.model_validate(raw), _coin, _at)
@@ -171,12 +174,6 @@ def _sync_coin_candles(ctx, conn, client, result, coin: str) -> None:
         rows, bad = partition(
             page.payload, parse, source=SOURCE, stream="candles", page_id=page.page_id
         )
-        if not still_open:
-            window_end = min(_hour_floor(now_ms), window_end)
-            opens = [r["open_time"] for r in rows if not r["is_closed"]]
-            if opens:
-                still_open = True
-                window_end = min(window_end, epoch_ms_from_datetime(min(opens)))
-            done = max(done, window_end)
+        done = max(done, min(current_hour, window_end))
         cur = CursorUpdate(SOURCE, "candles", str(done), coin)
         result.add(load(conn, t.CANDLES, rows, page_id=page.page_id, rejects=bad, cursor=cur))
