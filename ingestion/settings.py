@@ -59,12 +59,49 @@ class PolymarketMarkets(_Model):
     tag_ids: list[int | str] = Field(default_factory=list)
 
 
+_OKX_INST_ID = re.compile(r"^[A-Z0-9]+(-[A-Z0-9]+)+$")
+_HL_COIN = re.compile(r"^(?:[A-Za-z0-9]+:)?[A-Za-z0-9]+$")
+
+
+def _okx_inst_id(value: str) -> str:
+    """An OKX instId as the venue spells it: BTC-USDT (spot), ETH-USDT-SWAP, BTC-USD-251226."""
+    if not isinstance(value, str) or not _OKX_INST_ID.match(value):
+        raise ValueError(
+            f"{value!r} is not an OKX instId: expected upper-case parts joined by '-', "
+            "e.g. BTC-USDT or ETH-USDT-SWAP"
+        )
+    return value
+
+
+def _hyperliquid_coin(value: str) -> str:
+    """A Hyperliquid perp coin as the venue names it (BTC, kPEPE, or dex:COIN for builder dexes);
+    spot pairs (@107) have no candles under a readable name, so they are refused here."""
+    if not isinstance(value, str) or not _HL_COIN.match(value):
+        raise ValueError(
+            f"{value!r} is not a Hyperliquid perp coin: expected a name such as BTC or ETH"
+        )
+    return value
+
+
+def _unique(values: list[str]) -> list[str]:
+    seen = [v for i, v in enumerate(values) if v in values[:i]]
+    if seen:
+        raise ValueError(f"listed twice: {', '.join(sorted(set(seen)))}")
+    return values
+
+
+OkxInstId = Annotated[str, AfterValidator(_okx_inst_id)]
+HyperliquidCoin = Annotated[str, AfterValidator(_hyperliquid_coin)]
+
+
 class OkxMarkets(_Model):
-    instruments: list[str] = Field(default_factory=list)  # CONTRACT §2 (added keys)
+    # CONTRACT §2 (added keys): hourly candles of these instruments (market states)
+    instruments: Annotated[list[OkxInstId], AfterValidator(_unique)] = Field(default_factory=list)
 
 
 class HyperliquidMarkets(_Model):
-    coins: list[str] = Field(default_factory=list)  # CONTRACT §2 (added keys)
+    # CONTRACT §2 (added keys): hourly candles of these perp coins (market states)
+    coins: Annotated[list[HyperliquidCoin], AfterValidator(_unique)] = Field(default_factory=list)
 
 
 class Markets(_Model):

@@ -165,6 +165,31 @@ def time_cursor_pages(
     raise VenueError(f"more than {max_pages} pages: stopping to protect the venue")
 
 
+def window_pages(
+    fetch: Callable[[int, int], Any],
+    *,
+    start: int,
+    end: int,
+    step: int,
+) -> Iterator[Any]:
+    """One request per consecutive window [a, a + step) of epoch ms up to `end` (exclusive).
+
+    For venues that answer a time range whole up to a row cap (Hyperliquid candleSnapshot: at
+    most 5000 candles): `step` is chosen so one window cannot hold more than the cap, so no page
+    is ever cut and nothing is asked twice. An empty window is NOT the end: a coin listed late,
+    a trading halt or history the venue no longer keeps leaves windows empty before or between
+    full ones, so every window up to `end` is asked. `fetch(a, b)` asks for rows in [a, b)
+    (and may return the page with whatever the caller needs beside it).
+    """
+    if step <= 0:
+        raise ValueError(f"window step must be positive, got {step}")
+    a = start
+    while a < end:
+        b = min(a + step, end)
+        yield fetch(a, b)
+        a = b
+
+
 # --- offset paging inside time windows -------------------------------------------------------
 
 SECOND = timedelta(seconds=1)

@@ -38,12 +38,31 @@ class Recording:
             got = query.get(key)
             if (want is None and got is not None) or (want is not None and got != str(want)):
                 return None
+        named = 0
         if self.json is not None:
-            if not isinstance(body, dict):
+            named = _json_score(self.json, body)
+            if named is None:
                 return None
-            if any(body.get(k) != v for k, v in self.json.items()):
+        return len(self.params) + named
+
+
+def _json_score(want: dict[str, Any], got: Any) -> int | None:
+    """Keys of `want` that `got` matches; a nested object matches on the keys it names (so a
+    recording of Hyperliquid's `{"req": {"coin": "BTC", ...}}` need not name every field)."""
+    if not isinstance(got, dict):
+        return None
+    named = 0
+    for key, value in want.items():
+        if isinstance(value, dict):
+            inner = _json_score(value, got.get(key))
+            if inner is None:
                 return None
-        return len(self.params) + len(self.json or {})
+            named += inner
+        elif got.get(key) != value:
+            return None
+        else:
+            named += 1
+    return named
 
 
 def load_recordings(directory: Path) -> list[Recording]:

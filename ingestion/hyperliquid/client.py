@@ -9,6 +9,12 @@
   time: the next request starts AT the newest time returned (inclusive, so fills sharing that
   millisecond are not cut off; the loader drops the repeats by tid).
 
+- `{"type": "candleSnapshot", "req": {"coin", "interval", "startTime", "endTime"}}`: candles
+  whose open time lies in [startTime, endTime] (ms), oldest first, at most CANDLE_CAP per
+  answer, and only the most recent CANDLE_CAP candles of a coin and interval are kept at all.
+  Asked in windows of CANDLE_CAP hours (`window_pages`), so no answer can be cut by the cap;
+  an empty window (before the kept history, a halt) does not end the walk.
+
 Rate limit (per IP): REST requests share 1200 weight per minute; info requests weigh 20, and
 userFillsByTime adds 1 per 20 fills returned. The limiter (a RateLimiter counted in weight)
 charges both: VenueHttp the request's weight, the client the items returned.
@@ -16,6 +22,7 @@ charges both: VenueHttp the request's weight, the client the items returned.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
@@ -24,7 +31,7 @@ import httpx
 
 from ingestion.errors import VenueError
 from ingestion.http.client import Page, PageSink, VenueHttp
-from ingestion.http.paginate import OnTruncated, Truncation, time_cursor_pages
+from ingestion.http.paginate import OnTruncated, Truncation, time_cursor_pages, window_pages
 from ingestion.http.ratelimit import RateLimiter
 from ingestion.hyperliquid import SOURCE
 from ingestion.wire import datetime_from_epoch_ms, epoch_ms_from_datetime
@@ -34,6 +41,9 @@ HISTORY_LIMIT = 10_000  # "only the 10000 most recent fills are available"
 WEIGHT_BUDGET = 1200  # per minute per IP, all REST requests together
 INFO_WEIGHT = 20  # "All other documented info requests have weight 20"
 ITEMS_PER_EXTRA_WEIGHT = 20  # userFillsByTime: +1 weight per 20 items returned
+CANDLES_PER_EXTRA_WEIGHT = 60  # candleSnapshot: +1 weight per 60 items returned
+CANDLE_CAP = 5000  # candleSnapshot: "Only the most recent 5000 candles are available"
+HOUR_MS = 3_600_000
 BUDGET_SHARE = 0.8  # leave a fifth of the IP's budget to other tools on the same host
 
 
@@ -58,10 +68,12 @@ class HyperliquidClient:
         *,
         page_cap: int = PAGE_CAP,
         history_limit: int = HISTORY_LIMIT,
+        candle_cap: int = CANDLE_CAP,
     ) -> None:
         self.http = http
         self.limiter = limiter
         self.page_cap, self.history_limit = page_cap, history_limit
+        self.candle_cap = candle_cap
 
     def close(self) -> None:
         self.http.close()
@@ -94,6 +106,34 @@ class HyperliquidClient:
         if self.limiter is not None:
             self.limiter.acquire(len(page.payload) // ITEMS_PER_EXTRA_WEIGHT)
         return page
+
+    def candles_page(self, coin: str, start_ms: int, end_ms: int) -> Page:
+        """Hourly candles of `coin` opening in [start_ms, end_ms) (the venue's endTime is
+        inclusive, so end_ms - 1 is sent: adjacent windows never share a candle)."""
+        req = {"coin": coin, "interval": "1h", "startTime": start_ms, "endTime": end_ms - 1}
+        page = self.http.post(
+            "/info", {"type": "candleSnapshot", "req": req}, endpoint="candleSnapshot"
+        )
+        if page.payload is None:  # the venue may answer null for a range without candles
+            page = dataclasses.replace(page, payload=[])
+        if not isinstance(page.payload, list):
+            raise VenueError(
+                f"candleSnapshot for {coin}: expected a JSON array, got "
+                f"{type(page.payload).__name__} (kept as raw page {page.page_id})"
+            )
+        if self.limiter is not None:
+            self.limiter.acquire(len(page.payload) // CANDLES_PER_EXTRA_WEIGHT)
+        return page
+
+    def candles(self, coin: str, start_ms: int, end_ms: int) -> Iterator[tuple[int, Page]]:
+        """Every hourly candle of `coin` opening in [start_ms, end_ms), one window at a time:
+        (the window's end, its page)."""
+        return window_pages(
+            lambda a, b: (b, self.candles_page(coin, a, b)),
+            start=start_ms,
+            end=end_ms,
+            step=self.candle_cap * HOUR_MS,
+        )
 
     def fills_by_time(
         self,

@@ -160,3 +160,23 @@ class ClearinghouseState(Wire):
 
     _num = field_validator("withdrawable", mode="before")(exact_decimal)
     _time = field_validator("time", mode="before")(optional_datetime_from_epoch_ms)
+
+
+class Candle(Wire):
+    """One element of the candleSnapshot answer: `t`/`T` open/close time (ms; T is the candle's
+    last millisecond), `s` coin, `i` interval, o/h/l/c prices and `v` volume (base units) as
+    decimal strings, `n` number of trades."""
+
+    open_time: datetime = Field(alias="t")
+    close_time: datetime = Field(alias="T")
+    coin: str = Field(alias="s", min_length=1)
+    interval: str = Field(alias="i", min_length=1)
+    open: Decimal = Field(alias="o")
+    high: Decimal = Field(alias="h")
+    low: Decimal = Field(alias="l")
+    close: Decimal = Field(alias="c")
+    volume: Decimal = Field(alias="v")
+    trades: int | None = Field(alias="n", default=None)
+
+    _time = field_validator("open_time", "close_time", mode="before")(datetime_from_epoch_ms)
+    _num = field_validator("open", "high", "low", "close", "volume", mode="before")(exact_decimal)

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from ingestion.hyperliquid.models import ClearinghouseState, Fill
+from ingestion.hyperliquid.models import Candle, ClearinghouseState, Fill
 
 SIDES = {"B": "buy", "A": "sell"}
 
@@ -75,5 +75,47 @@ def equity_row(state: ClearinghouseState, wallet: str, observed_at: datetime) ->
         "total_margin_used": summary.total_margin_used,
         "withdrawable": state.withdrawable,
         "venue_time": state.time,
+        "observed_at": observed_at,
+    }
+
+
+CANDLE_INTERVAL = "1h"
+
+
+def candle_problems(c: Candle) -> list[str]:
+    """Why a candle cannot be true (each is a venue or transport fault, never market data)."""
+    problems = []
+    if c.high < c.low:
+        problems.append(f"high {c.high} is below low {c.low}")
+    prices = {"open": c.open, "high": c.high, "low": c.low, "close": c.close}
+    problems += [f"{name} price {p} is not positive" for name, p in prices.items() if p <= 0]
+    if c.volume < 0:
+        problems.append(f"volume {c.volume} is negative")
+    return problems
+
+
+def candle_row(c: Candle, coin: str, observed_at: datetime) -> dict:
+    """A ledger row of one hourly candle as seen at `observed_at` (our clock). The candle is
+    closed once its last millisecond `T` has passed; until then it is a version that will be
+    re-observed (and kept again when anything changed, `is_closed` included)."""
+    if c.coin != coin:
+        raise ValueError(f"candle of {c.coin!r} in the answer for {coin!r}")
+    if c.interval != CANDLE_INTERVAL:
+        raise ValueError(f"interval {c.interval!r}, asked for {CANDLE_INTERVAL!r}")
+    problems = candle_problems(c)
+    if problems:
+        raise ValueError("; ".join(problems))
+    return {
+        "coin": coin,
+        "interval": c.interval,
+        "open_time": c.open_time,
+        "close_time": c.close_time,
+        "open": c.open,
+        "high": c.high,
+        "low": c.low,
+        "close": c.close,
+        "volume": c.volume,
+        "trades": c.trades,
+        "is_closed": c.close_time < observed_at,
         "observed_at": observed_at,
     }

@@ -7,6 +7,10 @@ A page that is full may have cut a millisecond in two, so its batch commits `new
 last (short) page proves everything up to its newest fill arrived, so it commits `newest`. The
 next run starts at cursor + 1: resumable after a crash, nothing read twice needlessly, and the
 loader's natural key (address, tid) turns any re-read into a no-op.
+
+Candles (markets.hyperliquid.coins, cursor scope = coin): the open time (ms) of the first hour
+not yet seen closed. Each run asks from there to now, so the still-open hour is read again until
+it has closed; observation mode keeps a version only when the candle changed.
 """
 
 from __future__ import annotations
@@ -16,9 +20,9 @@ from ingestion.errors import SourceSkipped
 from ingestion.http.paginate import Truncation
 from ingestion.hyperliquid import SOURCE
 from ingestion.hyperliquid import tables as t
-from ingestion.hyperliquid.client import HyperliquidClient, fill_time_ms, make_client
-from ingestion.hyperliquid.models import ClearinghouseState, Fill, SpotMeta
-from ingestion.hyperliquid.normalize import equity_row, fill_row
+from ingestion.hyperliquid.client import HOUR_MS, HyperliquidClient, fill_time_ms, make_client
+from ingestion.hyperliquid.models import Candle, ClearinghouseState, Fill, SpotMeta
+from ingestion.hyperliquid.normalize import candle_row, equity_row, fill_row
 from ingestion.loader import LedgerTable, load
 from ingestion.quarantine import partition
 from ingestion.sync import SyncContext, SyncResult
@@ -126,3 +130,50 @@ def _sync_address(ctx, conn, client, result, stream, table, column, address, sym
     report_truncations(
         conn, ctx.log, result, source=SOURCE, wallet=address, stream=stream, cuts=cuts
     )
+
+
+def sync_candles(ctx: SyncContext, **client_kw) -> SyncResult:
+    """Hourly candles of every configured coin since its cursor (first run: sync_start)."""
+    coins = list(ctx.settings.config.markets.hyperliquid.coins)
+    if not coins:
+        raise SourceSkipped("markets.hyperliquid.coins is empty in tradelake.yaml")
+    result = SyncResult(SOURCE, "candles")
+    client = make_client(ctx.settings, ctx.transport(SOURCE), ctx.lander, **client_kw)
+    try:
+        with ctx.connect() as conn:
+            for coin in coins:
+                _sync_coin_candles(ctx, conn, client, result, coin)
+    finally:
+        client.close()
+    return result
+
+
+def _hour_floor(ms: int) -> int:
+    return ms - ms % HOUR_MS
+
+
+def _sync_coin_candles(ctx, conn, client, result, coin: str) -> None:
+    cursor = get_cursor(conn, SOURCE, "candles", coin)
+    start = (
+        int(cursor)
+        if cursor
+        else _hour_floor(epoch_ms_from_datetime(ctx.settings.config.sync_start))
+    )
+    observed_at = ctx.now()
+    now_ms = epoch_ms_from_datetime(observed_at)
+    # Every hour before the current one has ended, so its candle as read now is closed (T, its
+    # last millisecond, is behind us): the cursor may pass it. The current hour is still open:
+    # the cursor stops at its start, and the next run reads it again.
+    current_hour = _hour_floor(now_ms)
+    done = start
+
+    def parse(raw, _coin=coin, _at=observed_at):
+        return candle_row(Candle.model_validate(raw), _coin, _at)
+
+    for window_end, page in client.candles(coin, start, now_ms + 1):
+        rows, bad = partition(
+            page.payload, parse, source=SOURCE, stream="candles", page_id=page.page_id
+        )
+        done = max(done, min(current_hour, window_end))
+        cur = CursorUpdate(SOURCE, "candles", str(done), coin)
+        result.add(load(conn, t.CANDLES, rows, page_id=page.page_id, rejects=bad, cursor=cur))

@@ -70,3 +70,26 @@ WALLET_EQUITY = LedgerTable(
     mode="observation",
     hash_exclude=("venue_time",),
 )
+
+# Hourly candles of markets.hyperliquid.coins: versions of a candle (observation mode, keyed on
+# our clock): the still-open hour is kept as it was seen and again once it closed; a re-read of
+# an unchanged candle adds nothing.
+CANDLES = LedgerTable(
+    name="ledger.hyperliquid_candles",
+    columns=(
+        "coin",
+        "interval",
+        "open_time",
+        "close_time",
+        "open",
+        "high",
+        "low",
+        "close",
+        "volume",
+        "trades",
+        "is_closed",
+        "observed_at",
+    ),
+    key=("coin", "interval", "open_time", "observed_at"),
+    mode="observation",
+)

@@ -1,5 +1,6 @@
 """Hyperliquid (hyperliquid.gitbook.io): amounts are decimal strings, prices and sizes
-positive, addresses `0x` + 40 lowercase hex, fill times in ms."""
+positive, addresses `0x` + 40 lowercase hex, fill times in ms; candles hourly
+(`1h`), volume in the coin, never negative."""
 
 from quality.rules import address, between, in_set, non_empty, past_time, positive
 
@@ -19,6 +20,14 @@ RULES = {
     "hyperliquid_wallet_equity": [
         address("wallet"),
         between("account_value", 0),
+        past_time("observed_at"),
+    ],
+    "hyperliquid_candles": [
+        non_empty("coin"),
+        in_set("interval", ["1h"]),
+        *(positive(price) for price in ("open", "high", "low", "close")),
+        between("volume", 0),
+        past_time("open_time"),
         past_time("observed_at"),
     ],
 }

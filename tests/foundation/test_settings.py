@@ -70,6 +70,20 @@ BAD_CONFIGS = [
         "tradelake.yaml line 2: accounts.hyperliquid.addresses[0]: ",
     ),
     ("colour: blue\n", "tradelake.yaml line 1: unknown key 'colour' (known keys: sync_start, "),
+    (
+        'markets:\n  okx:\n    instruments: ["BTC-USDT", "btc usdt"]\n',
+        "tradelake.yaml line 3: markets.okx.instruments[1]: 'btc usdt' is not an OKX instId: "
+        "expected upper-case parts joined by '-', e.g. BTC-USDT or ETH-USDT-SWAP",
+    ),
+    (
+        'markets:\n  hyperliquid: {coins: ["BTC", "@107"]}\n',
+        "tradelake.yaml line 2: markets.hyperliquid.coins[1]: '@107' is not a Hyperliquid perp "
+        "coin",
+    ),
+    (
+        'markets:\n  hyperliquid: {coins: ["BTC", "ETH", "BTC"]}\n',
+        "tradelake.yaml line 2: markets.hyperliquid.coins: listed twice: BTC",
+    ),
 ]
 
 

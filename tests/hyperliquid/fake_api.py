@@ -8,6 +8,11 @@
 - userFillsByTime: fills of `user` with startTime <= time <= endTime (endTime defaults to now),
   oldest first, at most `page_cap` per response; only the `history_limit` most recent fills of
   a user exist at all.
+- candleSnapshot: `req.coin`'s candles (set in `candles`) whose open time `t` lies in
+  [req.startTime, req.endTime], oldest first, at most `candle_cap` per answer; only the
+  `candle_keep` (5000) most recent candles of a coin exist at all (the docs: "Only the most
+  recent 5000 candles are available"), so a window older than that answers [] although later
+  ones do not.
 - The first `throttle` requests answer 429.
 """
 
@@ -30,6 +35,9 @@ class FakeHyperliquid:
     throttle: int = 0
     meta: dict[str, Any] = field(default_factory=spot_meta)
     states: dict[str, Any] = field(default_factory=dict)  # user -> clearinghouseState answer
+    candles: dict[str, list[dict]] = field(default_factory=dict)  # coin -> candles
+    candle_cap: int = 5000
+    candle_keep: int = 5000
     calls: int = 0
     bodies: list[dict] = field(default_factory=list)
 
@@ -52,6 +60,8 @@ class FakeHyperliquid:
             return self._json(self.meta)
         if kind == "userFillsByTime":
             return self._fills(body)
+        if kind == "candleSnapshot":
+            return self._candles(body.get("req") or {})
         if kind == "clearinghouseState":
             return self._json(self.states.get(body.get("user", "").lower(), clearinghouse()))
         return httpx.Response(422, text="Failed to deserialize the JSON body into the target type")
@@ -66,6 +76,15 @@ class FakeHyperliquid:
             r for r in rows if r["time"] >= body["startTime"] and (end is None or r["time"] <= end)
         ]
         return self._json(rows[: self.page_cap])
+
+    def _candles(self, req: dict) -> httpx.Response:
+        if not isinstance(req.get("startTime"), int) or req.get("interval") != "1h":
+            return httpx.Response(422, text="Failed to deserialize the JSON body")
+        kept = sorted(self.candles.get(req.get("coin"), []), key=lambda c: c["t"])
+        kept = kept[-self.candle_keep :]
+        end = req.get("endTime")
+        rows = [c for c in kept if c["t"] >= req["startTime"] and (end is None or c["t"] <= end)]
+        return self._json(rows[: self.candle_cap])
 
     @staticmethod
     def _json(payload: Any) -> httpx.Response:
@@ -114,3 +133,10 @@ def clearinghouse(account_value: str = "0.0", *, time: int | None = 179517600000
     if time is not None:
         answer["time"] = time
     return answer
+
+
+def make_candle(t: int, *, coin: str = "BTC", n: int = 42, **fields: str) -> dict:
+    """A candleSnapshot element: times in ms (T = the hour's last millisecond), strings for
+    prices (o, h, l, c) and volume (v), `n` trades; `fields` overrides any of them."""
+    prices = {"o": "100", "c": "105", "h": "110", "l": "95", "v": "12.5", **fields}
+    return {"t": t, "T": t + 3_599_999, "s": coin, "i": "1h", **prices, "n": n}

@@ -76,3 +76,24 @@ def test_sensor_requests_a_backfill_for_new_addresses_only(resource, sensor, ass
     with dg.build_sensor_context(resources={"tradelake": resource}) as ctx:
         again = sensor(ctx)
     assert isinstance(again, dg.SkipReason)
+
+
+def test_the_candles_asset_and_its_checks_materialize_hourly(db_url, tmp_path, monkeypatch):
+    config = {**CONFIG, "markets": {"hyperliquid": {"coins": ["BTC", "ETH"]}}}
+    resource = dagster_resource(monkeypatch, tmp_path, db_url, config, FIXTURES)
+    candle_checks = [
+        c for c in checks.standard_checks if "hyperliquid_candles" in str(c.check_specs)
+    ]
+    result = dg.materialize(
+        [assets.hyperliquid_candles, *candle_checks], resources={"tradelake": resource}
+    )
+    assert result.success
+    (event,) = result.get_asset_materialization_events()
+    # every recorded candle of both coins; the demo clock is real time, so all are closed
+    assert event.event_specific_data.materialization.metadata["rows_inserted"].value == 2 * 1285
+    evaluations = result.get_asset_check_evaluations()
+    # source_ok, no_conflicting_redelivery, quarantine_empty, chain_intact
+    assert len(evaluations) == 4 and all(e.passed for e in evaluations)
+    schedule = schedules.hyperliquid_candles_hourly
+    assert schedule.cron_schedule == "2 * * * *"
+    assert schedule.default_status == dg.DefaultScheduleStatus.RUNNING

@@ -7,7 +7,12 @@ import pytest
 
 from ingestion.schema import applied_revisions, downgrade_all, migrate
 
-LEDGERS = ("hyperliquid_fills", "hyperliquid_wallet_fills", "hyperliquid_wallet_equity")
+LEDGERS = (
+    "hyperliquid_fills",
+    "hyperliquid_wallet_fills",
+    "hyperliquid_wallet_equity",
+    "hyperliquid_candles",
+)
 
 
 def _ours(url: str) -> set[str]:

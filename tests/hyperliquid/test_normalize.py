@@ -12,8 +12,14 @@ from hypothesis import strategies as st
 from pydantic import ValidationError
 
 from ingestion.http.client import parse_json
-from ingestion.hyperliquid.models import ClearinghouseState, Fill, SpotMeta
-from ingestion.hyperliquid.normalize import equity_row, fill_row, market_type, readable_symbol
+from ingestion.hyperliquid.models import Candle, ClearinghouseState, Fill, SpotMeta
+from ingestion.hyperliquid.normalize import (
+    candle_row,
+    equity_row,
+    fill_row,
+    market_type,
+    readable_symbol,
+)
 from tests.hyperliquid.conftest import NOW
 from tests.hyperliquid.make_fixtures import spot_meta
 
@@ -61,6 +67,16 @@ def test_every_fixture_normalises(path: Path):
         )
         assert row["account_value"] == Decimal(body["marginSummary"]["accountValue"])
         assert row["venue_time"].timestamp() * 1000 == body["time"]
+        return
+    if kind == "candleSnapshot":
+        coin = fixture["request"]["json"]["req"].get("coin")
+        for raw in body:
+            row = candle_row(Candle.model_validate(raw), coin, NOW)
+            assert row["open_time"].timestamp() * 1000 == raw["t"]
+            assert (row["high"], row["low"], row["volume"]) == tuple(
+                Decimal(raw[k]) for k in ("h", "l", "v")
+            )
+            assert row["is_closed"] == (raw["T"] < NOW.timestamp() * 1000)
         return
     assert kind == "userFillsByTime" and isinstance(body, list)
     for raw in body:

@@ -21,6 +21,7 @@ FIXTURES = ROOT / "tests" / "fixtures"
 def streams():
     from ingestion.espn.sync import sync_games
     from ingestion.etherscan.sync import sync_token_transfers, sync_transactions
+    from ingestion.hyperliquid.sync import sync_candles as hl_candles
     from ingestion.hyperliquid.sync import sync_fills as hl_fills
     from ingestion.hyperliquid.sync import sync_wallet_equity, sync_wallet_fills
     from ingestion.kalshi import events as kalshi_events
@@ -47,6 +48,7 @@ def streams():
         ("hyperliquid", "fills", hl_fills),
         ("hyperliquid", "wallet_fills", sync_wallet_fills),
         ("hyperliquid", "wallet_equity", sync_wallet_equity),
+        ("hyperliquid", "candles", hl_candles),
         ("etherscan", "transactions", sync_transactions),
         ("etherscan", "token_transfers", sync_token_transfers),
         ("espn", "games", sync_games),

@@ -1,5 +1,5 @@
 -- One row per 4h window (aligned to 00/04/08/12/16/20 UTC) with any data: own fills or
--- settlements, tracked-wallet moves, edges, or data-quality incidents (stale source streams
+-- settlements, tracked-wallet moves, edges, market state changes, or data-quality incidents (stale source streams
 -- included), prop-firm challenge events and alerts. summary_markdown is what `tradelake report` prints; the chart it links to is
 -- rendered by the reports/pnl_chart asset.
 with pnl as (
@@ -155,6 +155,8 @@ sections as (
         filter (where event_type in ('wallet_move', 'wallet_bias')) as wallet_lines,
         string_agg('- ' || markdown_line, E'\n' order by event_rank)
         filter (where event_type = 'edge') as edge_lines,
+        string_agg('- ' || markdown_line, E'\n' order by event_rank)
+        filter (where event_type = 'market_state') as market_lines,
         -- stale sources first: a venue that did not load makes every number above incomplete
         string_agg(
             '- ' || markdown_line, E'\n'
@@ -165,6 +167,7 @@ sections as (
         count(*) filter (where event_type = 'wallet_move') as wallet_moves,
         count(*) filter (where event_type = 'wallet_bias') as wallet_biases,
         count(*) filter (where event_type = 'edge') as edges,
+        count(*) filter (where event_type = 'market_state') as market_state_changes,
         coalesce(sum((detail ->> 'records')::integer) filter (where event_type = 'data_quality'), 0)
             as quarantined_records,
         coalesce(sum((detail ->> 'conflicts')::integer) filter (where event_type = 'ledger_conflict'), 0)
@@ -184,12 +187,14 @@ assembled as (
         sections.settlement_lines,
         sections.wallet_lines,
         sections.edge_lines,
+        sections.market_lines,
         sections.incident_lines,
         challenge_sections.challenge_lines,
         coalesce(challenge_sections.challenge_items, 0) as challenge_items,
         coalesce(sections.wallet_moves, 0) as wallet_moves,
         coalesce(sections.wallet_biases, 0) as wallet_biases,
         coalesce(sections.edges, 0) as edges,
+        coalesce(sections.market_state_changes, 0) as market_state_changes,
         coalesce(sections.quarantined_records, 0) as quarantined_records,
         coalesce(sections.ledger_conflicts, 0) as ledger_conflicts,
         coalesce(sections.stale_streams, '[]'::jsonb) as stale_streams,
@@ -243,6 +248,8 @@ select
         coalesce(wallet_lines, 'No tracked-wallet trades or redemptions.'),
         '## Biggest edges',
         coalesce(edge_lines, 'No linked market observation with a model probability.'),
+        '## Market',
+        coalesce(market_lines, 'No market state changed.'),
         '## Challenges',
         coalesce(challenge_lines, 'No challenge started, ended or raised an alert.'),
         '## Data quality',
@@ -265,6 +272,7 @@ select
         'wallet_moves_listed', wallet_moves,
         'wallet_biases_listed', wallet_biases,
         'edges_listed', edges,
+        'market_state_changes', market_state_changes,
         'challenge_items', challenge_items,
         'quarantined_records', quarantined_records,
         'ledger_conflicts', ledger_conflicts,

@@ -1,13 +1,19 @@
-"""Hyperliquid: own fills, tracked-wallet fills and tracked-wallet equity, one asset each, in
-group `hyperliquid`."""
+"""Hyperliquid: own fills, tracked-wallet fills, tracked-wallet equity and hourly candles, one
+asset each, in group `hyperliquid`."""
 
 from ingestion.hyperliquid import SOURCE
-from ingestion.hyperliquid.sync import sync_fills, sync_wallet_equity, sync_wallet_fills
+from ingestion.hyperliquid.sync import (
+    sync_candles,
+    sync_fills,
+    sync_wallet_equity,
+    sync_wallet_fills,
+)
 from orchestration.lib.ingest import ledger_asset
 
 FILLS = "hyperliquid_fills"
 WALLET_FILLS = "hyperliquid_wallet_fills"
 WALLET_EQUITY = "hyperliquid_wallet_equity"
+CANDLES = "hyperliquid_candles"
 
 hyperliquid_fills = ledger_asset(
     source=SOURCE,
@@ -37,5 +43,17 @@ hyperliquid_wallet_equity = ledger_asset(
         "Perp account summary (clearinghouseState) of tracked wallets with `hyperliquid: true`, "
         "a row when it changed: marginSummary.accountValue is the wallet's equity in USDC, the "
         "denominator of core.wallet_events.size_fraction."
+    ),
+)
+
+hyperliquid_candles = ledger_asset(
+    source=SOURCE,
+    stream="candles",
+    table=CANDLES,
+    sync=sync_candles,
+    description=(
+        "Hourly candles (candleSnapshot, 1h) of markets.hyperliquid.coins, a row per version of "
+        "a candle: the still-open hour as seen, again once it changed or closed. Prices in USDC, "
+        "volume in the coin. Feeds core.candles and marts.market_states."
     ),
 )

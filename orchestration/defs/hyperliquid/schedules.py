@@ -1,10 +1,11 @@
 """Own and tracked-wallet fills every 5 minutes (incremental: cursor per address); tracked-wallet
 equity hourly (a snapshot: it moves with every mark price, an hour-old one sizes a trade well
-enough and keeps the ledger small)."""
+enough and keeps the ledger small); candles hourly, a few minutes past the hour, so the hour
+that just ended is read closed (and the new one as its first open version)."""
 
 import dagster as dg
 
-from orchestration.defs.hyperliquid.assets import FILLS, WALLET_EQUITY, WALLET_FILLS
+from orchestration.defs.hyperliquid.assets import CANDLES, FILLS, WALLET_EQUITY, WALLET_FILLS
 from orchestration.lib.ingest import ledger_key
 
 hyperliquid_fills_every_5_minutes = dg.ScheduleDefinition(
@@ -21,4 +22,12 @@ hyperliquid_wallet_equity_hourly = dg.ScheduleDefinition(
     cron_schedule="11 * * * *",
     default_status=dg.DefaultScheduleStatus.RUNNING,
     description="Tracked wallets' perp account value (clearinghouseState), a row when it changed.",
+)
+
+hyperliquid_candles_hourly = dg.ScheduleDefinition(
+    name="hyperliquid_candles_hourly",
+    target=dg.AssetSelection.assets(ledger_key(CANDLES)),
+    cron_schedule="2 * * * *",
+    default_status=dg.DefaultScheduleStatus.RUNNING,
+    description="Hourly candles of markets.hyperliquid.coins since each coin's cursor.",
 )

@@ -1,6 +1,6 @@
 -- One row per notable event of a 4h report window, ranked within its type: settlements of own
 -- accounts, the tracked wallets' biggest moves (with their credibility at the time), the biggest
--- edges, the strongest tracked-wallet biases, and data-quality incidents (stale source streams, quarantine, ledger conflicts). markdown_line is what the report prints; detail the same
+-- edges, the strongest tracked-wallet biases, the market states that changed (marts.market_states), and data-quality incidents (stale source streams, quarantine, ledger conflicts). markdown_line is what the report prints; detail the same
 -- as jsonb for marts.reports.notable_events.
 with settlements as (
     -- the settlement's PnL as int_pnl_events computes it (the one place the rule lives)
@@ -169,6 +169,20 @@ ranked_bias as (
     where value <> 0
 ),
 
+market_changes as (
+    select
+        {{ report_window_start('detected_at') }} as period_start,
+        detected_at as event_at,
+        venue,
+        instrument,
+        state,
+        previous_state,
+        volatility_atr,
+        volume_24h
+    from {{ ref('market_states') }}
+    where state is distinct from previous_state and previous_state is not null
+),
+
 events as (
     select
         period_start,
@@ -267,6 +281,24 @@ events as (
         ) as detail
     from ranked_bias
     where bias_rank <= 3
+
+    union all
+
+    select
+        period_start,
+        'market_state' as event_type,
+        row_number() over (partition by period_start order by event_at, venue, instrument) as event_rank,
+        event_at,
+        format(
+            '%s %s: %s -> **%s** at %s UTC',
+            venue, instrument, previous_state, state, to_char(event_at at time zone 'UTC', 'HH24:MI')
+        ) as markdown_line,
+        jsonb_build_object(
+            'type', 'market_state', 'venue', venue, 'instrument', instrument, 'state', state,
+            'previous_state', previous_state, 'volatility_atr', volatility_atr,
+            'volume_24h', volume_24h, 'at', event_at
+        ) as detail
+    from market_changes
 
     union all
 
