@@ -154,6 +154,11 @@ WHALE = "0x56687bf447db6ffa42ffe2204a05edaa20f55839"
 NOT_HEX = WHALE[:-1] + "g"
 
 
+def demo_line(fragment: str) -> int:
+    """The 1-based line of the demo config holding `fragment` (what the error must name)."""
+    return next(n for n, line in enumerate(DEMO_YAML.splitlines(), 1) if fragment in line)
+
+
 def nothing_sent(url: str) -> bool:
     with psycopg.connect(url) as conn:
         pages = conn.execute("select count(*) from raw.pages").fetchone()[0]
@@ -166,12 +171,12 @@ def nothing_sent(url: str) -> bool:
     [
         (
             lambda text: text.replace("\nwallets:", "\nwalets:"),
-            "line 13: unknown key 'walets' (did you mean 'wallets'?)",
+            f"line {demo_line('wallets:')}: unknown key 'walets' (did you mean 'wallets'?)",
         ),
         (
             lambda text: text.replace(WHALE, NOT_HEX),
-            f"line 14: wallets[0].address: '{NOT_HEX}' is not an address: expected 0x "
-            "followed by 40 hex digits",
+            f"line {demo_line(WHALE)}: wallets[0].address: '{NOT_HEX}' is not an address: "
+            "expected 0x followed by 40 hex digits",
         ),
     ],
     ids=["misspelt-key", "non-hex-address"],

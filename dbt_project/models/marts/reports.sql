@@ -155,8 +155,9 @@ sections as (
         filter (where event_type in ('wallet_move', 'wallet_bias')) as wallet_lines,
         string_agg('- ' || markdown_line, E'\n' order by event_rank)
         filter (where event_type = 'edge') as edge_lines,
-        string_agg('- ' || markdown_line, E'\n' order by event_rank)
-        filter (where event_type = 'market_state') as market_lines,
+        -- the BTC regime's changes first: they move every instrument below them
+        string_agg('- ' || markdown_line, E'\n' order by event_type != 'market_regime', event_rank)
+        filter (where event_type in ('market_regime', 'market_state')) as market_lines,
         -- stale sources first: a venue that did not load makes every number above incomplete
         string_agg(
             '- ' || markdown_line, E'\n'
@@ -168,6 +169,7 @@ sections as (
         count(*) filter (where event_type = 'wallet_bias') as wallet_biases,
         count(*) filter (where event_type = 'edge') as edges,
         count(*) filter (where event_type = 'market_state') as market_state_changes,
+        count(*) filter (where event_type = 'market_regime') as market_regime_events,
         coalesce(sum((detail ->> 'records')::integer) filter (where event_type = 'data_quality'), 0)
             as quarantined_records,
         coalesce(sum((detail ->> 'conflicts')::integer) filter (where event_type = 'ledger_conflict'), 0)
@@ -195,6 +197,17 @@ assembled as (
         coalesce(sections.wallet_biases, 0) as wallet_biases,
         coalesce(sections.edges, 0) as edges,
         coalesce(sections.market_state_changes, 0) as market_state_changes,
+        coalesce(sections.market_regime_events, 0) as market_regime_events,
+        regime.state as btc_regime,
+        case
+            when regime.state is not null
+                then format(
+                    'BTC regime at %s UTC: **%s** (BTC %s, 24h %s %%).',
+                    to_char(regime.detected_at at time zone 'UTC', 'YYYY-MM-DD HH24:MI'), regime.state,
+                    {{ report_amount('regime.btc_price') }},
+                    coalesce(round(regime.return_24h_pct, 2)::text, 'n/a')
+                )
+        end as regime_line,
         coalesce(sections.quarantined_records, 0) as quarantined_records,
         coalesce(sections.ledger_conflicts, 0) as ledger_conflicts,
         coalesce(sections.stale_streams, '[]'::jsonb) as stale_streams,
@@ -205,6 +218,20 @@ assembled as (
     left join venue_tables on cumulative.period_start = venue_tables.period_start
     left join sections on cumulative.period_start = sections.period_start
     left join challenge_sections on cumulative.period_start = challenge_sections.period_start
+    -- the regime as of the window's last closed hour
+    left join lateral (
+        select
+            global_market_states.detected_at,
+            global_market_states.state,
+            global_market_states.btc_price,
+            global_market_states.return_24h_pct
+        from {{ ref('global_market_states') }} as global_market_states
+        where
+            global_market_states.detected_at > cumulative.period_start
+            and global_market_states.detected_at <= cumulative.period_end
+        order by global_market_states.detected_at desc
+        limit 1
+    ) as regime on true
 ),
 
 delivered as (
@@ -249,7 +276,10 @@ select
         '## Biggest edges',
         coalesce(edge_lines, 'No linked market observation with a model probability.'),
         '## Market',
-        coalesce(market_lines, 'No market state changed.'),
+        coalesce(
+            nullif(concat_ws(E'\n', regime_line, market_lines), ''),
+            'No market state changed.'
+        ),
         '## Challenges',
         coalesce(challenge_lines, 'No challenge started, ended or raised an alert.'),
         '## Data quality',
@@ -273,6 +303,8 @@ select
         'wallet_biases_listed', wallet_biases,
         'edges_listed', edges,
         'market_state_changes', market_state_changes,
+        'market_regime_events', market_regime_events,
+        'btc_regime', btc_regime,
         'challenge_items', challenge_items,
         'quarantined_records', quarantined_records,
         'ledger_conflicts', ledger_conflicts,

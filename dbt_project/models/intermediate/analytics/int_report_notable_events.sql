@@ -183,6 +183,31 @@ market_changes as (
     where state is distinct from previous_state and previous_state is not null
 ),
 
+regime_hours as (
+    select
+        *,
+        lag(correlation_spike) over (order by hour) as previous_spike
+    from {{ ref('global_market_states') }}
+),
+
+regime_changes as (
+    -- the BTC regime changed, or a correlation spike began
+    select
+        {{ report_window_start('detected_at') }} as period_start,
+        detected_at as event_at,
+        state,
+        previous_state,
+        (state is distinct from previous_state and previous_state is not null) as regime_changed,
+        (correlation_spike and not previous_spike) as spike_began,
+        btc_price,
+        return_24h_pct,
+        mean_correlation_24h
+    from regime_hours
+    where
+        (state is distinct from previous_state and previous_state is not null)
+        or (correlation_spike and not previous_spike)
+),
+
 events as (
     select
         period_start,
@@ -299,6 +324,39 @@ events as (
             'volume_24h', volume_24h, 'at', event_at
         ) as detail
     from market_changes
+
+    union all
+
+    select
+        period_start,
+        'market_regime' as event_type,
+        row_number() over (partition by period_start order by event_at) as event_rank,
+        event_at,
+        concat_ws(
+            '; ',
+            case
+                when regime_changed
+                    then format(
+                        'BTC regime %s -> **%s** at %s UTC (BTC %s, 24h %s %%)',
+                        previous_state, state, to_char(event_at at time zone 'UTC', 'HH24:MI'),
+                        {{ report_amount('btc_price') }}, coalesce(round(return_24h_pct, 2)::text, 'n/a')
+                    )
+            end,
+            case
+                when spike_began
+                    then format(
+                        'correlation spike at %s UTC: tracked instruments'' 24h return correlation %s',
+                        to_char(event_at at time zone 'UTC', 'HH24:MI'), round(mean_correlation_24h, 2)
+                    )
+            end
+        ) as markdown_line,
+        jsonb_build_object(
+            'type', 'market_regime', 'state', state, 'previous_state', previous_state,
+            'regime_changed', regime_changed, 'correlation_spike_began', spike_began,
+            'btc_price', btc_price, 'return_24h_pct', return_24h_pct,
+            'mean_correlation_24h', mean_correlation_24h, 'at', event_at
+        ) as detail
+    from regime_changes
 
     union all
 
