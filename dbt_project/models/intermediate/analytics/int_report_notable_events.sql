@@ -128,6 +128,20 @@ failed_expectations as (
     group by period_start, relation, expectation
 ),
 
+schema_drift as (
+    select
+        {{ report_window_start('first_seen_at') }} as period_start,
+        source_name,
+        stream,
+        field_name,
+        change,
+        is_blocking,
+        detail,
+        page_id,
+        first_seen_at as event_at
+    from {{ ref('stg_ops__schema_drift') }}
+),
+
 conflicts as (
     select
         {{ report_window_start('detected_at') }} as period_start,
@@ -298,6 +312,27 @@ events as (
             'violations', violations, 'sample', sample, 'at', event_at
         ) as detail
     from failed_expectations
+
+    union all
+
+    select
+        period_start,
+        'schema_drift' as event_type,
+        row_number() over (
+            partition by period_start order by not is_blocking, event_at, source_name, stream, field_name, change
+        ) as event_rank,
+        event_at,
+        format(
+            '%s drift in %s/%s: `%s` %s on page %s (%s)',
+            case when is_blocking then 'blocking' else 'new-field' end,
+            source_name, stream, field_name, change, coalesce(page_id::text, 'n/a'), detail
+        ) as markdown_line,
+        jsonb_build_object(
+            'type', 'schema_drift', 'source', source_name, 'stream', stream, 'field', field_name,
+            'change', change, 'is_blocking', is_blocking, 'page_id', page_id, 'detail', detail,
+            'at', event_at
+        ) as detail
+    from schema_drift
 
     union all
 
