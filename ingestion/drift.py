@@ -135,7 +135,7 @@ class PageDrift:
             if _most(len(kinds), self.present[path]):
                 expected = "/".join(sorted(self.expected[path]))
                 share = _share(kinds, self.present[path])
-                detail = f"{kinds[0]} where {expected} was sent ({share})"
+                detail = f"sent as {kinds[0]} where the model reads {expected} ({share})"
                 out.append(Drift(path, "type_changed", detail))
         for path, whys in self.units.items():
             if _most(len(whys), self.unit_checked[path]):
@@ -233,19 +233,65 @@ def expected_kinds(annotation: Any) -> frozenset[str]:
     return frozenset(kinds) or ANY_KIND
 
 
+@dataclass(frozen=True)
+class _Field:
+    wire: str  # the name as sent (alias)
+    name: str  # the attribute name (accepted too: populate_by_name)
+    required: bool
+    kinds: frozenset[str]
+    nested: type[BaseModel] | None
+    many: bool
+
+
+@dataclass(frozen=True)
+class _Shape:
+    """What a model expects, worked out once per model (the walk runs for every record)."""
+
+    fields: tuple[_Field, ...]
+    known: frozenset[str]
+    removed: frozenset[str]
+    rules: tuple[UnitRule, ...]
+    record_extra: bool
+    rule_of: dict[str, UnitRule | None] = field(default_factory=dict)  # key -> its rule, cached
+
+    def rule_for(self, key: str) -> UnitRule | None:
+        if key not in self.rule_of:
+            self.rule_of[key] = next((r for r in self.rules if r.applies(key)), None)
+        return self.rule_of[key]
+
+
+_shapes: dict[type[BaseModel], _Shape] = {}
+
+
+def _shape(model: type[BaseModel]) -> _Shape:
+    shape = _shapes.get(model)
+    if shape is None:
+        overrides: dict[str, frozenset[str]] = getattr(model, "wire_kinds", {})
+        fields = []
+        for name, info in model.model_fields.items():
+            wire = info.alias or name
+            nested, many = _nested_model(info.annotation)
+            kinds = overrides.get(wire) or expected_kinds(info.annotation)
+            fields.append(_Field(wire, name, info.is_required(), kinds, nested, many))
+        known = {f.wire for f in fields} | {f.name for f in fields}
+        shape = _shapes[model] = _Shape(
+            fields=tuple(fields),
+            known=frozenset(known | set(getattr(model, "wire_known", ()))),
+            removed=frozenset(getattr(model, "wire_removed", ())),
+            rules=tuple(getattr(model, "unit_rules", ())),
+            record_extra=getattr(model, "wire_extra", "record") == "record",
+        )
+    return shape
+
+
 def _walk(seen: PageDrift, model: type[BaseModel], data: dict, prefix: str) -> None:
+    shape = _shape(model)
     seen.objects[prefix] += 1
-    known: set[str] = set(getattr(model, "wire_known", ()))
-    removed: frozenset[str] = frozenset(getattr(model, "wire_removed", ()))
-    overrides: dict[str, frozenset[str]] = getattr(model, "wire_kinds", {})
-    rules: tuple[UnitRule, ...] = getattr(model, "unit_rules", ())
-    for name, info in model.model_fields.items():
-        wire = info.alias or name
-        known |= {wire, name}
-        path = f"{prefix}.{wire}" if prefix else wire
-        key = wire if wire in data else name if name in data else None
+    for f in shape.fields:
+        path = f"{prefix}.{f.wire}" if prefix else f.wire
+        key = f.wire if f.wire in data else f.name if f.name in data else None
         if key is None:
-            if info.is_required():
+            if f.required:
                 seen.absent[path] += 1
             continue
         value = data[key]
@@ -253,29 +299,26 @@ def _walk(seen: PageDrift, model: type[BaseModel], data: dict, prefix: str) -> N
         if kind is None:
             continue
         seen.present[path] += 1
-        expected = overrides.get(wire) or expected_kinds(info.annotation)
-        seen.expected[path] = expected
-        if kind not in expected:
+        if kind not in f.kinds:
+            seen.expected[path] = f.kinds
             seen.mistyped.setdefault(path, []).append(kind)
-        nested, many = _nested_model(info.annotation)
-        if nested is not None:
-            for item in value if (many and isinstance(value, list)) else [value]:
+        if f.nested is not None:
+            for item in value if (f.many and isinstance(value, list)) else [value]:
                 if isinstance(item, dict):
-                    _walk(seen, nested, item, f"{path}[]" if many else path)
+                    _walk(seen, f.nested, item, f"{path}[]" if f.many else path)
     for key, value in data.items():
-        path = f"{prefix}.{key}" if prefix else key
-        if key in removed:
+        if key in shape.removed:
             if value is not None:
-                seen.returned.setdefault(path, value)
-        elif key not in known and getattr(model, "wire_extra", "record") == "record":
-            seen.added.setdefault(path, json_kind(value) or "null")
-        for rule in rules:
-            if value is not None and value != "" and rule.applies(key):
-                seen.unit_checked[path] += 1
-                why = rule.check(value)
-                if why:
-                    seen.units.setdefault(path, []).append(why)
-                break
+                seen.returned.setdefault(f"{prefix}.{key}" if prefix else key, value)
+        elif shape.record_extra and key not in shape.known:
+            seen.added.setdefault(f"{prefix}.{key}" if prefix else key, json_kind(value) or "null")
+        rule = shape.rule_for(key) if shape.rules else None
+        if rule is not None and value is not None and value != "":
+            path = f"{prefix}.{key}" if prefix else key
+            seen.unit_checked[path] += 1
+            why = rule.check(value)
+            if why:
+                seen.units.setdefault(path, []).append(why)
 
 
 # --- ops.schema_drift --------------------------------------------------------------------------

@@ -71,6 +71,10 @@ def test_type_change_and_nested_paths() -> None:
     assert findings(ClearinghouseState, [state]) == []
     flat = {**state, "marginSummary": "12.5"}
     assert findings(ClearinghouseState, [flat]) == [("marginSummary", "type_changed", True)]
+    with watching() as seen, contextlib.suppress(ValueError):
+        ClearinghouseState.model_validate(flat)
+    (drift,) = seen.findings()
+    assert drift.detail == "sent as string where the model reads object (1 of 1 record(s))"
     added = {**state, "marginSummary": {**state["marginSummary"], "isolatedUsd": "1"}}
     assert findings(ClearinghouseState, [added]) == [("marginSummary.isolatedUsd", "added", False)]
 

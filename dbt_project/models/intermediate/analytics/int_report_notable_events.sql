@@ -1,6 +1,6 @@
 -- One row per notable event of a 4h report window, ranked within its type: settlements of own
 -- accounts, the tracked wallets' biggest moves (with their credibility at the time), the biggest
--- edges, the strongest tracked-wallet biases, and data-quality incidents (stale source streams, quarantine, ledger conflicts). markdown_line is what the report prints; detail the same
+-- edges, the strongest tracked-wallet biases, and data-quality incidents (stale source streams, quarantine, failed expectations, schema drift, ledger conflicts). markdown_line is what the report prints; detail the same
 -- as jsonb for marts.reports.notable_events.
 with settlements as (
     -- the settlement's PnL as int_pnl_events computes it (the one place the rule lives)
