@@ -14,6 +14,7 @@ from pathlib import Path
 import dagster as dg
 import psycopg
 import pytest
+from rich.console import Console
 
 from ingestion.cursors import get_cursor
 from ingestion.http.replay import ReplayTransport
@@ -22,6 +23,7 @@ from orchestration.defs.kalshi import assets
 from orchestration.lib.ingest import drift_check, ledger_key
 from tests.conftest import dagster_resource
 from tests.kalshi.conftest import CONFIG, KALSHI_FIXTURES
+from tradelake_cli.run import _summarise, print_summary
 
 LIVE_FILLS = "portfolio_fills_p1.json"  # 5 fills: 4 priced, 1 without a price (quarantined)
 
@@ -164,6 +166,13 @@ def test_the_blocking_check_names_field_and_page_and_stops_what_is_downstream(
         "(a price in cents?) (4 of 4 record(s))"
     )
     assert ran == []
+    # `tradelake materialize` prints what the check said under its BLOCKING line
+    console = Console(record=True, width=200)
+    print_summary(_summarise(result), console)
+    assert (
+        "BLOCKING ledger/kalshi_fills :: schema_drift\n    kalshi.fills drifted: "
+        f"yes_price_dollars unit on page {page}: '48.50' is above 1"
+    ) in console.export_text()
 
 
 def test_a_new_optional_field_only_warns(kalshi_ctx, fake, db_url, tmp_path):
