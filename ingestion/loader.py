@@ -20,6 +20,7 @@ import psycopg
 from psycopg import sql
 from psycopg.types.json import Jsonb
 
+from ingestion import drift
 from ingestion.cursors import CursorUpdate, set_cursor
 from ingestion.quarantine import Rejected, quarantine
 
@@ -131,8 +132,18 @@ def load(
         for reject in rejects:
             quarantine(conn, reject)
         result.quarantined = len(rejects)
+        found = getattr(rejects, "drift", None)
+        if found is not None:
+            drift.record(conn, found)
         if cursor is not None:
-            set_cursor(conn, cursor)
+            # While the stream has blocking schema drift not cleared, its cursor stays where it
+            # was: the quarantined pages are read again once the model is fixed and it is cleared.
+            if drift.has_open_blocking(conn, cursor.source, cursor.stream):
+                result.notes.append(
+                    f"{cursor.source}.{cursor.stream}: cursor held (schema drift, ops.schema_drift)"
+                )
+            else:
+                set_cursor(conn, cursor)
     return result
 
 

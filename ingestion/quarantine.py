@@ -12,6 +12,8 @@ from typing import Any, TypeVar
 import psycopg
 from pydantic import ValidationError
 
+from ingestion.drift import PageFindings, watching
+
 T = TypeVar("T")
 
 UPSERT = """
@@ -30,6 +32,13 @@ class Rejected:
     reason: str
     payload: Any
     page_id: int | None = None
+
+
+class Rejects(list[Rejected]):
+    """A page's rejected records, with the schema drift the page showed (`drift`, recorded by
+    `load` in the page's transaction). Keep the object when rewriting its items (`bad[:] = ...`)."""
+
+    drift: PageFindings | None = None
 
 
 def describe(exc: Exception) -> str:
@@ -56,17 +65,35 @@ def partition(
 ) -> tuple[list[T], list[Rejected]]:
     """Apply `parse` to each raw item; failures become Rejected with the reason, nothing dropped.
 
-    `parse` may return one record or a list (a market with several outcomes).
+    `parse` may return one record or a list (a market with several outcomes). The page's schema
+    and unit drift (ingestion/drift.py) rides on the rejects; when it blocks, every record of the
+    page is quarantined with the drifted fields named instead of loaded.
     """
     good: list[T] = []
-    bad: list[Rejected] = []
-    for item in items:
-        try:
-            out = parse(item)
-        except (ValidationError, ValueError, TypeError, KeyError, ArithmeticError) as exc:
-            bad.append(Rejected(source, stream, describe(exc), item, page_id))
-            continue
-        good.extend(out if isinstance(out, list) else [out])
+    bad = Rejects()
+    errors: list[str | None] = []  # per item: why it was refused, None when it parsed
+    items = list(items)
+    with watching() as seen:
+        for item in items:
+            try:
+                out = parse(item)
+            except (ValidationError, ValueError, TypeError, KeyError, ArithmeticError) as exc:
+                errors.append(describe(exc))
+                bad.append(Rejected(source, stream, errors[-1], item, page_id))
+                continue
+            errors.append(None)
+            good.extend(out if isinstance(out, list) else [out])
+    found = PageFindings(source, stream, page_id, tuple(seen.findings()))
+    if found.drift:
+        bad.drift = found
+    if found.blocking:
+        # The drift is the cause: every record of the page waits for it, its own error kept.
+        reason = found.reason()
+        bad[:] = [
+            Rejected(source, stream, reason + (f" (record: {e})" if e else ""), item, page_id)
+            for item, e in zip(items, errors, strict=True)
+        ]
+        good = []
     return good, bad
 
 

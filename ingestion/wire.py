@@ -10,18 +10,39 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal, InvalidOperation
-from typing import Annotated, Any
+from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict
+
+from ingestion.drift import UnitRule, observe
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 EPOCH_MS_THRESHOLD = Decimal(10) ** 11  # an epoch above this is in ms (year > 5138 in seconds)
 
 
 class Wire(BaseModel):
-    """Base of every wire model: unknown fields ignored, immutable, fields by alias or name."""
+    """Base of every wire model: unknown fields ignored, immutable, fields by alias or name.
+
+    `model_validate` first shows the record, as the venue sent it, to the schema-drift watch of
+    the page being parsed (ingestion/drift.py). What a model says about its wire format:
+    `wire_known`, fields the venue documents that the model does not read (not drift);
+    `wire_removed`, fields the venue removed (their return blocks); `wire_kinds`, the JSON kinds a
+    field may arrive as when its annotation does not say; `unit_rules`, the source's unit table;
+    `wire_extra = "ignore"` for an answer whose undeclared fields are not worth recording.
+    """
 
     model_config = ConfigDict(extra="ignore", frozen=True, populate_by_name=True)
+
+    wire_known: ClassVar[frozenset[str]] = frozenset()
+    wire_removed: ClassVar[frozenset[str]] = frozenset()
+    wire_kinds: ClassVar[dict[str, frozenset[str]]] = {}
+    unit_rules: ClassVar[tuple[UnitRule, ...]] = ()
+    wire_extra: ClassVar[Literal["record", "ignore"]] = "record"
+
+    @classmethod
+    def model_validate(cls, obj: Any, *args: Any, **kwargs: Any):  # type: ignore[override]
+        observe(cls, obj)
+        return super().model_validate(obj, *args, **kwargs)
 
 
 def blank(value: Any) -> bool:

@@ -32,6 +32,8 @@ class RunSummary:
     materialized: list[tuple[str, dict]] = field(default_factory=list)
     failed_steps: list[tuple[str, str]] = field(default_factory=list)
     failed_checks: list[tuple[str, str, bool]] = field(default_factory=list)  # key, name, blocking
+    # what a failed blocking check said (e.g. schema_drift: the drifted field and its page)
+    check_details: dict[tuple[str, str], str] = field(default_factory=dict)
     passed_checks: int = 0
     stale: list[str] = field(default_factory=list)  # "okx/fills: since when; the error", each
     log_path: Path | None = None
@@ -254,9 +256,10 @@ def _summarise(result: dg.ExecuteInProcessResult) -> RunSummary:
             summary.stale.append((evaluation.description or "").removeprefix("stale: "))
         else:
             blocking = evaluation.blocking and evaluation.severity == dg.AssetCheckSeverity.ERROR
-            summary.failed_checks.append(
-                (evaluation.asset_key.to_user_string(), evaluation.check_name, blocking)
-            )
+            key = evaluation.asset_key.to_user_string()
+            summary.failed_checks.append((key, evaluation.check_name, blocking))
+            if blocking and evaluation.description:
+                summary.check_details[(key, evaluation.check_name)] = evaluation.description
     return summary
 
 
@@ -290,6 +293,9 @@ def print_summary(summary: RunSummary, console: Console) -> None:
     for key, name, blocking in summary.failed_checks:
         level = "[red]BLOCKING[/]" if blocking else "[yellow]warning[/]"
         console.print(f"  {level} {key} :: {name}")
+        detail = summary.check_details.get((key, name))
+        if detail:
+            console.print(f"    {escape(detail[:500])}")
     for step, message in summary.failed_steps:
         console.print(f"[red]failed[/] {step}: {escape(message)}")
     if summary.digest is not None:

@@ -8,13 +8,19 @@ raw.pages). A score arrives as a string ("27") on the scoreboard and as an objec
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
+from typing import Any, ClassVar
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import ConfigDict, Field, field_validator
+
+from ingestion.wire import Wire
 
 
-class _Wire(BaseModel):
-    model_config = ConfigDict(extra="ignore", populate_by_name=True)
+class _Wire(Wire):
+    """Undeclared fields are not recorded as drift (the scoreboard carries hundreds the game
+    state never reads); a required field missing or a changed type still is."""
+
+    model_config = ConfigDict(extra="ignore", frozen=False, populate_by_name=True)
+    wire_extra = "ignore"
 
 
 class Team(_Wire):
@@ -23,9 +29,13 @@ class Team(_Wire):
 
 
 class Competitor(_Wire):
+    wire_kinds: ClassVar[dict[str, frozenset[str]]] = {
+        "score": frozenset({"string", "number", "object"})
+    }
+
     home_away: str = Field(alias="homeAway")
     team: Team
-    score: str | None = None
+    score: str | None = None  # a string, or an object on sibling endpoints
     winner: bool | None = None
 
     @field_validator("score", mode="before")

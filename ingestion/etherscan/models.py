@@ -12,15 +12,27 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import ConfigDict, Field, field_validator
+
+from ingestion.drift import UnitRule, decimal_point
+from ingestion.wire import Wire
 
 _DIGITS = re.compile(r"^[0-9]+$")
 _ADDRESS = re.compile(r"^0x[0-9a-f]{40}$")
 _HASH = re.compile(r"^0x[0-9a-f]{64}$")
 
 
-class _Wire(BaseModel):
+# Unit table (ingestion/drift.py): amounts are integer base units (wei, token units).
+UNIT_RULES = tuple(UnitRule(name, decimal_point) for name in ("value", "gasPrice", "gasUsed"))
+
+
+# documented on both actions, not read by the normaliser
+_NOT_READ = frozenset({"blockHash", "confirmations", "cumulativeGasUsed", "gas", "input", "nonce"})
+
+
+class _Wire(Wire):
     model_config = ConfigDict(extra="ignore", frozen=True, populate_by_name=True)
+    unit_rules = UNIT_RULES
 
 
 def digits(value: Any) -> str:
@@ -67,6 +79,8 @@ def epoch(value: Any) -> datetime:
 class NormalTx(_Wire):
     """One row of module=account&action=txlist."""
 
+    wire_known = _NOT_READ
+
     block_number: int = Field(alias="blockNumber")
     occurred_at: datetime = Field(alias="timeStamp")
     hash: str
@@ -104,6 +118,8 @@ class NormalTx(_Wire):
 
 class TokenTransfer(_Wire):
     """One row of module=account&action=tokentx (an ERC-20 Transfer event)."""
+
+    wire_known = _NOT_READ | {"functionName", "gasPrice", "gasUsed", "methodId", "transactionIndex"}
 
     block_number: int = Field(alias="blockNumber")
     occurred_at: datetime = Field(alias="timeStamp")

@@ -16,6 +16,7 @@ from typing import Any
 
 from pydantic import Field, field_validator
 
+from ingestion.drift import UnitRule, epoch_seconds
 from ingestion.wire import (
     Wire,
     datetime_from_epoch_ms,
@@ -39,6 +40,8 @@ class Liquidation(Wire):
 
 class Fill(Wire):
     """One element of the userFills / userFillsByTime response array."""
+
+    unit_rules = (UnitRule("time", epoch_seconds),)  # documented in ms (ingestion/drift.py)
 
     coin: str = Field(min_length=1)
     px: Decimal
@@ -138,6 +141,8 @@ class SpotMeta(Wire):
 class MarginSummary(Wire):
     """`marginSummary` of clearinghouseState: the whole perp account (cross and isolated)."""
 
+    wire_known = frozenset({"totalRawUsd"})
+
     account_value: Decimal = Field(alias="accountValue")
     total_ntl_pos: Decimal | None = Field(alias="totalNtlPos", default=None)
     total_margin_used: Decimal | None = Field(alias="totalMarginUsed", default=None)
@@ -155,6 +160,9 @@ class ClearinghouseState(Wire):
     """
 
     margin_summary: MarginSummary = Field(alias="marginSummary")
+    unit_rules = (UnitRule("time", epoch_seconds),)
+    wire_known = frozenset({"assetPositions", "crossMaintenanceMarginUsed", "crossMarginSummary"})
+
     withdrawable: Decimal | None = None
     time: datetime | None = None
 

@@ -16,7 +16,10 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, model_validator
+from pydantic import BeforeValidator, ConfigDict, model_validator
+
+from ingestion.drift import UnitRule, above_one
+from ingestion.wire import Wire
 
 _DOLLARS = re.compile(r"^-?\d+(\.\d{1,6})?$")
 _COUNT = re.compile(r"^-?\d+(\.\d{1,2})?$")
@@ -80,11 +83,53 @@ def _count_fallback(data: Any, pairs: dict[str, str]) -> Any:
     return out
 
 
-class _Wire(BaseModel):
+# Unit table (ingestion/drift.py): every price of one contract is in dollars, so in [0, 1];
+# above 1 it is in cents. Totals (revenue, balance, exposure) are not prices and may exceed 1.
+UNIT_RULES = (
+    UnitRule("*_bid_dollars", above_one),
+    UnitRule("*_ask_dollars", above_one),
+    UnitRule("*price_dollars", above_one),
+    UnitRule("settlement_value_dollars", above_one),
+    UnitRule("value_dollars", above_one),
+)
+
+
+class _Wire(Wire):
     model_config = ConfigDict(extra="allow", frozen=True)
+    unit_rules = UNIT_RULES
+
+
+_MARKET_CENTS = ("yes_bid", "yes_ask", "no_bid", "no_ask", "last_price", "settlement_value")
 
 
 class Market(_Wire):
+    # the integer-cent / integer-count fields Kalshi removed: read from old raw pages, but a new
+    # answer carrying them again is drift that blocks the stream
+    wire_removed = frozenset({*_MARKET_CENTS, "volume", "open_interest"})
+    # documented in GET /markets, not read by the market observation
+    wire_known = frozenset(
+        {
+            "can_close_early",
+            "created_time",
+            "early_close_condition",
+            "expected_expiration_time",
+            "fractional_trading_enabled",
+            "latest_expiration_time",
+            "liquidity_dollars",
+            "market_type",
+            "notional_value_dollars",
+            "previous_price_dollars",
+            "price_level_structure",
+            "response_price_units",
+            "rules_primary",
+            "rules_secondary",
+            "settlement_timer_seconds",
+            "subtitle",
+            "tick_size",
+            "volume_24h_fp",
+        }
+    )
+
     ticker: str
     event_ticker: str | None = None
     title: str | None = None
@@ -108,12 +153,14 @@ class Market(_Wire):
     @model_validator(mode="before")
     @classmethod
     def _legacy(cls, data: Any) -> Any:
-        names = ("yes_bid", "yes_ask", "no_bid", "no_ask", "last_price", "settlement_value")
-        data = _cents_fallback(data, {f"{n}_dollars": n for n in names})
+        data = _cents_fallback(data, {f"{n}_dollars": n for n in _MARKET_CENTS})
         return _count_fallback(data, {"volume_fp": "volume", "open_interest_fp": "open_interest"})
 
 
 class Fill(_Wire):
+    wire_removed = frozenset({"yes_price", "no_price", "count"})
+    wire_known = frozenset({"trade_id", "market_ticker", "ts"})  # legacy twins, still sent
+
     fill_id: str
     order_id: str | None = None
     client_order_id: str | None = None
@@ -147,6 +194,9 @@ class Fill(_Wire):
 
 
 class Settlement(_Wire):
+    wire_removed = frozenset({"yes_total_cost", "no_total_cost", "yes_count", "no_count"})
+    wire_known = frozenset({"revenue", "value"})  # still documented, in cents
+
     ticker: str
     event_ticker: str | None = None
     market_result: str
@@ -173,6 +223,10 @@ class Settlement(_Wire):
 
 
 class MarketPosition(_Wire):
+    wire_removed = frozenset(
+        {"position", "market_exposure", "realized_pnl", "fees_paid", "total_traded"}
+    )
+
     ticker: str
     position_fp: Count  # signed: positive = YES contracts, negative = NO contracts
     market_exposure_dollars: Dollars = None
@@ -190,6 +244,8 @@ class MarketPosition(_Wire):
 
 
 class Balance(_Wire):
+    wire_known = frozenset({"balance", "portfolio_value"})  # still documented, in cents
+
     balance_dollars: Dollars
     portfolio_value_dollars: Dollars = None
     updated_ts: Time = None

@@ -15,17 +15,27 @@ Docs:
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
-from ingestion.wire import Id, Millis, Num, OptId, Text
+from ingestion.drift import UnitRule, epoch_seconds
+from ingestion.wire import Id, Millis, Num, OptId, Text, Wire
+
+# Unit table (ingestion/drift.py): OKX documents every time as Unix milliseconds.
+UNIT_RULES = tuple(
+    UnitRule(name, epoch_seconds)
+    for name in ("ts", "fillTime", "cTime", "uTime", "listTime", "expTime")
+)
 
 
-class _Wire(BaseModel):
+class _Wire(Wire):
     model_config = ConfigDict(extra="ignore", frozen=True, populate_by_name=True)
+    unit_rules = UNIT_RULES
 
 
 class Fill(_Wire):
     """One record of GET /api/v5/trade/fills or /fills-history (identical shapes)."""
+
+    wire_known = frozenset({"fillFwdPx", "fillMarkVol", "fillPxUsd", "fillPxVol"})
 
     inst_type: str = Field(alias="instType")
     inst_id: str = Field(alias="instId")
@@ -53,6 +63,34 @@ class Fill(_Wire):
 
 class Instrument(_Wire):
     """One record of GET /api/v5/public/instruments."""
+
+    wire_known = frozenset(
+        {
+            "alias",
+            "category",
+            "contTdSwTime",
+            "futureSettlement",
+            "groupId",
+            "instCategory",
+            "instIdCode",
+            "lever",
+            "maxIcebergSz",
+            "maxLmtAmt",
+            "maxLmtSz",
+            "maxMktAmt",
+            "maxMktSz",
+            "maxStopSz",
+            "maxTriggerSz",
+            "maxTwapSz",
+            "openType",
+            "optType",
+            "preMktSwTime",
+            "ruleType",
+            "stk",
+            "tradeQuoteCcyList",
+            "upcChg",
+        }
+    )
 
     inst_type: str = Field(alias="instType")
     inst_id: str = Field(alias="instId")

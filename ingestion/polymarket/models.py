@@ -16,6 +16,7 @@ from typing import Any
 
 from pydantic import Field, field_validator
 
+from ingestion.drift import UnitRule, above_one
 from ingestion.wire import (
     Wire,
     datetime_from_epoch_seconds,
@@ -54,7 +55,32 @@ def lenient_index(value: Any) -> int | None:
     return index if index >= 0 else None
 
 
+def prices_above_one(value: Any) -> str | None:
+    """outcomePrices, a JSON array (usually inside a string) of prices in [0, 1]."""
+    try:
+        prices = decode_json_list(value, "outcomePrices")
+    except ValueError:
+        return None
+    return next((why for why in map(above_one, prices) if why), None)
+
+
+# Unit table (ingestion/drift.py): a price of one outcome share is in USDC, in [0, 1].
+UNIT_RULES = (
+    UnitRule("price", above_one),
+    UnitRule("p", above_one),
+    UnitRule("bestBid", above_one),
+    UnitRule("bestAsk", above_one),
+    UnitRule("lastTradePrice", above_one),
+    UnitRule("outcomePrices", prices_above_one),
+)
+_LIST_IN_STRING = frozenset({"string", "array"})
+# the trader's public profile, sent with every Data API trade and activity row
+_PROFILE = frozenset({"bio", "icon", "name", "profileImage", "profileImageOptimized", "pseudonym"})
+
+
 class GammaEventRef(Wire):
+    wire_known = frozenset({"title"})
+
     id: str | None = None
     slug: str | None = None
 
@@ -63,6 +89,19 @@ class GammaEventRef(Wire):
 
 class GammaMarket(Wire):
     """One market of GET /markets/keyset (or embedded in an event)."""
+
+    unit_rules = UNIT_RULES
+    wire_kinds = dict.fromkeys(("outcomes", "outcomePrices", "clobTokenIds"), _LIST_IN_STRING)
+    wire_known = frozenset(
+        {
+            "closedTime",
+            "enableOrderBook",
+            "gameStartTime",
+            "lastTradePrice",
+            "negRisk",
+            "sportsMarketType",
+        }
+    )
 
     id: str
     condition_id: str = Field(alias="conditionId", min_length=3)
@@ -111,6 +150,9 @@ class GammaMarket(Wire):
 class DataTrade(Wire):
     """One row of GET /trades (Data API)."""
 
+    unit_rules = UNIT_RULES
+    wire_known = _PROFILE
+
     proxy_wallet: str = Field(alias="proxyWallet")
     side: str
     asset: str
@@ -133,6 +175,9 @@ class DataTrade(Wire):
 
 class DataActivity(Wire):
     """One row of GET /activity (Data API). Non-trade rows may have empty market fields."""
+
+    unit_rules = UNIT_RULES
+    wire_known = _PROFILE
 
     proxy_wallet: str = Field(alias="proxyWallet")
     timestamp: datetime
@@ -162,6 +207,8 @@ class DataActivity(Wire):
 
 class PricePoint(Wire):
     """One point of GET /prices-history (CLOB): t = epoch seconds, p = price."""
+
+    unit_rules = UNIT_RULES
 
     t: datetime
     p: Decimal

@@ -85,7 +85,7 @@ def sync_markets(ctx: SyncContext) -> SyncResult:
                     fresh, parse, source=SOURCE, stream="markets", page_id=page.page_id
                 )
                 # quarantine the market itself, not our (market, event slug) pair
-                bad = [replace(b, payload=b.payload[0]) for b in bad]
+                bad[:] = [replace(b, payload=b.payload[0]) for b in bad]
                 result.add(load(conn, t.MARKETS, rows, page_id=page.page_id, rejects=bad))
     finally:
         c.close()

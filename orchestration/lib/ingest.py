@@ -64,8 +64,8 @@ def ledger_asset(
 
 def ledger_checks(table: str) -> list[dg.AssetChecksDefinition]:
     """Blocking: no conflicting re-deliveries, the hash chain of the rows added (chain_intact,
-    orchestration/lib/chain.py). Error (non-blocking): the latest sync reached the
-    venue. Warning: nothing waiting in quarantine."""
+    orchestration/lib/chain.py), no schema or unit drift (schema_drift). Error (non-blocking):
+    the latest sync reached the venue. Warning: nothing waiting in quarantine."""
     key = ledger_key(table)
     qualified = f"ledger.{table}"
 
@@ -150,7 +150,66 @@ def ledger_checks(table: str) -> list[dg.AssetChecksDefinition]:
             },
         )
 
-    return [no_conflicts, source_ok, quarantine_empty, chain_check(key, qualified)]
+    return [
+        no_conflicts,
+        source_ok,
+        quarantine_empty,
+        chain_check(key, qualified),
+        drift_check(table),
+    ]
+
+
+DRIFT = """
+select field, change, is_blocking, detail, page_id, first_seen_at
+from ops.schema_drift
+where source = %s and stream = %s and cleared_at is null
+order by not is_blocking, first_seen_at, field, change
+"""
+
+
+def drift_check(table: str) -> dg.AssetChecksDefinition:
+    """Blocking on a schema or unit change of the stream's answers (ingestion/drift.py); a warning
+    only for fields the model does not declare."""
+
+    @dg.asset_check(
+        asset=ledger_key(table),
+        name="schema_drift",
+        blocking=True,
+        description=(
+            "The venue's answers still have the shape and units the wire model reads "
+            "(ops.schema_drift). Fails, blocking, while a required field is missing, a removed "
+            "field is back, a type changed or a unit heuristic tripped (e.g. a price above 1): "
+            "the drifted pages were quarantined instead of loaded and the stream's cursor is "
+            "held until the row is cleared. New fields the model does not declare only warn."
+        ),
+    )
+    def schema_drift(tradelake: TradelakeResource) -> dg.AssetCheckResult:
+        source, stream = _STREAMS[table]
+        with psycopg.connect(tradelake.ingest_url()) as conn:
+            rows = conn.execute(DRIFT, (source, stream)).fetchall()
+        blocking = [r for r in rows if r[2]]
+        added = [r[0] for r in rows if not r[2]]
+        if blocking:
+            description = f"{source}.{stream} drifted: " + "; ".join(
+                f"{f} {change} on page {page}: {detail}"
+                for f, change, _, detail, page, _ in blocking
+            )
+        elif added:
+            description = f"{len(added)} field(s) the model does not declare: " + ", ".join(added)
+        else:
+            description = "every answer had the shape and units the model reads"
+        return dg.AssetCheckResult(
+            passed=not rows,
+            severity=dg.AssetCheckSeverity.ERROR if blocking else dg.AssetCheckSeverity.WARN,
+            description=description[:4000],
+            metadata={
+                "blocking": len(blocking),
+                "new_fields": len(added),
+                **({"first_field": rows[0][0], "first_page_id": rows[0][4]} if rows else {}),
+            },
+        )
+
+    return schema_drift
 
 
 def wallet_history_check(

@@ -31,6 +31,7 @@ def test_asset_and_checks_materialize(resource):
         "source_ok": True,
         "quarantine_empty": False,
         "chain_intact": True,
+        "schema_drift": True,
     }
 
 

@@ -31,8 +31,9 @@ def test_assets_and_checks_materialize(resource, db_url):
     }
     assert meta == {"etherscan_transactions": 3, "etherscan_token_transfers": 4}
     evaluations = result.get_asset_check_evaluations()
-    # per ledger: source_ok, no_conflicting_redelivery, quarantine_empty, chain_intact; + truncation
-    assert len(evaluations) == 10 and all(e.passed for e in evaluations)
+    # per ledger: source_ok, no_conflicting_redelivery, quarantine_empty, chain_intact,
+    # schema_drift; + truncation
+    assert len(evaluations) == 12 and all(e.passed for e in evaluations)
     with psycopg.connect(db_url) as conn:
         runs = conn.execute(
             "select stream, status from ops.sync_runs where source = 'etherscan' order by stream"

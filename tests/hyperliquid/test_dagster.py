@@ -31,8 +31,9 @@ def test_assets_and_checks_materialize(resource, db_url):
     }
     assert meta == {"hyperliquid_fills": 9, "hyperliquid_wallet_fills": 2005}
     evaluations = result.get_asset_check_evaluations()
-    # per ledger: source_ok, no_conflicting_redelivery, quarantine_empty, chain_intact; + truncation
-    assert len(evaluations) == 10 and all(e.passed for e in evaluations)
+    # per ledger: source_ok, no_conflicting_redelivery, quarantine_empty, chain_intact,
+    # schema_drift; + truncation
+    assert len(evaluations) == 12 and all(e.passed for e in evaluations)
     with psycopg.connect(db_url) as conn:
         runs = conn.execute(
             "select stream, status from ops.sync_runs where source = 'hyperliquid' order by stream"
@@ -92,8 +93,8 @@ def test_the_candles_asset_and_its_checks_materialize_hourly(db_url, tmp_path, m
     # every recorded candle of both coins; the demo clock is real time, so all are closed
     assert event.event_specific_data.materialization.metadata["rows_inserted"].value == 2 * 1285
     evaluations = result.get_asset_check_evaluations()
-    # source_ok, no_conflicting_redelivery, quarantine_empty, chain_intact
-    assert len(evaluations) == 4 and all(e.passed for e in evaluations)
+    # source_ok, no_conflicting_redelivery, quarantine_empty, chain_intact, schema_drift
+    assert len(evaluations) == 5 and all(e.passed for e in evaluations)
     schedule = schedules.hyperliquid_candles_hourly
     assert schedule.cron_schedule == "2 * * * *"
     assert schedule.default_status == dg.DefaultScheduleStatus.RUNNING

@@ -32,8 +32,9 @@ def test_assets_and_checks_materialize(resource, db_url):
     assert result.success
     assert inserted(result) == {"okx_fills": 109, "okx_instrument_observations": 5}
     evaluations = result.get_asset_check_evaluations()
-    # per ledger: source_ok, no_conflicting_redelivery, quarantine_empty, chain_intact
-    assert len(evaluations) == 8 and all(e.passed for e in evaluations)
+    # per ledger: source_ok, no_conflicting_redelivery, quarantine_empty, chain_intact,
+    # schema_drift
+    assert len(evaluations) == 10 and all(e.passed for e in evaluations)
     with psycopg.connect(db_url) as conn:
         runs = conn.execute(
             "select stream, status from ops.sync_runs where source = 'okx' order by stream"

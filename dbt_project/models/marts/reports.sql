@@ -163,7 +163,9 @@ sections as (
             '- ' || markdown_line, E'\n'
             order by event_type != 'stale_source', event_type, event_rank
         ) filter (
-            where event_type in ('stale_source', 'data_quality', 'failed_expectation', 'ledger_conflict')
+            where event_type in (
+                'stale_source', 'data_quality', 'failed_expectation', 'schema_drift', 'ledger_conflict'
+            )
         ) as incident_lines,
         count(*) filter (where event_type = 'wallet_move') as wallet_moves,
         count(*) filter (where event_type = 'wallet_bias') as wallet_biases,

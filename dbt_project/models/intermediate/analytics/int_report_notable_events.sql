@@ -1,6 +1,8 @@
 -- One row per notable event of a 4h report window, ranked within its type: settlements of own
 -- accounts, the tracked wallets' biggest moves (with their credibility at the time), the biggest
--- edges, the strongest tracked-wallet biases, the market states that changed (marts.market_states), and data-quality incidents (stale source streams, quarantine, ledger conflicts). markdown_line is what the report prints; detail the same
+-- edges, the strongest tracked-wallet biases, the market states and BTC regimes that changed
+-- (marts.market_states, marts.global_market_states), and data-quality incidents (stale source
+-- streams, quarantine, failed expectations, schema drift, ledger conflicts). markdown_line is what the report prints; detail the same
 -- as jsonb for marts.reports.notable_events.
 with settlements as (
     -- the settlement's PnL as int_pnl_events computes it (the one place the rule lives)
@@ -126,6 +128,20 @@ failed_expectations as (
     from {{ ref('stg_ops__check_results') }}
     where not success
     group by period_start, relation, expectation
+),
+
+schema_drift as (
+    select
+        {{ report_window_start('first_seen_at') }} as period_start,
+        source_name,
+        stream,
+        field_name,
+        change,
+        is_blocking,
+        detail,
+        page_id,
+        first_seen_at as event_at
+    from {{ ref('stg_ops__schema_drift') }}
 ),
 
 conflicts as (
@@ -388,6 +404,27 @@ events as (
             'violations', violations, 'sample', sample, 'at', event_at
         ) as detail
     from failed_expectations
+
+    union all
+
+    select
+        period_start,
+        'schema_drift' as event_type,
+        row_number() over (
+            partition by period_start order by not is_blocking, event_at, source_name, stream, field_name, change
+        ) as event_rank,
+        event_at,
+        format(
+            '%s drift in %s/%s: `%s` %s on page %s (%s)',
+            case when is_blocking then 'blocking' else 'new-field' end,
+            source_name, stream, field_name, change, coalesce(page_id::text, 'n/a'), detail
+        ) as markdown_line,
+        jsonb_build_object(
+            'type', 'schema_drift', 'source', source_name, 'stream', stream, 'field', field_name,
+            'change', change, 'is_blocking', is_blocking, 'page_id', page_id, 'detail', detail,
+            'at', event_at
+        ) as detail
+    from schema_drift
 
     union all
 
