@@ -9,7 +9,6 @@ embedded database's Unix-socket URL), one query asset per ledger.
 
 from __future__ import annotations
 
-import json
 import warnings
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -17,6 +16,7 @@ from typing import Any
 
 import psycopg
 
+from quality.results import CheckRow, store
 from quality.rules import Rule, to_expectation
 
 SAMPLE = 5  # offending values kept per failed expectation
@@ -133,26 +133,22 @@ def _outcome(rule: Rule, res: Any) -> Outcome:
 
 
 def _store(conn: psycopg.Connection, run_id: str, result: SuiteResult) -> None:
-    with conn.transaction():
-        for o in result.outcomes:
-            conn.execute(
-                """
-                insert into ops.check_results (run_id, suite, relation, expectation, column_name,
-                    success, observed_value, unexpected_count, unexpected_sample,
-                    rows_validated, validated_through)
-                values (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)
-                """,
-                (
-                    run_id,
-                    result.relation,
-                    result.relation,
-                    o.rule.describe(),
-                    o.rule.column,
-                    o.success,
-                    json.dumps(o.observed_value, default=str),
-                    o.unexpected_count,
-                    json.dumps(o.unexpected_sample, default=str),
-                    result.rows,
-                    result.validated_through,
-                ),
+    store(
+        conn,
+        run_id,
+        (
+            CheckRow(
+                suite=result.relation,
+                relation=result.relation,
+                expectation=o.rule.describe(),
+                column_name=o.rule.column,
+                success=o.success,
+                observed_value=o.observed_value,
+                unexpected_count=o.unexpected_count,
+                unexpected_sample=o.unexpected_sample,
+                rows_validated=result.rows,
+                validated_through=result.validated_through,
             )
+            for o in result.outcomes
+        ),
+    )

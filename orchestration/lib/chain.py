@@ -12,6 +12,7 @@ from ingestion.chain import Written, verify_since_last_digest, write_digest
 from ingestion.db import database_url
 from ingestion.settings import tradelake_home
 from orchestration.lib.resources import TradelakeResource
+from quality.results import chain_rows, store
 
 DIGEST_TAG = "tradelake/ledger_digest"
 HEADS_TAG = "tradelake/ledger_heads"
@@ -31,9 +32,13 @@ def chain_check(key: dg.AssetKey, table: str) -> dg.AssetChecksDefinition:
             "verify`)."
         ),
     )
-    def _check(tradelake: TradelakeResource) -> dg.AssetCheckResult:
+    def _check(
+        context: dg.AssetCheckExecutionContext, tradelake: TradelakeResource
+    ) -> dg.AssetCheckResult:
         with psycopg.connect(tradelake.ingest_url()) as conn:
             report = verify_since_last_digest(conn, tradelake_home(), table)
+            # the outcome for the 4h report's Data quality section, broken or intact
+            store(conn, context.run_id, chain_rows("hash_chain", [report]))
         return dg.AssetCheckResult(
             passed=report.intact,
             description=(

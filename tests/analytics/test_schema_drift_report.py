@@ -1,5 +1,6 @@
-"""The 4h report's Data quality section lists schema drift (issue 16): hand-made ops.schema_drift
-rows through a real dbt build of stg_ops__schema_drift and int_report_notable_events."""
+"""The 4h report's Data quality section lists schema drift and broken hash chains (issue 16):
+hand-made ops.schema_drift / ops.check_results rows through a real dbt build of the staging
+models and int_report_notable_events."""
 
 from __future__ import annotations
 
@@ -77,5 +78,56 @@ def test_drift_is_listed_in_the_window_it_was_first_seen(db_url: str, tmp_path: 
             "blocking drift in okx/fills: `ts` unit on page 9 ('1795388400' is Unix seconds, "
             "not milliseconds (3 of 3 record(s)))",
             "ts",
+        ),
+    ]
+
+
+def test_a_broken_chain_is_listed_and_intact_checks_are_not(db_url: str, tmp_path: Path) -> None:
+    """ops.check_results as the chain_intact checks and `tradelake verify` write it: a broken
+    chain is an incident of its window (once per ledger, its first sighting); intact checks and
+    failed GX expectations are not chain incidents."""
+    rows = [  # (run_id, suite, relation, success, observed_value, checked_at)
+        ("r1", "hash_chain", "ledger.kalshi_fills", True, '{"head_seq": 9}', at(9)),
+        ("r1", "hash_chain", "ledger.okx_fills", True, '{"head_seq": 4}', at(9)),
+        ("verify-1", "verify", "ledger.kalshi_fills", False,
+         '{"head_seq": 9, "broken_seq": 5, "problem": "row 5 is not the row that was chained"}',
+         at(10)),
+        ("verify-2", "verify", "ledger.kalshi_fills", False,
+         '{"head_seq": 9, "broken_seq": 5, "problem": "row 5 again"}', at(11)),
+    ]  # fmt: skip
+    with psycopg.connect(db_url) as conn:
+        for run_id, suite, relation, success, observed, checked_at in rows:
+            conn.execute(
+                "insert into ops.check_results (run_id, suite, relation, expectation, success, "
+                "observed_value, rows_validated, checked_at) "
+                "values (%s, %s, %s, 'chain_intact', %s, %s, 0, %s)",
+                (run_id, suite, relation, success, observed, checked_at),
+            )
+        conn.execute(
+            "insert into ops.check_results (run_id, suite, relation, expectation, success, "
+            "rows_validated, checked_at) values ('r1', 'ledger.okx_fills', 'ledger.okx_fills', "
+            "'positive(price)', false, 3, %s)",
+            (at(9),),
+        )
+    done = dbt_build(db_url, tmp_path, "+int_report_notable_events")
+    assert done.returncode == 0, done.stdout[-4000:]
+    with psycopg.connect(db_url) as conn:
+        conn.execute("set time zone 'UTC'")
+        events = conn.execute(
+            "select period_start, event_type, markdown_line from "
+            "intermediate.int_report_notable_events "
+            "where event_type in ('chain_broken', 'failed_expectation') order by event_type"
+        ).fetchall()
+    assert events == [
+        (
+            at(8),
+            "chain_broken",
+            "**hash chain of `ledger.kalshi_fills` broken** at chain_seq 5: row 5 is not the row "
+            "that was chained (run `tradelake verify`; docs/reliability.md §11)",
+        ),
+        (
+            at(8),
+            "failed_expectation",
+            "some row(s) of `ledger.okx_fills` failed the expectation `positive(price)` (e.g. n/a)",
         ),
     ]

@@ -215,6 +215,18 @@ def test_verify_finds_each_bypass(loaded_db: str, tmp_path: Path, bypass: str) -
     assert len(broken) == 1, result.output  # only the tampered ledger
     assert broken[0].startswith(f"BROKEN {TARGET}{where}: "), result.output
     assert problem in result.output.replace("\n", " ")
+    # both verdicts kept for the 4h report: the first all intact, the second only TARGET broken
+    with psycopg.connect(loaded_db) as conn:
+        runs = conn.execute(
+            "select run_id, count(*), array_agg(relation) filter (where not success), "
+            "(array_agg(observed_value->>'broken_seq') filter (where not success))[1] "
+            "from ops.check_results where suite = 'verify' and expectation = 'chain_intact' "
+            "group by run_id order by min(id)"
+        ).fetchall()
+    assert len(runs) == 2 and runs[0][1] == runs[1][1] >= 20, runs
+    assert runs[0][2] is None
+    assert runs[1][2] == [TARGET]
+    assert runs[1][3] == (None if seq is None else str(seq))
 
 
 def test_a_consistent_rewrite_is_caught_by_the_digest(loaded_db: str, tmp_path: Path) -> None:

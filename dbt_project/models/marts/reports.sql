@@ -86,6 +86,18 @@ deliveries as (
     group by period_start
 ),
 
+-- the ledgers' hash chains as checked in the window (chain_intact checks, `tradelake verify`)
+chain_status as (
+    select
+        {{ report_window_start('checked_at') }} as period_start,
+        count(distinct relation) as ledgers_checked,
+        count(distinct relation) filter (where not success) as ledgers_broken,
+        max(checked_at) as last_checked_at
+    from {{ ref('stg_ops__check_results') }}
+    where expectation = 'chain_intact'
+    group by period_start
+),
+
 windows as (
     select period_start from pnl
     union
@@ -164,7 +176,8 @@ sections as (
             order by event_type != 'stale_source', event_type, event_rank
         ) filter (
             where event_type in (
-                'stale_source', 'data_quality', 'failed_expectation', 'schema_drift', 'ledger_conflict'
+                'stale_source', 'chain_broken', 'data_quality', 'failed_expectation', 'schema_drift',
+                'ledger_conflict'
             )
         ) as incident_lines,
         count(*) filter (where event_type = 'wallet_move') as wallet_moves,
@@ -193,6 +206,22 @@ assembled as (
         sections.edge_lines,
         sections.market_lines,
         sections.incident_lines,
+        chain_status.ledgers_checked as chain_ledgers_checked,
+        chain_status.ledgers_broken as chain_ledgers_broken,
+        case
+            when chain_status.ledgers_broken > 0
+                then format(
+                    'Hash chains: **%s of %s ledger(s) broken** (checked up to %s UTC).',
+                    chain_status.ledgers_broken, chain_status.ledgers_checked,
+                    to_char(chain_status.last_checked_at at time zone 'UTC', 'YYYY-MM-DD HH24:MI')
+                )
+            when chain_status.ledgers_checked > 0
+                then format(
+                    'Hash chains: %s ledger(s) checked, all intact (last at %s UTC).',
+                    chain_status.ledgers_checked,
+                    to_char(chain_status.last_checked_at at time zone 'UTC', 'YYYY-MM-DD HH24:MI')
+                )
+        end as chain_line,
         challenge_sections.challenge_lines,
         coalesce(challenge_sections.challenge_items, 0) as challenge_items,
         coalesce(sections.wallet_moves, 0) as wallet_moves,
@@ -220,6 +249,7 @@ assembled as (
     left join venue_tables on cumulative.period_start = venue_tables.period_start
     left join sections on cumulative.period_start = sections.period_start
     left join challenge_sections on cumulative.period_start = challenge_sections.period_start
+    left join chain_status on cumulative.period_start = chain_status.period_start
     -- the regime as of the window's last closed hour
     left join lateral (
         select
@@ -286,6 +316,7 @@ select
         coalesce(challenge_lines, 'No challenge started, ended or raised an alert.'),
         '## Data quality',
         coalesce(incident_lines, 'No incidents.'),
+        chain_line,
         format('![Cumulative net PnL](%s)', chart_path)
     ) as summary_markdown,
     jsonb_build_object(
@@ -310,6 +341,8 @@ select
         'challenge_items', challenge_items,
         'quarantined_records', quarantined_records,
         'ledger_conflicts', ledger_conflicts,
+        'chain_ledgers_checked', chain_ledgers_checked,
+        'chain_ledgers_broken', chain_ledgers_broken,
         'stale_streams', jsonb_array_length(stale_streams)
     ) as metrics,
     coalesce(notable_events, '[]'::jsonb) as notable_events,

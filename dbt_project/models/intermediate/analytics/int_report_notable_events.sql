@@ -126,8 +126,20 @@ failed_expectations as (
         min(checked_at) as event_at,
         (array_agg(unexpected_sample order by checked_at))[1] as sample
     from {{ ref('stg_ops__check_results') }}
-    where not success
+    where not success and expectation != 'chain_intact'
     group by period_start, relation, expectation
+),
+
+broken_chains as (
+    -- a ledger's hash chain found broken by its chain_intact check or by `tradelake verify`
+    select
+        {{ report_window_start('checked_at') }} as period_start,
+        relation,
+        min(checked_at) as event_at,
+        (array_agg(observed_value order by checked_at))[1] as observed
+    from {{ ref('stg_ops__check_results') }}
+    where not success and expectation = 'chain_intact'
+    group by period_start, relation
 ),
 
 schema_drift as (
@@ -182,7 +194,7 @@ ranked_bias as (
             partition by window_start order by abs(value) desc, source, market_id, outcome
         ) as bias_rank
     from latest_bias
-    where value <> 0
+    where value != 0
 ),
 
 market_changes as (
@@ -404,6 +416,23 @@ events as (
             'violations', violations, 'sample', sample, 'at', event_at
         ) as detail
     from failed_expectations
+
+    union all
+
+    select
+        period_start,
+        'chain_broken' as event_type,
+        row_number() over (partition by period_start order by event_at, relation) as event_rank,
+        event_at,
+        format(
+            '**hash chain of `%s` broken** at chain_seq %s: %s (run `tradelake verify`; docs/reliability.md §11)',
+            relation, coalesce(observed ->> 'broken_seq', 'n/a'), coalesce(observed ->> 'problem', 'n/a')
+        ) as markdown_line,
+        jsonb_build_object(
+            'type', 'chain_broken', 'relation', relation, 'broken_seq', observed -> 'broken_seq',
+            'problem', observed ->> 'problem', 'at', event_at
+        ) as detail
+    from broken_chains
 
     union all
 
