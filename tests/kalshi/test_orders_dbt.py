@@ -1,5 +1,6 @@
-"""Real `dbt build` of core.orders from the Kalshi ledgers: latest state per order, mapped status
-with the raw one kept, terminal time, average fill price from the order's fills."""
+"""Real `dbt build` of core.orders and marts.trading_sessions from the Kalshi ledgers: latest
+state per order, mapped status with the raw one kept, terminal time, average fill price from the
+order's fills; one session per fill here (the recorded fills are days apart)."""
 
 from __future__ import annotations
 
@@ -12,10 +13,10 @@ from ingestion.kalshi.sync import sync_fills, sync_orders
 from tests.dbt_runner import dbt_build
 from tests.kalshi.test_orders import T0, T1, CanceledWithoutNewTimestamp
 
-SELECT = "+orders int_orders__polymarket"
+SELECT = "+orders int_orders__polymarket +trading_sessions"
 
 
-def test_core_orders_from_kalshi(kalshi_ctx, fake, db_url, tmp_path):
+def test_core_orders_and_sessions_from_kalshi(kalshi_ctx, fake, db_url, tmp_path):
     ctx = kalshi_ctx()
     ctx.now = lambda: T0
     sync_fills(ctx)
@@ -35,6 +36,11 @@ def test_core_orders_from_kalshi(kalshi_ctx, fake, db_url, tmp_path):
                 "is_derived_from_fills from core.orders where venue = 'kalshi'"
             )
         }
+        sessions = conn.execute(
+            "select session_id, total_trades, winning_trades, losing_trades, net_pnl, "
+            "max_drawdown, tilt_events_count from marts.trading_sessions "
+            "where venue = 'kalshi' order by started_at"
+        ).fetchall()
     d, at = Decimal, lambda *a: datetime(*a, tzinfo=UTC)
     assert len(orders) == 11  # the order with initial_count_fp "ten" is in quarantine
     # executed, first seen executed: terminal at the venue's time; 5 YES at 0.4850
@@ -55,3 +61,13 @@ def test_core_orders_from_kalshi(kalshi_ctx, fake, db_url, tmp_path):
     assert orders["5a1b0d2f-0011"][4:6] == ("canceled", "canceled")
     assert orders["5a1b0d2f-0011"][9:11] == (at(2026, 11, 22, 14, 41), T1)
     assert orders["5a1b0d2f-0010"][4] == "canceled"
+
+    # six Kalshi fills days apart (the price-less one is quarantined): six sessions; the sale of
+    # 2 KC at 0.71 against 0.485 realises 0.45, fee 0.03; the buy before pays 0.09 (drawdown)
+    assert [s[0] for s in sessions][2:4] == [
+        "kalshi:kalshi:2026-11-14T20:00:00Z",
+        "kalshi:kalshi:2026-11-15T23:10:00Z",
+    ]
+    assert sessions[2][1:] == (1, 0, 0, d("-0.090000"), d("0.090000"), 0)
+    assert sessions[3][1:] == (1, 1, 0, d("0.42000000"), d("0"), 0)
+    assert len(sessions) == 6
