@@ -189,3 +189,28 @@ def test_cutoff_without_orders_field_reads_the_fills_cutoff():
         {"market_settled_ts": "2026-08-22T00:00:00Z", "trades_created_ts": "2026-08-21T00:00:00Z"}
     )
     assert c.orders_updated == datetime(2026, 8, 21, tzinfo=UTC)
+
+
+class DroppedAndGone(CanceledWithoutNewTimestamp):
+    """The resting order is no longer listed and GET /portfolio/orders/{id} answers 404."""
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        if request.url.path.endswith(WALK_3):
+            self.by_id.append(request.url.path)
+            return self.inner.handle_request(request)  # verified, then 404: no recording
+        return super().handle_request(request)
+
+
+def test_an_open_order_that_cannot_be_re_read_is_noted_not_a_failed_run(kalshi_ctx, fake, db_url):
+    ctx = kalshi_ctx()
+    ctx.now = _clock(T0)
+    run_stream(ctx, "kalshi", "orders", sync_orders)
+    gone = DroppedAndGone(fake, drop=True)
+    ctx = kalshi_ctx(transport=gone)
+    ctx.now = _clock(T1)
+    second = run_stream(ctx, "kalshi", "orders", sync_orders)
+
+    assert second.failed is None and second.inserted == 0
+    assert gone.by_id == [f"/trade-api/v2/portfolio/orders/{WALK_3}"]
+    assert any(WALK_3 in note and "404" in note for note in second.notes), second.notes
+    assert [v[4] for v in _orders(db_url, WALK_3)] == ["resting"]  # tried again next sync
