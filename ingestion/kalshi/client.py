@@ -29,7 +29,7 @@ from ingestion.settings import Settings
 READ_BUDGET = {"basic": 200, "advanced": 300, "premier": 1000, "paragon": 2000, "prime": 4000}
 DEFAULT_COST = 10
 MARKETS_LIMIT = 1000  # documented maximum for GET /markets
-PORTFOLIO_LIMIT = 200  # documented maximum for fills / settlements
+PORTFOLIO_LIMIT = 200  # documented maximum for fills / settlements / orders
 EVENTS_LIMIT = 200  # documented maximum for GET /events
 
 
@@ -64,13 +64,18 @@ class Cutoff:
 
     market_settled: datetime
     trades_created: datetime
+    # orders canceled or fully executed before it are only under /historical/orders; a cutoff
+    # page without it (older responses) is read as the fills' cutoff, which it tracked
+    orders_updated: datetime | None = None
 
     @classmethod
     def parse(cls, payload: dict) -> Cutoff:
         def at(name: str) -> datetime:
             return datetime.fromisoformat(payload[name].replace("Z", "+00:00")).astimezone(UTC)
 
-        return cls(at("market_settled_ts"), at("trades_created_ts"))
+        trades = at("trades_created_ts")
+        orders = at("orders_updated_ts") if payload.get("orders_updated_ts") else trades
+        return cls(at("market_settled_ts"), trades, orders)
 
 
 class KalshiClient:
@@ -138,6 +143,29 @@ class KalshiClient:
         )
         params = {"min_ts": _ts(min_ts), "limit": PORTFOLIO_LIMIT}
         return self._paged(self._signed(), path, params, endpoint)
+
+    def orders(
+        self,
+        min_ts: datetime | None = None,
+        *,
+        status: str | None = None,
+        historical: bool = False,
+    ) -> Iterator[Page]:
+        """GET /portfolio/orders (or /historical/orders): every status unless `status` is given
+        (`resting`: the open ones, a complete snapshot of them)."""
+        path, endpoint = (
+            ("/historical/orders", "historical/orders")
+            if historical
+            else ("/portfolio/orders", "orders")
+        )
+        params = {"min_ts": _ts(min_ts), "status": status, "limit": PORTFOLIO_LIMIT}
+        params = {k: v for k, v in params.items() if v is not None}
+        return self._paged(self._signed(), path, params, endpoint)
+
+    def order(self, order_id: str) -> Page:
+        """GET /portfolio/orders/{order_id} -> {"order": {...}}."""
+        path = f"/portfolio/orders/{quote(order_id, safe='')}"
+        return self._signed().get(path, endpoint="order")
 
     def settlements(self, min_ts: datetime) -> Iterator[Page]:
         params = {"min_ts": _ts(min_ts), "limit": PORTFOLIO_LIMIT}

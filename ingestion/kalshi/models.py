@@ -6,7 +6,7 @@ float. The legacy integer-cent / integer-count fields were deprecated and are be
 response that still carries only them is read exactly (cents / 100) so old raw pages re-normalise.
 Docs: https://docs.kalshi.com/api-reference/market/get-markets, .../portfolio/get-fills,
 .../portfolio/get-settlements, .../portfolio/get-positions, .../portfolio/get-balance,
-.../market/get-series (Series), .../events/get-events (EventData).
+.../market/get-series (Series), .../events/get-events (EventData), .../orders/get-orders (Order).
 """
 
 from __future__ import annotations
@@ -191,6 +191,66 @@ class Fill(_Wire):
             data, {"yes_price_dollars": "yes_price", "no_price_dollars": "no_price"}
         )
         return _count_fallback(data, {"count_fp": "count"})
+
+
+class Order(_Wire):
+    """One order of GET /portfolio/orders, /historical/orders or GET /portfolio/orders/{id}.
+
+    `status` is resting / canceled / executed (older responses: pending). Direction: the legacy
+    pair (`action`, `side`) and, where sent, `outcome_side` / `book_side` (order-direction page),
+    read like a fill's. Counts are `*_fp` strings, money `*_dollars` strings; the legacy integer
+    counts and cents are read exactly when only they are present. `queue_position` (deprecated,
+    moves with other traders' orders) is not state of this order and is not kept.
+    """
+
+    order_id: str
+    client_order_id: str | None = None
+    ticker: str
+    status: str
+    type: str | None = None
+    action: Literal["buy", "sell"] | None = None
+    side: Literal["yes", "no"] | None = None
+    outcome_side: Literal["yes", "no"] | None = None
+    book_side: Literal["bid", "ask"] | None = None
+    yes_price_dollars: Dollars = None
+    no_price_dollars: Dollars = None
+    initial_count_fp: Count = None
+    fill_count_fp: Count = None
+    remaining_count_fp: Count = None
+    taker_fees_dollars: Dollars = None
+    maker_fees_dollars: Dollars = None
+    taker_fill_cost_dollars: Dollars = None
+    maker_fill_cost_dollars: Dollars = None
+    expiration_time: Time = None
+    created_time: Time
+    last_update_time: Time = None
+
+    # documented fields not kept (queue_position: see above), and the legacy cents/count twins
+    # read only when the *_dollars / *_fp field is absent (both readings are handled)
+    wire_known = frozenset(
+        {
+            "user_id",
+            "order_group_id",
+            "queue_position",
+            "self_trade_prevention_type",
+            "cancel_order_on_pause",
+            "market_ticker",
+            *(f"{n}_{k}" for n in ("yes", "no") for k in ("price",)),
+            *(f"{n}_{k}" for n in ("taker", "maker") for k in ("fees", "fill_cost")),
+            *(f"{n}_count" for n in ("initial", "fill", "remaining")),
+        }
+    )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _legacy(cls, data: Any) -> Any:
+        if isinstance(data, dict) and data.get("ticker") is None:
+            data = {**data, "ticker": data.get("market_ticker")}
+        money = ("yes_price", "no_price", "taker_fees", "maker_fees")
+        money += ("taker_fill_cost", "maker_fill_cost")
+        data = _cents_fallback(data, {f"{n}_dollars": n for n in money})
+        counts = ("initial_count", "fill_count", "remaining_count")
+        return _count_fallback(data, {f"{n}_fp": n for n in counts})
 
 
 class Settlement(_Wire):

@@ -17,6 +17,7 @@ from ingestion.kalshi.models import (
     Fill,
     Market,
     MarketPosition,
+    Order,
     Series,
     Settlement,
 )
@@ -147,6 +148,87 @@ def fill_row(f: Fill, account: str) -> dict[str, Any]:
         "yes_price": f.yes_price_dollars,
         "no_price": f.no_price_dollars,
         "executed_at": f.created_time,
+    }
+
+
+# https://docs.kalshi.com/api-reference/orders/get-orders: resting / canceled / executed
+# (`pending` in older responses); mapped to CONTRACT §5's set, the raw value kept beside it.
+ORDER_STATUS = {"resting": "resting", "pending": "resting", "canceled": "canceled",
+                "cancelled": "canceled", "executed": "filled"}  # fmt: skip
+
+
+def _sum(*values: Decimal | None) -> Decimal | None:
+    present = [v for v in values if v is not None]
+    return sum(present, Decimal(0)) if present else None
+
+
+def _direction(action, side, outcome_side, book_side) -> tuple[str, str]:
+    """(side, outcome) as for a fill: the legacy pair when sent, else a buy of the outcome the
+    order makes the account long (outcome_side, or book_side bid = YES, ask = NO)."""
+    direction = outcome_side or {"bid": "yes", "ask": "no"}.get(book_side or "")
+    if action and side:
+        if direction and _EXPOSURE[(action, side)] != direction:
+            raise ValueError(
+                f"direction fields disagree: action={action} side={side} "
+                f"outcome_side={outcome_side} book_side={book_side}"
+            )
+        return action, side
+    if direction:
+        return "buy", direction
+    raise ValueError("order has no direction (neither action/side nor outcome_side/book_side)")
+
+
+def order_row(o: Order, account: str, observed_at: datetime) -> dict[str, Any]:
+    """One observation of an own order. `observed_at` is our clock; the venue's
+    `last_update_time` is content kept as `venue_updated_at` but not part of the version (a
+    cancel does not always move it)."""
+    status = ORDER_STATUS.get(o.status.lower())
+    if status is None:
+        raise ValueError(f"unknown order status {o.status!r}")
+    side, outcome = _direction(o.action, o.side, o.outcome_side, o.book_side)
+    order_type = (o.type or "limit").lower()
+    price = o.yes_price_dollars if outcome == "yes" else o.no_price_dollars
+    _price(o.yes_price_dollars, "yes_price_dollars")
+    _price(o.no_price_dollars, "no_price_dollars")
+    if order_type == "limit" and price is None:
+        raise ValueError(f"limit order without a limit price ({outcome}_price_dollars)")
+    filled = _nonneg(o.fill_count_fp, "fill_count_fp")
+    remaining = _nonneg(o.remaining_count_fp, "remaining_count_fp")
+    quantity = o.initial_count_fp
+    if quantity is None and filled is not None and remaining is not None:
+        quantity = filled + remaining
+    if quantity is None or quantity <= 0:
+        raise ValueError(f"initial_count_fp {quantity} must be a positive contract count")
+    if filled is not None and filled > quantity:
+        raise ValueError(f"fill_count_fp {filled} exceeds initial_count_fp {quantity}")
+    if status == "resting" and filled:
+        status = "partial"
+    return {
+        "account": account,
+        "order_id": o.order_id,
+        "client_order_id": o.client_order_id or None,
+        "ticker": o.ticker,
+        "outcome": outcome,
+        "side": side,
+        "order_type": order_type,
+        "status": status,
+        "status_raw": o.status,
+        "price": price if order_type == "limit" else None,  # a market order has no limit
+        "quantity": quantity,
+        "filled_quantity": filled,
+        "remaining_quantity": remaining,
+        "fees": _sum(o.taker_fees_dollars, o.maker_fees_dollars),
+        "fill_cost": _sum(o.taker_fill_cost_dollars, o.maker_fill_cost_dollars),
+        "action_raw": o.action,
+        "side_raw": o.side,
+        "outcome_side": o.outcome_side,
+        "book_side": o.book_side,
+        "yes_price": o.yes_price_dollars,
+        "no_price": o.no_price_dollars,
+        "expires_at": o.expiration_time,
+        "created_at": o.created_time,
+        "venue_updated_at": o.last_update_time,
+        "observed_at": observed_at,
     }
 
 

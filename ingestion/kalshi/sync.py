@@ -1,4 +1,5 @@
-"""Kalshi streams: markets (public), and the operator's fills, settlements, positions, balance.
+"""Kalshi streams: markets (public), and the operator's fills, orders, settlements, positions,
+balance.
 
 Each follows the sync contract (docs/architecture.md): every page lands in raw.pages, records are
 validated one by one (bad ones quarantined with the reason, page-mates load), loads are
@@ -11,17 +12,18 @@ from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta
 
 from ingestion.cursors import CursorUpdate, get_cursor
-from ingestion.errors import SourceSkipped
+from ingestion.errors import SourceSkipped, VenueError
 from ingestion.http.client import Page
 from ingestion.kalshi import SOURCE
 from ingestion.kalshi import tables as t
 from ingestion.kalshi.client import KalshiClient, credentials, make_client
-from ingestion.kalshi.models import Balance, Fill, Market, MarketPosition, Settlement
+from ingestion.kalshi.models import Balance, Fill, Market, MarketPosition, Order, Settlement
 from ingestion.kalshi.normalize import (
     balance_row,
     closed_position_row,
     fill_row,
     market_row,
+    order_row,
     position_row,
     settlement_row,
 )
@@ -156,6 +158,64 @@ def sync_fills(ctx: SyncContext) -> SyncResult:
     finally:
         c.close()
     return result
+
+
+OPEN_ORDERS = """
+    select order_id from (
+        select distinct on (order_id) order_id, status
+        from ledger.kalshi_order_observations where account = %s
+        order by order_id, observed_at desc
+    ) latest where status in ('resting', 'partial') order by order_id
+"""
+
+
+def sync_orders(ctx: SyncContext) -> SyncResult:
+    """Every own order created since the cursor (history under /historical/orders on the first
+    sync), one observation per changed state; then each order stored as still open that this
+    sync did not see is read by id. The docs do not say whether `min_ts` filters on creation or
+    last update, so an old resting order's cancel is caught either way."""
+    account = account_of(ctx)
+    result = SyncResult(SOURCE, "orders")
+    since = _since(ctx, "orders")
+    observed_at = ctx.now()
+    c = client(ctx)
+    try:
+        cutoff = c.cutoff()
+
+        def parse(raw: dict) -> dict:
+            return order_row(Order.model_validate(raw), account, observed_at)
+
+        seen: list[dict] = []
+        floor = since
+        if cutoff.orders_updated and since < cutoff.orders_updated:
+            pages = c.orders(since, historical=True)
+            seen += _load_pages(ctx, result, pages, "orders", parse, t.ORDERS, "orders")
+            floor = max(since, cutoff.orders_updated - OVERLAP)
+        seen += _load_pages(
+            ctx, result, c.orders(since), "orders", parse, t.ORDERS, "orders",
+            cursor=_time_cursor("orders", "created_at", floor),
+        )  # fmt: skip
+        _refresh_open_orders(ctx, c, result, {r["order_id"] for r in seen}, account, parse)
+    finally:
+        c.close()
+    return result
+
+
+def _refresh_open_orders(ctx, c: KalshiClient, result: SyncResult, seen, account, parse) -> None:
+    with ctx.connect() as conn:
+        stale = [r[0] for r in conn.execute(OPEN_ORDERS, (account,)) if r[0] not in seen]
+        for order_id in stale:
+            try:
+                page = c.order(order_id)
+            except VenueError as exc:  # e.g. moved to history: tried again next sync
+                ctx.log.warning("kalshi order %s could not be re-read: %s", order_id, exc)
+                result.notes.append(f"order {order_id} not re-read: {exc}")
+                continue
+            rows, bad = partition(
+                [(page.payload or {}).get("order")], parse, source=SOURCE, stream="orders",
+                page_id=page.page_id,
+            )  # fmt: skip
+            result.add(load(conn, t.ORDERS, rows, page_id=page.page_id, rejects=bad))
 
 
 def sync_settlements(ctx: SyncContext) -> SyncResult:

@@ -82,3 +82,18 @@ EVENTS = LedgerTable(
     key=("event_ticker", "observed_at"),
     mode="observation",
 )  # fmt: skip
+
+# Orders change (resting -> partially filled -> canceled/executed): every changed state is a
+# version. last_update_time is kept but excluded from the version (a cancel need not move it).
+ORDERS = LedgerTable(
+    name="ledger.kalshi_order_observations",
+    columns=(
+        "account", "order_id", "client_order_id", "ticker", "outcome", "side", "order_type",
+        "status", "status_raw", "price", "quantity", "filled_quantity", "remaining_quantity",
+        "fees", "fill_cost", "action_raw", "side_raw", "outcome_side", "book_side",
+        "yes_price", "no_price", "expires_at", "created_at", "venue_updated_at", "observed_at",
+    ),
+    key=("account", "order_id", "observed_at"),
+    mode="observation",
+    hash_exclude=("venue_updated_at",),
+)  # fmt: skip

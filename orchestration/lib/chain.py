@@ -1,8 +1,6 @@
 """Hash chains in Dagster (DESIGN principle 7): the `chain_intact` check of every ledger, and the
 digest of the chain heads written outside the database after every run (ingestion/chain.py)."""
 
-from __future__ import annotations
-
 import json
 
 import dagster as dg
@@ -38,7 +36,7 @@ def chain_check(key: dg.AssetKey, table: str) -> dg.AssetChecksDefinition:
         with psycopg.connect(tradelake.ingest_url()) as conn:
             report = verify_since_last_digest(conn, tradelake_home(), table)
             # the outcome for the 4h report's Data quality section, broken or intact
-            store(conn, context.run_id, chain_rows("hash_chain", [report]))
+            store(conn, context.run.run_id, chain_rows("hash_chain", [report]))
         return dg.AssetCheckResult(
             passed=report.intact,
             description=(

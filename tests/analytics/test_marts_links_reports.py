@@ -242,6 +242,13 @@ def test_report_of_a_window_with_fills(demo_db) -> None:
     assert "**2 fills** on 1 venue(s), net PnL **158.86**" in markdown
     assert "| polymarket | 2 | 90.64 | 0.00 | 7.00 | 0.00 | 151.86 | 158.86 |" in markdown
     assert "![Cumulative net PnL](charts/pnl_20251123T16.png)" in markdown
+    # Behaviour: the buy at 18:40 and the sale 25 minutes later are one session (gap <= 60
+    # min); the sale realises 7.00, no fees, and the running PnL never fell (0, 7.00)
+    behaviour = markdown.split("## Behaviour", 1)[1].split("## Data quality", 1)[0]
+    assert behaviour.strip() == (
+        "- polymarket 0x6af75d4e…0ff1 session 2025-11-23 18:40–19:05 UTC: 2 trade(s), "
+        "1 won / 0 lost, net 7.00, max drawdown 0.00"
+    )
     # data_activity_whale.json: the tracked whale sold 200 Bills @ 0.71 at 19:30.
     assert "sold 200.00 bills @ 0.710 ($142.00)" in markdown
     assert set(event_types) == {"wallet_move", "edge"}

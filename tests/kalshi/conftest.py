@@ -73,7 +73,13 @@ class FakeKalshi(httpx.BaseTransport):
             # https://docs.kalshi.com/getting_started/rate_limits: no Retry-After header
             return httpx.Response(429, json={"error": "too many requests"}, request=request)
         path = request.url.path
-        if path.startswith(("/trade-api/v2/portfolio", "/trade-api/v2/historical/fills")):
+        if path.startswith(
+            (
+                "/trade-api/v2/portfolio",
+                "/trade-api/v2/historical/fills",
+                "/trade-api/v2/historical/orders",
+            )
+        ):
             try:
                 key = self.keys.get(request.headers.get(KEY_HEADER, ""))
                 if key is None:

@@ -18,6 +18,7 @@ from tests.kalshi.conftest import CONFIG, FIXTURES
 ASSETS = [
     assets.kalshi_markets,
     assets.kalshi_fills,
+    assets.kalshi_orders,
     assets.kalshi_settlements,
     assets.kalshi_positions,
     assets.kalshi_balance,
@@ -42,6 +43,7 @@ def test_assets_and_checks_materialize(resource):
     assert inserted(result) == {
         "kalshi_market_observations": 8,
         "kalshi_fills": 6,
+        "kalshi_order_observations": 11,
         "kalshi_settlements": 3,
         "kalshi_position_observations": 2,
         "kalshi_balance_observations": 1,
@@ -51,6 +53,8 @@ def test_assets_and_checks_materialize(resource):
     }
     assert evaluations[("kalshi_fills", "no_conflicting_redelivery")] is True
     assert evaluations[("kalshi_fills", "quarantine_empty")] is False  # the price-less fill
+    # the order whose initial_count_fp is "ten"
+    assert evaluations[("kalshi_order_observations", "quarantine_empty")] is False
     chains = {t: passed for (t, name), passed in evaluations.items() if name == "chain_intact"}
     assert chains == dict.fromkeys(inserted(result), True)
     drift = {t: passed for (t, name), passed in evaluations.items() if name == "schema_drift"}
@@ -111,6 +115,8 @@ def test_group_and_schedules():
     assert {a.group_names_by_key[a.key] for a in ASSETS} == {"kalshi"}
     for s in (schedules.kalshi_markets_frequent, schedules.kalshi_portfolio_frequent):
         assert s.default_status == dg.DefaultScheduleStatus.RUNNING
+    portfolio = schedules.kalshi_portfolio_frequent.target.resolvable_to_job.selection
+    assert ledger_key(assets.ORDERS) in portfolio.resolve(ASSETS)
     assert sensors.kalshi_settlement_watch.default_status == dg.DefaultSensorStatus.RUNNING
 
 
@@ -154,5 +160,10 @@ def test_definitions_load_with_kalshi():
 
     loaded = defs()
     keys = {k.path[-1] for k in loaded.resolve_all_asset_keys()}
-    assert {"kalshi_fills", "kalshi_market_observations", "kalshi_balance_observations"} <= keys
+    assert {
+        "kalshi_fills",
+        "kalshi_order_observations",
+        "kalshi_market_observations",
+        "kalshi_balance_observations",
+    } <= keys
     assert loaded.resolve_sensor_def("kalshi_settlement_watch")

@@ -35,6 +35,7 @@ def streams():
         ("kalshi", "events", kalshi_events.sync_events),
         ("kalshi", "markets", kalshi.sync_markets),
         ("kalshi", "fills", kalshi.sync_fills),
+        ("kalshi", "orders", kalshi.sync_orders),
         ("kalshi", "settlements", kalshi.sync_settlements),
         ("kalshi", "positions", kalshi.sync_positions),
         ("kalshi", "balance", kalshi.sync_balance),

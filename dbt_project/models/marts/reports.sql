@@ -1,6 +1,7 @@
 -- One row per 4h window (aligned to 00/04/08/12/16/20 UTC) with any data: own fills or
 -- settlements, tracked-wallet moves, edges, market state changes, or data-quality incidents (stale source streams
--- included), prop-firm challenge events and alerts. summary_markdown is what `tradelake report` prints; the chart it links to is
+-- included), prop-firm challenge events and alerts; the Behaviour section lists the trading
+-- sessions of own accounts that overlap the window. summary_markdown is what `tradelake report` prints; the chart it links to is
 -- rendered by the reports/pnl_chart asset.
 with pnl as (
     select * from {{ ref('int_report_window_pnl') }}
@@ -75,6 +76,36 @@ challenge_sections as (
         count(*) as challenge_items
     from challenge_items
     group by period_start
+),
+
+-- trading sessions overlapping the window (a session's fills are at most the session gap
+-- apart, so every window it overlaps holds one of its fills and is a window already)
+behaviour_sections as (
+    select
+        windows_of_session.window_start as period_start,
+        string_agg(
+            format(
+                '- %s %s session %s–%s UTC: %s trade(s), %s won / %s lost, net %s, max drawdown %s',
+                venue, {{ report_id('account') }},
+                to_char(started_at at time zone 'UTC', 'YYYY-MM-DD HH24:MI'),
+                to_char(ended_at at time zone 'UTC', 'HH24:MI'),
+                total_trades, winning_trades, losing_trades,
+                {{ report_amount('net_pnl') }}, {{ report_amount('max_drawdown') }}
+            ),
+            E'\n' order by started_at, venue, account
+        ) as session_lines,
+        count(*) as sessions
+    from (
+        select
+            sessions.*,
+            generate_series(
+                {{ report_window_start('sessions.started_at') }},
+                {{ report_window_start('sessions.ended_at') }},
+                interval '4 hours'
+            ) as window_start
+        from {{ ref('trading_sessions') }} as sessions
+    ) as windows_of_session
+    group by windows_of_session.window_start
 ),
 
 deliveries as (
@@ -224,6 +255,8 @@ assembled as (
         end as chain_line,
         challenge_sections.challenge_lines,
         coalesce(challenge_sections.challenge_items, 0) as challenge_items,
+        behaviour_sections.session_lines,
+        coalesce(behaviour_sections.sessions, 0) as sessions,
         coalesce(sections.wallet_moves, 0) as wallet_moves,
         coalesce(sections.wallet_biases, 0) as wallet_biases,
         coalesce(sections.edges, 0) as edges,
@@ -264,6 +297,7 @@ assembled as (
         order by global_market_states.detected_at desc
         limit 1
     ) as regime on true
+    left join behaviour_sections on cumulative.period_start = behaviour_sections.period_start
 ),
 
 delivered as (
@@ -314,6 +348,8 @@ select
         ),
         '## Challenges',
         coalesce(challenge_lines, 'No challenge started, ended or raised an alert.'),
+        '## Behaviour',
+        coalesce(session_lines, 'No trading session in this window.'),
         '## Data quality',
         coalesce(incident_lines, 'No incidents.'),
         chain_line,
@@ -339,6 +375,7 @@ select
         'market_regime_events', market_regime_events,
         'btc_regime', btc_regime,
         'challenge_items', challenge_items,
+        'sessions', sessions,
         'quarantined_records', quarantined_records,
         'ledger_conflicts', ledger_conflicts,
         'chain_ledgers_checked', chain_ledgers_checked,

@@ -6,6 +6,7 @@ from ingestion.kalshi.sync import (
     sync_balance,
     sync_fills,
     sync_markets,
+    sync_orders,
     sync_positions,
     sync_settlements,
 )
@@ -13,6 +14,7 @@ from orchestration.lib.ingest import ledger_asset
 
 MARKETS = "kalshi_market_observations"
 FILLS = "kalshi_fills"
+ORDERS = "kalshi_order_observations"
 SETTLEMENTS = "kalshi_settlements"
 POSITIONS = "kalshi_position_observations"
 BALANCE = "kalshi_balance_observations"
@@ -33,6 +35,17 @@ kalshi_fills = ledger_asset(
     table=FILLS,
     sync=sync_fills,
     description="Own Kalshi fills (live + historical partition), one row per fill.",
+)
+
+kalshi_orders = ledger_asset(
+    source=SOURCE,
+    stream="orders",
+    table=ORDERS,
+    sync=sync_orders,
+    description=(
+        "Own Kalshi orders (live + historical partition), one row per changed state (a cancel "
+        "is a new row even when the venue's last_update_time did not move)."
+    ),
 )
 
 kalshi_settlements = ledger_asset(

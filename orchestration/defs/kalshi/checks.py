@@ -9,6 +9,7 @@ from orchestration.defs.kalshi.assets import (
     EVENTS,
     FILLS,
     MARKETS,
+    ORDERS,
     POSITIONS,
     SERIES,
     SETTLEMENTS,
@@ -17,7 +18,9 @@ from orchestration.lib.ingest import ledger_checks, ledger_key
 from orchestration.lib.resources import TradelakeResource
 
 standard_checks = [
-    c for table in (MARKETS, FILLS, SETTLEMENTS, POSITIONS, BALANCE) for c in ledger_checks(table)
+    c
+    for table in (MARKETS, FILLS, ORDERS, SETTLEMENTS, POSITIONS, BALANCE)
+    for c in ledger_checks(table)
 ]
 
 # series and events (reference data, their own 15-minute schedule)

@@ -1,5 +1,6 @@
-"""Markets every 5 minutes (prices move, statuses change); the portfolio every 5 minutes;
-series and events (slow-moving reference data) every 15 minutes."""
+"""Markets every 5 minutes (prices move, statuses change); the portfolio (fills, orders,
+settlements, positions, balance) every 5 minutes; series and events (slow-moving reference data)
+every 15 minutes."""
 
 import dagster as dg
 
@@ -8,6 +9,7 @@ from orchestration.defs.kalshi.assets import (
     EVENTS,
     FILLS,
     MARKETS,
+    ORDERS,
     POSITIONS,
     SERIES,
     SETTLEMENTS,
@@ -25,11 +27,15 @@ kalshi_markets_frequent = dg.ScheduleDefinition(
 kalshi_portfolio_frequent = dg.ScheduleDefinition(
     name="kalshi_portfolio_frequent",
     target=dg.AssetSelection.assets(
-        ledger_key(FILLS), ledger_key(SETTLEMENTS), ledger_key(POSITIONS), ledger_key(BALANCE)
+        ledger_key(FILLS),
+        ledger_key(ORDERS),
+        ledger_key(SETTLEMENTS),
+        ledger_key(POSITIONS),
+        ledger_key(BALANCE),
     ),
     cron_schedule="2-59/5 * * * *",  # offset from the markets run: one rate-limit bucket
     default_status=dg.DefaultScheduleStatus.RUNNING,
-    description="Own fills, settlements, positions and balance (incremental).",
+    description="Own fills, orders, settlements, positions and balance (incremental).",
 )
 
 kalshi_events_quarter_hourly = dg.ScheduleDefinition(
