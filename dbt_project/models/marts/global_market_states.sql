@@ -27,31 +27,15 @@
 {% set corr_min_hours = var('correlation_min_hours', 12) | int %}
 {% set corr_baseline_hours = var('correlation_baseline_hours', 168) | int %}
 
-with candles as (
-    select
-        venue,
-        instrument,
-        open_time,
-        close
-    from {{ ref('candles') }}
-    where interval = '1h' and is_closed and close > 0
-),
-
-returns as (
-    select
-        *,
-        ln(close / lag(close) over (partition by venue, instrument order by open_time)) as log_return,
-        lag(open_time) over (partition by venue, instrument order by open_time) as previous_open_time
-    from candles
+with returns as (
+    {{ hourly_log_returns() }}
 ),
 
 btc as (
     select
         open_time,
         close,
-        -- an hourly return only across one hour (a gap in the candles is not one hour's move)
-        case when previous_open_time = open_time - interval '1 hour' then log_return end
-            as log_return,
+        log_return,
         min(open_time) over () as first_open_time
     from returns
     where venue = '{{ btc_venue }}' and instrument = '{{ btc_instrument }}'

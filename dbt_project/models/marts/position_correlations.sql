@@ -15,24 +15,16 @@
 {% set alert_level = var('position_correlation_alert', 0.8) %}
 
 with candle_returns as (
-    select
-        venue || ':' || instrument as position_key,
-        open_time,
-        ln(close / lag(close) over by_time) as log_return,
-        lag(open_time) over by_time as previous_open_time
-    from {{ ref('candles') }}
-    where interval = '1h' and is_closed and close > 0
-    window by_time as (partition by venue, instrument order by open_time)
+    {{ hourly_log_returns() }}
 ),
 
 hourly_returns as (
     select
-        position_key,
+        venue || ':' || instrument as position_key,
         open_time,
         log_return
     from candle_returns
-    -- a return only across one hour: a gap in the candles is not one hour's move
-    where previous_open_time = open_time - interval '1 hour'
+    where log_return is not null
 ),
 
 running as (
