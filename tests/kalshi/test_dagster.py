@@ -120,14 +120,23 @@ def test_group_and_schedules():
     assert sensors.kalshi_settlement_watch.default_status == dg.DefaultSensorStatus.RUNNING
 
 
+def sensor_context(resource, cursor=None):
+    return dg.build_sensor_context(
+        resources={"tradelake": resource}, cursor=cursor, instance=dg.DagsterInstance.ephemeral()
+    )
+
+
 def test_sensor_refreshes_until_settled_then_syncs_settlements(resource, db_url, monkeypatch):
     # the fixtures' "now": PHI@LAR closed last night, KC@DAL still open
     monkeypatch.setattr(sensors, "utc_now", lambda: datetime(2026, 11, 23, 1, tzinfo=UTC))
     dg.materialize([assets.kalshi_markets], resources={"tradelake": resource})
-    with dg.build_sensor_context(resources={"tradelake": resource}) as ctx:
+    with sensor_context(resource) as ctx:
         first = sensors.kalshi_settlement_watch(ctx)
     # PHI@LAR is closed and awaiting determination: refresh markets; nothing newly settled yet
     assert [r.asset_selection for r in first.run_requests] == [[ledger_key(assets.MARKETS)]]
+    # it closed 3 h 25 min ago (21:35): refreshed every 15 minutes, slot 01:00 // 900 s
+    slot = int(datetime(2026, 11, 23, 1, tzinfo=UTC).timestamp()) // 900
+    assert first.run_requests[0].run_key == f"kalshi-refresh-900s-{slot}"
     assert (
         "KXNFLGAME-26NOV22PHILAR-PHI" in first.run_requests[0].tags["tradelake/awaiting_settlement"]
     )
@@ -141,7 +150,7 @@ def test_sensor_refreshes_until_settled_then_syncs_settlements(resource, db_url,
                 "'2026-11-22T21:35:00Z', now(), 'x')",  # observed after the first sync
                 (f"KXNFLGAME-26NOV22PHILAR-{team}", "yes" if value else "no", value),
             )
-    with dg.build_sensor_context(resources={"tradelake": resource}, cursor=first.cursor) as ctx:
+    with sensor_context(resource, first.cursor) as ctx:
         second = sensors.kalshi_settlement_watch(ctx)
     assert [r.asset_selection for r in second.run_requests] == [
         [ledger_key(assets.SETTLEMENTS), ledger_key(assets.POSITIONS)]
@@ -150,9 +159,52 @@ def test_sensor_refreshes_until_settled_then_syncs_settlements(resource, db_url,
         "KXNFLGAME-26NOV22PHILAR-LAR",
         "KXNFLGAME-26NOV22PHILAR-PHI",
     }
-    with dg.build_sensor_context(resources={"tradelake": resource}, cursor=second.cursor) as ctx:
+    with sensor_context(resource, second.cursor) as ctx:
         third = sensors.kalshi_settlement_watch(ctx)
     assert third.skip_reason is not None and not third.run_requests
+
+
+def test_sensor_waits_for_its_own_run_and_gives_up_on_a_market_after_a_week(resource, monkeypatch):
+    from dagster._core.test_utils import create_run_for_test
+
+    monkeypatch.setattr(sensors, "utc_now", lambda: datetime(2026, 11, 23, 1, tzinfo=UTC))
+    dg.materialize([assets.kalshi_markets], resources={"tradelake": resource})
+    with dg.DagsterInstance.ephemeral() as instance:
+        queued = create_run_for_test(  # started by the daemon, still running
+            instance,
+            status=dg.DagsterRunStatus.STARTED,
+            tags={"dagster/sensor_name": "kalshi_settlement_watch"},
+        )
+        with dg.build_sensor_context(resources={"tradelake": resource}, instance=instance) as ctx:
+            waiting = sensors.kalshi_settlement_watch(ctx)
+        assert not waiting.run_requests and queued.run_id in waiting.skip_reason.skip_message
+        # another sensor's queued run does not hold it back; its own finished run neither
+        create_run_for_test(
+            instance,
+            status=dg.DagsterRunStatus.STARTED,
+            tags={"dagster/sensor_name": "hyperliquid_new_wallets"},
+        )
+        instance.report_run_failed(queued)
+        with dg.build_sensor_context(resources={"tradelake": resource}, instance=instance) as ctx:
+            again = sensors.kalshi_settlement_watch(ctx)
+        assert [r.asset_selection for r in again.run_requests] == [[ledger_key(assets.MARKETS)]]
+
+    # 40 minutes after PHI@LAR's close (21:35): every minute
+    monkeypatch.setattr(sensors, "utc_now", lambda: datetime(2026, 11, 22, 22, 15, tzinfo=UTC))
+    with sensor_context(resource) as ctx:
+        soon = sensors.kalshi_settlement_watch(ctx)
+    assert soon.run_requests[0].run_key.startswith("kalshi-refresh-60s-")
+    # two days after: hourly
+    monkeypatch.setattr(sensors, "utc_now", lambda: datetime(2026, 11, 24, 22, tzinfo=UTC))
+    with sensor_context(resource) as ctx:
+        later = sensors.kalshi_settlement_watch(ctx)
+    assert later.run_requests[0].run_key.startswith("kalshi-refresh-3600s-")
+    # eight days after every close in the recordings: no longer watched, no run requested
+    monkeypatch.setattr(sensors, "utc_now", lambda: datetime(2026, 12, 4, tzinfo=UTC))
+    with sensor_context(resource) as ctx:
+        gone = sensors.kalshi_settlement_watch(ctx)
+    assert not gone.run_requests
+    assert "no Kalshi market awaits settlement" in gone.skip_reason.skip_message
 
 
 def test_definitions_load_with_kalshi():
