@@ -7,6 +7,7 @@ assets, loader, dbt build and checks run against the embedded database.
 from __future__ import annotations
 
 import os
+import shlex
 from pathlib import Path
 
 import psycopg
@@ -31,7 +32,24 @@ DEMO_ENV = {
 }
 
 
+# Written into a state folder by `tradelake demo`: `tradelake dev` on that folder opens the
+# demo's data with the demo's configuration and recorded responses.
+DEMO_MARKER = Path("demo") / "README"
+
+
+def is_demo_home(home: Path) -> bool:
+    return (home / DEMO_MARKER).is_file()
+
+
 def demo_environment(home: Path) -> dict[str, str]:
+    marker = home / DEMO_MARKER
+    if not marker.exists():
+        marker.parent.mkdir(parents=True, exist_ok=True)
+        marker.write_text(
+            "This state folder was made by `tradelake demo` (recorded venue responses, the "
+            "demo configuration demo/tradelake.yaml).\n`tradelake dev` with TRADELAKE_HOME "
+            "pointing here opens the Dagster UI on the demo's data, with the same recordings.\n"
+        )
     key_path = home / "demo" / "kalshi-demo.pem"
     if not key_path.exists():
         key_path.parent.mkdir(parents=True, exist_ok=True)
@@ -90,10 +108,20 @@ def run_demo(console: Console, *, no_ui: bool, port: int) -> int:
     print_demo_challenges(url, console)
     console.print(f"state folder: {home}  (embedded PostgreSQL in {home / 'pgdata'})")
     if no_ui:
-        console.print("UI: run `tradelake dev` to open the Dagster UI on this data")
+        console.print(
+            f"UI: run `{dev_command(home)}` to open the Dagster UI on this data", soft_wrap=True
+        )
         return summary.exit_code
     start_dagster("127.0.0.1", port)
     return summary.exit_code
+
+
+def dev_command(home: Path) -> str:
+    """The command that opens this demo's data: `tradelake dev` finds the state folder by
+    TRADELAKE_HOME (default ./.tradelake), so name it unless the default already finds it."""
+    if home.resolve() == (Path.cwd() / ".tradelake").resolve():
+        return "tradelake dev"
+    return f"TRADELAKE_HOME={shlex.quote(str(home))} tradelake dev"
 
 
 def print_demo_challenges(url: str, console: Console) -> None:

@@ -120,7 +120,19 @@ def dev(
     port: Annotated[int, typer.Option(help="Dagster UI port.")] = 3000,
     host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
 ) -> None:
-    """Dagster UI + daemon (schedules, sensors) on the configured database."""
+    """Dagster UI + daemon (schedules, sensors) on the configured database; on a state folder
+    made by `tradelake demo`, on the demo's data with its configuration and recordings."""
+    from ingestion.settings import tradelake_home
+    from tradelake_cli.demo import demo_environment, is_demo_home
+
+    home = tradelake_home()
+    if is_demo_home(home):
+        os.environ.update(demo_environment(home))
+        err.print(
+            f"{home} is a demo's state folder: opening it with the demo configuration and its "
+            "recorded venue responses (nothing leaves the machine)",
+            highlight=False,
+        )
     _prepare()
     raise typer.Exit(start_dagster(host, port))
 
@@ -172,9 +184,12 @@ def report(
             raise fail(f"--at {at!r} is not ISO 8601, e.g. 2025-11-23T16:00:00Z") from None
     url = _prepare(check_config=False)
     try:
-        console.print(find_report(url, instant), markup=False, highlight=False)
+        markdown = find_report(url, instant)
     except ReportNotFound as exc:
         raise fail(str(exc), 1) from None
+    # The report verbatim: never re-wrapped to a width (a wrapped markdown table breaks, and
+    # `tradelake report > file` must give the file the report as dbt wrote it).
+    sys.stdout.write(markdown if markdown.endswith("\n") else markdown + "\n")
 
 
 @app.command()

@@ -17,6 +17,7 @@ import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliInvocation
 
 from ingestion.pgsession import lock_timeout_message
+from orchestration.lib.owners import owner_of_schema
 from orchestration.lib.resources import DBT_PROJECT_DIR
 
 MANIFEST = DBT_PROJECT_DIR / "target" / "manifest.json"
@@ -158,12 +159,73 @@ class TradelakeTranslator(DagsterDbtTranslator):
         # Everything downstream of the ledgers refreshes when its inputs change.
         return dg.AutomationCondition.eager()
 
+    def get_description(self, dbt_resource_props: Mapping[str, Any]) -> str:
+        """The model's documented description (markdown), not dagster-dbt's default that appends
+        the raw SQL as a fenced block (shown as raw text in the catalog); the SQL stays one
+        click away in the dbt docs site, named here."""
+        name = dbt_resource_props["name"]
+        described = (dbt_resource_props.get("description") or "").strip()
+        path = dbt_resource_props.get("original_file_path")
+        where = f"dbt {dbt_resource_props['resource_type']} `{name}`" + (
+            f" ({path}); columns and lineage in the dbt docs site (`tradelake docs --serve`)"
+            if path
+            else ""
+        )
+        return f"{described}\n\n{where}" if described else where
+
+    def get_owners(self, dbt_resource_props: Mapping[str, Any]) -> list[str]:
+        return [owner_of_schema(dbt_resource_props.get("schema"))]
+
+    def get_asset_check_spec(self, asset_spec, manifest, unique_id, project):
+        spec = super().get_asset_check_spec(asset_spec, manifest, unique_id, project)
+        if spec is None or spec.description:
+            return spec
+        test = manifest["nodes"][unique_id]
+        return spec._replace(description=describe_dbt_test(test, asset_spec.key))
+
     @staticmethod
     def automation_cron(dbt_resource_props: Mapping[str, Any]) -> str | None:
         """`meta.dagster.automation_cron` of the model config (e.g. the 4h reports)."""
         config = dbt_resource_props.get("config") or {}
         meta = config.get("meta") or dbt_resource_props.get("meta") or {}
         return (meta.get("dagster") or {}).get("automation_cron")
+
+
+def describe_dbt_test(test: Mapping[str, Any], key: dg.AssetKey) -> str:
+    """A sentence for a dbt data test shown as an asset check: what it asserts, on what, and
+    what a failure does (a test of severity error blocks what is built after it)."""
+    meta = test.get("test_metadata") or {}
+    kwargs = meta.get("kwargs") or {}
+    column = kwargs.get("column_name") or test.get("column_name")
+    relation = ".".join(key.path)
+    target = f"{relation}.{column}" if column else relation
+    name = meta.get("name")
+    if name == "not_null":
+        what = f"No row of {relation} has a NULL `{column}`."
+    elif name == "unique":
+        what = f"`{column}` is unique in {relation}: no two rows share a value."
+    elif name == "accepted_values":
+        values = ", ".join(f"`{v}`" for v in kwargs.get("values") or [])
+        what = f"`{target}` only takes the values {values}."
+    elif name == "relationships":
+        to = str(kwargs.get("to", "")).removeprefix("ref('").removesuffix("')")
+        what = f"Every `{target}` exists as `{kwargs.get('field')}` of {to}."
+    elif name == "unique_combination":
+        what = f"No two rows of {relation} share ({', '.join(kwargs.get('columns') or [])})."
+    elif name == "expression_is_true":
+        what = f"Every row of {relation} satisfies `{kwargs.get('expression')}`."
+    else:
+        what = (test.get("description") or "").strip() or (
+            f"dbt test `{test['name']}` on {target}: its query "
+            f"({test.get('original_file_path')}) returns no row."
+        )
+    severity = (test.get("config") or {}).get("severity") or "error"
+    effect = (
+        "Blocking: a failure stops the models built after it."
+        if severity.lower() == "error"
+        else "Warning only."
+    )
+    return f"{what} {effect} (dbt test `{test['name']}`)"
 
 
 def cron_condition(cron: str) -> dg.AutomationCondition:

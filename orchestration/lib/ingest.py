@@ -106,7 +106,17 @@ def ledger_checks(table: str) -> list[dg.AssetChecksDefinition]:
                 allow_retries=False,
             )
 
-    @dg.asset_check(asset=key, name="no_conflicting_redelivery", blocking=True)
+    @dg.asset_check(
+        asset=key,
+        name="no_conflicting_redelivery",
+        blocking=True,
+        description=(
+            "A record the venue delivered again has the content stored the first time. Fails, "
+            "blocking, when the same natural key came back different (ops.ledger_conflicts "
+            "holds both versions): the ledger kept the first, and dbt waits until someone "
+            "decides which is right."
+        ),
+    )
     def no_conflicts(tradelake: TradelakeResource) -> dg.AssetCheckResult:
         with psycopg.connect(tradelake.ingest_url()) as conn:
             row = conn.execute(
@@ -125,7 +135,15 @@ def ledger_checks(table: str) -> list[dg.AssetChecksDefinition]:
             metadata={"conflicts": count, **({"example_key": example} if example else {})},
         )
 
-    @dg.asset_check(asset=key, name="quarantine_empty")
+    @dg.asset_check(
+        asset=key,
+        name="quarantine_empty",
+        description=(
+            "No record of this stream waits in ops.quarantine. Warns (non-blocking) while some "
+            "do: each was rejected with its reason and raw page kept, its page-mates loaded; "
+            "fix the parser or the data and re-run to load them."
+        ),
+    )
     def quarantine_empty(tradelake: TradelakeResource) -> dg.AssetCheckResult:
         source, stream = _STREAMS.get(table, (table.split("_", 1)[0], None))
         with psycopg.connect(tradelake.ingest_url()) as conn:
@@ -218,7 +236,15 @@ def wallet_history_check(
     """Warns while ops.wallet_history_truncations holds a wallet of this stream: the venue would
     not serve its full history. Streams recorded per chain ("<stream>:<chainid>") count too."""
 
-    @dg.asset_check(asset=ledger_key(table), name="wallet_history_complete")
+    @dg.asset_check(
+        asset=ledger_key(table),
+        name="wallet_history_complete",
+        description=(
+            f"{venue} served every tracked wallet's full history. Warns while a wallet is in "
+            "ops.wallet_history_truncations: the venue caps how far back it answers, so that "
+            "wallet's older activity is missing."
+        ),
+    )
     def _check(tradelake: TradelakeResource) -> dg.AssetCheckResult:
         with psycopg.connect(tradelake.ingest_url()) as conn:
             rows = [

@@ -63,6 +63,16 @@ def test_materialize_everything_twice_adds_nothing_the_second_time(cli_env: str)
     columns = {c.name for c in metadata["dagster/column_schema"].schema.columns}
     assert {"venue", "fill_id", "price", "quantity", "fee", "executed_at"} <= columns
 
+    # `tradelake report` writes the latest report verbatim: not re-wrapped at 80 columns (the
+    # runner's output is not a terminal, as in `tradelake report > file`)
+    with psycopg.connect(cli_env) as conn:
+        latest = conn.execute(
+            "select summary_markdown from marts.reports order by period_end desc limit 1"
+        ).fetchone()[0]
+    shown = runner.invoke(app, ["report"])
+    assert shown.exit_code == 0, shown.output
+    assert shown.output == latest + "\n" and max(map(len, latest.splitlines())) > 80
+
     fills_before = fills_relation(cli_env)
     second = runner.invoke(app, ["materialize"])
     assert second.exit_code == 0, second.output

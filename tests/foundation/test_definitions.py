@@ -28,14 +28,63 @@ def test_definitions_load_with_dbt_and_the_job(defs: dg.Definitions) -> None:
     assert defs.resolve_job_def("tradelake_all") is not None
 
 
-def test_every_asset_has_a_group_and_a_description(defs: dg.Definitions) -> None:
+def test_every_asset_has_a_group_a_description_and_an_owner(defs: dg.Definitions) -> None:
     graph = defs.resolve_asset_graph()
     for key in graph.get_all_asset_keys():
         node = graph.get(key)
-        if not node.is_materializable:
-            continue
+        # ops.* and ref.* included: observed, not never-materialized stubs
+        assert node.is_materializable or node.is_observable, key
         assert node.group_name not in (None, "default"), key
         assert node.description, f"{key.to_user_string()} has no description"
+        assert "#### Raw SQL" not in node.description, key  # markdown, not dbt's raw SQL dump
+        assert node.owners and node.owners[0].startswith("team:"), key
+    assert graph.get(dg.AssetKey(["core", "fills"])).owners == ["team:data-platform"]
+    assert graph.get(dg.AssetKey(["ledger", "kalshi_fills"])).owners == ["team:ingestion"]
+    assert graph.get(dg.AssetKey(["ops", "quarantine"])).is_observable
+
+
+def test_every_check_says_what_it_checks(defs: dg.Definitions) -> None:
+    graph = defs.resolve_asset_graph()
+    checks = list(graph.asset_check_keys)
+    assert len(checks) > 300
+    for key in checks:
+        assert graph.get_check_spec(key).description, key.to_user_string()
+    dbt_not_null = dg.AssetCheckKey(dg.AssetKey(["core", "fills"]), "not_null_fills_fill_id")
+    assert graph.get_check_spec(dbt_not_null).description == (
+        "No row of core.fills has a NULL `fill_id`. Blocking: a failure stops the models built "
+        "after it. (dbt test `not_null_fills_fill_id`)"
+    )
+
+
+def test_the_quarantine_is_observed_with_its_latest_reasons(
+    db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import psycopg
+
+    from orchestration.defs.state.assets import state_assets
+    from tests.conftest import dagster_resource
+
+    resource = dagster_resource(monkeypatch, tmp_path, db_url, {}, ROOT / "tests" / "fixtures")
+    with psycopg.connect(db_url) as conn:
+        conn.execute("delete from ops.quarantine")
+        conn.execute(
+            "insert into ops.quarantine (source, stream, reason, payload, payload_sha256) "
+            "values ('okx', 'fills', 'fillPx is not a number: \"abc\"', '{}', 'x')"
+        )
+    quarantine = next(a for a in state_assets if a.key == dg.AssetKey(["ops", "quarantine"]))
+    # as the daemon runs it: a run of a job that selects the observable asset
+    observed = dg.Definitions(
+        assets=[quarantine],
+        jobs=[dg.define_asset_job("observe_quarantine", selection=[quarantine.key])],
+        resources={"tradelake": resource},
+    )
+    with dg.DagsterInstance.ephemeral() as instance:
+        job = observed.resolve_job_def("observe_quarantine")
+        assert job.execute_in_process(instance=instance).success
+        event = instance.fetch_observations(quarantine.key, limit=1).records[0].event_log_entry
+    metadata = event.asset_observation.metadata
+    assert metadata["dagster/row_count"].value == 1
+    assert 'fillPx is not a number: "abc"' in metadata["latest"].value
 
 
 def test_schedules_and_sensors_run_by_default(defs: dg.Definitions) -> None:
@@ -123,3 +172,29 @@ def test_no_client_owns_a_paging_loop() -> None:
             if isinstance(n, ast.While)
         ]
     assert loops == []
+
+
+def test_every_scheduled_ledger_is_late_after_three_missed_ticks(defs: dg.Definitions) -> None:
+    from datetime import timedelta
+
+    from orchestration.lib.freshness import cron_interval
+
+    assert cron_interval("2-59/5 * * * *") == timedelta(minutes=5)
+    assert cron_interval("13 * * * *") == timedelta(hours=1)
+    assert cron_interval("30 3 * * *") == timedelta(days=1)
+    graph = defs.resolve_asset_graph()
+    kalshi = graph.get(dg.AssetKey(["ledger", "kalshi_market_observations"])).freshness_policy
+    # a 5-minute stream: late after 15 minutes, failed after an hour
+    windows = (kalshi.warn_window.to_timedelta(), kalshi.fail_window.to_timedelta())
+    assert windows == (timedelta(minutes=15), timedelta(hours=1))
+    hourly = graph.get(dg.AssetKey(["ledger", "hyperliquid_candles"])).freshness_policy
+    windows = (hourly.warn_window.to_timedelta(), hourly.fail_window.to_timedelta())
+    assert windows == (timedelta(hours=3), timedelta(hours=12))
+    scheduled = {
+        key
+        for schedule in defs.schedules
+        for key in schedule.target.resolvable_to_job.selection.resolve(graph)
+        if key.path[0] == "ledger"
+    }
+    assert len(scheduled) > 15
+    assert all(graph.get(key).freshness_policy is not None for key in scheduled)

@@ -31,7 +31,16 @@ def _one_account_check(table: str, identity: str, what: str) -> dg.AssetChecksDe
     """Blocking: a venue record (a fill id, a settled market) under two accounts is the same
     record loaded twice, e.g. after a key rotation when the account was named after the key."""
 
-    @dg.asset_check(asset=ledger_key(table), name="one_account_per_record", blocking=True)
+    @dg.asset_check(
+        asset=ledger_key(table),
+        name="one_account_per_record",
+        blocking=True,
+        description=(
+            f"Each {what} is stored under one account only. Fails, blocking, when the same "
+            "Kalshi record sits under two accounts (e.g. after an API key rotation when the "
+            "account was named after the key): dbt would count it twice."
+        ),
+    )
     def _check(tradelake: TradelakeResource) -> dg.AssetCheckResult:
         with psycopg.connect(tradelake.database_url()) as conn:
             rows = conn.execute(

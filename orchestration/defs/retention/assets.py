@@ -43,7 +43,14 @@ def raw_pages_archive(context: dg.AssetExecutionContext, tradelake: TradelakeRes
     )
 
 
-@dg.asset_check(asset=raw_pages_archive, blocking=True)
+@dg.asset_check(
+    asset=raw_pages_archive,
+    blocking=True,
+    description=(
+        "Every archive file written by retention was read back and matched its manifest "
+        "(ops.archive_manifest.verified_at) before the raw pages it holds were deleted."
+    ),
+)
 def every_archive_verified(tradelake: TradelakeResource) -> dg.AssetCheckResult:
     with psycopg.connect(tradelake.database_url()) as conn:
         row = conn.execute(
