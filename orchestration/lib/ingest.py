@@ -22,6 +22,15 @@ from ingestion.wallets import truncated_wallets
 from orchestration.lib.chain import chain_check
 from orchestration.lib.resources import TradelakeResource
 
+# Every run that calls a venue carries its name: deploy/dagster.yaml's QueuedRunCoordinator
+# runs one at a time per venue (tag concurrency), so runs respect each venue's rate limit.
+VENUE_TAG = "tradelake/venue"
+
+
+def venue_tags(source: str) -> dict[str, str]:
+    return {VENUE_TAG: source}
+
+
 # table -> (source, stream), filled as ledger assets are defined, so checks can scope themselves
 _STREAMS: dict[str, tuple[str, str]] = {}
 

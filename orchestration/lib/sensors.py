@@ -8,6 +8,7 @@ import psycopg
 
 from ingestion.settings import ConfigError, TradelakeConfig
 from ingestion.wallets import wallets_lacking_cursor
+from orchestration.lib.ingest import venue_tags
 from orchestration.lib.resources import TradelakeResource
 
 
@@ -43,7 +44,7 @@ def new_wallet_sensor(
         return dg.RunRequest(
             run_key=f"{source}-{stream}-new:{','.join(new)}",
             asset_selection=[asset_key],
-            tags={"tradelake/new_wallets": ",".join(new)[:1000]},
+            tags={"tradelake/new_wallets": ",".join(new)[:1000], **venue_tags(source)},
         )
 
     return _sensor

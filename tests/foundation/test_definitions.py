@@ -198,3 +198,19 @@ def test_every_scheduled_ledger_is_late_after_three_missed_ticks(defs: dg.Defini
     }
     assert len(scheduled) > 15
     assert all(graph.get(key).freshness_policy is not None for key in scheduled)
+
+
+def test_the_dbt_docs_site_opens_on_the_project_overview() -> None:
+    import json
+
+    from orchestration.lib.dbt import ensure_manifest
+
+    manifest = json.loads(ensure_manifest().read_text())
+    overview = manifest["docs"]["doc.tradelake.__overview__"]["block_contents"]
+    assert "## Where to start" in overview and "## Units" in overview
+    # it names only relations that exist
+    import re
+
+    models = {f"{n['schema']}.{n['name']}" for n in manifest["nodes"].values()}
+    named = set(re.findall(r"`((?:core|marts)\.[a-z_]+)`", overview))
+    assert named and named <= models, named - models

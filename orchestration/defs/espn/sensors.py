@@ -6,7 +6,7 @@ import psycopg
 from ingestion.espn.live import games_to_watch
 from ingestion.sync import utc_now
 from orchestration.defs.espn.assets import GAMES
-from orchestration.lib.ingest import ledger_key
+from orchestration.lib.ingest import ledger_key, venue_tags
 from orchestration.lib.resources import TradelakeResource
 
 LIVE_EVERY_SECONDS = 30
@@ -28,5 +28,5 @@ def espn_live_games(context: dg.SensorEvaluationContext, tradelake: TradelakeRes
     slot = int(now.timestamp()) // LIVE_EVERY_SECONDS
     return dg.RunRequest(
         run_key=f"espn-live-{slot}",
-        tags={"tradelake/live_games": ",".join(live)[:1000]},
+        tags={"tradelake/live_games": ",".join(live)[:1000], **venue_tags("espn")},
     )

@@ -6,13 +6,14 @@ that just ended is read closed (and the new one as its first open version)."""
 import dagster as dg
 
 from orchestration.defs.hyperliquid.assets import CANDLES, FILLS, WALLET_EQUITY, WALLET_FILLS
-from orchestration.lib.ingest import ledger_key
+from orchestration.lib.ingest import ledger_key, venue_tags
 
 hyperliquid_fills_every_5_minutes = dg.ScheduleDefinition(
     name="hyperliquid_fills_every_5_minutes",
     target=dg.AssetSelection.assets(ledger_key(FILLS), ledger_key(WALLET_FILLS)),
     cron_schedule="*/5 * * * *",
     default_status=dg.DefaultScheduleStatus.RUNNING,
+    tags=venue_tags("hyperliquid"),
     description="Hyperliquid own fills and tracked-wallet fills since each address's cursor.",
 )
 
@@ -21,6 +22,7 @@ hyperliquid_wallet_equity_hourly = dg.ScheduleDefinition(
     target=dg.AssetSelection.assets(ledger_key(WALLET_EQUITY)),
     cron_schedule="11 * * * *",
     default_status=dg.DefaultScheduleStatus.RUNNING,
+    tags=venue_tags("hyperliquid"),
     description="Tracked wallets' perp account value (clearinghouseState), a row when it changed.",
 )
 
@@ -29,5 +31,6 @@ hyperliquid_candles_hourly = dg.ScheduleDefinition(
     target=dg.AssetSelection.assets(ledger_key(CANDLES)),
     cron_schedule="2 * * * *",
     default_status=dg.DefaultScheduleStatus.RUNNING,
+    tags=venue_tags("hyperliquid"),
     description="Hourly candles of markets.hyperliquid.coins since each coin's cursor.",
 )

@@ -14,13 +14,14 @@ from orchestration.defs.kalshi.assets import (
     SERIES,
     SETTLEMENTS,
 )
-from orchestration.lib.ingest import ledger_key
+from orchestration.lib.ingest import ledger_key, venue_tags
 
 kalshi_markets_frequent = dg.ScheduleDefinition(
     name="kalshi_markets_frequent",
     target=dg.AssetSelection.assets(ledger_key(MARKETS)),
     cron_schedule="*/5 * * * *",
     default_status=dg.DefaultScheduleStatus.RUNNING,
+    tags=venue_tags("kalshi"),
     description="Every market of the configured series (all statuses).",
 )
 
@@ -35,6 +36,7 @@ kalshi_portfolio_frequent = dg.ScheduleDefinition(
     ),
     cron_schedule="2-59/5 * * * *",  # offset from the markets run: one rate-limit bucket
     default_status=dg.DefaultScheduleStatus.RUNNING,
+    tags=venue_tags("kalshi"),
     description="Own fills, orders, settlements, positions and balance (incremental).",
 )
 
@@ -43,5 +45,6 @@ kalshi_events_quarter_hourly = dg.ScheduleDefinition(
     target=dg.AssetSelection.assets(ledger_key(SERIES), ledger_key(EVENTS)),
     cron_schedule="4-59/15 * * * *",  # off the 5-minute markets/portfolio minutes
     default_status=dg.DefaultScheduleStatus.RUNNING,
+    tags=venue_tags("kalshi"),
     description="Series and events of the configured series (with their nested markets).",
 )

@@ -11,7 +11,7 @@ import psycopg
 from ingestion.kalshi.lifecycle import awaiting_settlement, settled_since
 from ingestion.sync import utc_now
 from orchestration.defs.kalshi.assets import MARKETS, POSITIONS, SETTLEMENTS
-from orchestration.lib.ingest import ledger_key
+from orchestration.lib.ingest import ledger_key, venue_tags
 from orchestration.lib.resources import TradelakeResource
 
 REFRESH_EVERY_SECONDS = 60
@@ -66,7 +66,10 @@ def kalshi_settlement_watch(context: dg.SensorEvaluationContext, tradelake: Trad
             dg.RunRequest(
                 run_key=f"kalshi-refresh-{every}s-{slot}",
                 asset_selection=[ledger_key(MARKETS)],
-                tags={"tradelake/awaiting_settlement": ",".join(pending.tickers)[:1000]},
+                tags={
+                    "tradelake/awaiting_settlement": ",".join(pending.tickers)[:1000],
+                    **venue_tags("kalshi"),
+                },
             )
         )
     if settled and since is not None:  # the first evaluation only records where we are
@@ -74,7 +77,7 @@ def kalshi_settlement_watch(context: dg.SensorEvaluationContext, tradelake: Trad
             dg.RunRequest(
                 run_key=f"kalshi-settled-{newest.isoformat()}",
                 asset_selection=[ledger_key(SETTLEMENTS), ledger_key(POSITIONS)],
-                tags={"tradelake/settled": ",".join(settled)[:1000]},
+                tags={"tradelake/settled": ",".join(settled)[:1000], **venue_tags("kalshi")},
             )
         )
     if not requests:

@@ -4,12 +4,13 @@ request per instType to the 3-day endpoint); instruments only append what change
 import dagster as dg
 
 from orchestration.defs.okx.assets import FILLS, INSTRUMENTS
-from orchestration.lib.ingest import ledger_key
+from orchestration.lib.ingest import ledger_key, venue_tags
 
 okx_every_5_minutes = dg.ScheduleDefinition(
     name="okx_every_5_minutes",
     target=dg.AssetSelection.assets(ledger_key(FILLS), ledger_key(INSTRUMENTS)),
     cron_schedule="1-59/5 * * * *",  # off the minute other venues' schedules start on
     default_status=dg.DefaultScheduleStatus.RUNNING,
+    tags=venue_tags("okx"),
     description="OKX own fills (incremental) and instrument metadata.",
 )

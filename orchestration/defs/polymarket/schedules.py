@@ -10,13 +10,14 @@ from orchestration.defs.polymarket.assets import (
     WALLET_ACTIVITY,
     WALLET_VALUE,
 )
-from orchestration.lib.ingest import ledger_key
+from orchestration.lib.ingest import ledger_key, venue_tags
 
 polymarket_markets_hourly = dg.ScheduleDefinition(
     name="polymarket_markets_hourly",
     target=dg.AssetSelection.assets(ledger_key(MARKETS), ledger_key(PRICES)),
     cron_schedule="7 * * * *",
     default_status=dg.DefaultScheduleStatus.RUNNING,
+    tags=venue_tags("polymarket"),
     description="Gamma markets, then CLOB price history of their outcome tokens.",
 )
 
@@ -25,6 +26,7 @@ polymarket_wallets_frequent = dg.ScheduleDefinition(
     target=dg.AssetSelection.assets(ledger_key(FILLS), ledger_key(WALLET_ACTIVITY)),
     cron_schedule="*/10 * * * *",
     default_status=dg.DefaultScheduleStatus.RUNNING,
+    tags=venue_tags("polymarket"),
     description="Own fills and tracked-wallet activity (incremental, cursor per wallet).",
 )
 
@@ -33,5 +35,6 @@ polymarket_wallet_value_hourly = dg.ScheduleDefinition(
     target=dg.AssetSelection.assets(ledger_key(WALLET_VALUE)),
     cron_schedule="13 * * * *",
     default_status=dg.DefaultScheduleStatus.RUNNING,
+    tags=venue_tags("polymarket"),
     description="Tracked wallets' open-positions value (Data API /value), a row when it changed.",
 )
