@@ -12,6 +12,7 @@ from pathlib import Path
 import dagster as dg
 import psycopg
 import pytest
+from rich.console import Console
 from typer.testing import CliRunner
 
 from orchestration.defs.quality.checks import (
@@ -23,6 +24,7 @@ from orchestration.lib.resources import TradelakeResource
 from quality.suites import dbt_suites
 from quality.suites.core import RULES as CORE
 from tests.quality.test_dbt_suites import MARKET, MARKETS
+from tradelake_cli.run import _summarise, print_summary
 
 MARKETS_KEY = dg.AssetKey(["core", "markets"])
 
@@ -79,6 +81,15 @@ def test_a_bad_core_row_is_an_error_that_does_not_block(
     assert evaluation.metadata["failed_hard"].value == 1
     assert ran == ["downstream"] and result.success  # not blocking
     assert (tmp_path / "gx_results" / "core.markets.json").is_file()  # for the Data Docs
+    # `tradelake materialize` says so, with what failed, and still exits 0
+    summary = _summarise(result)
+    console = Console(record=True, width=200)
+    print_summary(summary, console)
+    assert (
+        "error (not blocking) core/markets :: expectations\n"
+        "    between(price, lo=0, hi=1, strict_lo=False), 1 rows e.g. ["
+    ) in console.export_text()
+    assert summary.exit_code == 0
 
 
 @pytest.mark.slow
