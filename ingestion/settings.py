@@ -168,6 +168,20 @@ class Retention(_Model):
     archive_root: str | None = None  # any universal-pathlib URI; default $TRADELAKE_HOME/archive
 
 
+class VolumeThreshold(_Model):
+    """When a ledger's day looks empty against its own history (quality/volume.py): the last
+    complete UTC day warns when the median of the `trailing_days` before it is at least
+    `min_expected_rows` and the day loaded fewer than `min_ratio` of that median."""
+
+    trailing_days: int = Field(default=7, ge=1)
+    min_expected_rows: int = Field(default=100, ge=1)
+    min_ratio: float = Field(default=0.1, gt=0, le=1)
+
+
+class Quality(_Model):
+    volume: VolumeThreshold = VolumeThreshold()
+
+
 class TradelakeConfig(_Model):
     sync_start: datetime = datetime(2025, 11, 1, tzinfo=UTC)
     markets: Markets = Markets()
@@ -176,6 +190,7 @@ class TradelakeConfig(_Model):
     wallets: list[TrackedWallet] = Field(default_factory=list)
     retention: Retention = Retention()
     reports: Reports = Reports()
+    quality: Quality = Quality()
 
     @field_validator("sync_start")
     @classmethod

@@ -1,10 +1,17 @@
-"""Validate ledger rows with Great Expectations and keep every outcome in ops.check_results.
+"""Validate rows with Great Expectations and keep every outcome in ops.check_results.
 
-Each run validates, per ledger, the rows loaded after the last run that validated it (the
-`validated_through` watermark in ops.check_results), so a run costs what it loaded, not the
-ledger's size; the first run validates everything. One ephemeral GX context per call, one SQL
-data source on the project's own database URL (`add_sql`: GX's `add_postgres` refuses the
-embedded database's Unix-socket URL), one query asset per ledger.
+Ledgers (`validate_ledgers`, before dbt): each run validates, per ledger, the rows loaded after
+the last run that validated it (the `validated_through` watermark in ops.check_results), so a
+run costs what it loaded, not the ledger's size; the first run validates everything.
+
+dbt relations (`validate_relations`, after dbt: core and marts): dbt rebuilds them, so every run
+validates the whole relation, reading only the columns its rules name.
+
+One ephemeral GX context per process (a run's steps share one process, so one per run), one
+SQL data source on the project's own database URL (`add_sql`: GX's `add_postgres` refuses the
+embedded database's Unix-socket URL), one query asset per relation, all of a relation's
+expectations validated on one batch. Each suite's latest GX result is kept as JSON under
+$TRADELAKE_HOME for the Data Docs (quality/docs.py).
 """
 
 from __future__ import annotations
@@ -12,6 +19,7 @@ from __future__ import annotations
 import warnings
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import psycopg
@@ -20,6 +28,7 @@ from quality.results import CheckRow, store
 from quality.rules import Rule, to_expectation
 
 SAMPLE = 5  # offending values kept per failed expectation
+_SOURCES: dict[str, Any] = {}  # database URL -> the GX SQL data source of this process
 
 
 @dataclass
@@ -52,6 +61,11 @@ class SuiteResult:
     def failures(self) -> list[Outcome]:
         return [o for o in self.outcomes if not o.success]
 
+    @property
+    def hard_failures(self) -> list[Outcome]:
+        """Failed unit or contract promises (ERROR); the other failures are warnings."""
+        return [o for o in self.failures if o.rule.hard]
+
 
 def sqlalchemy_url(url: str) -> str:
     """The project's libpq URL for SQLAlchemy with psycopg 3 (a Unix-socket host kept)."""
@@ -69,6 +83,39 @@ def watermark(conn: psycopg.Connection, relation: str) -> datetime | None:
     return row[0] if row else None
 
 
+def gx_source(url: str) -> tuple[Any, Any]:
+    """(the `great_expectations` module, this process's SQL data source on `url`): the context
+    is made once per process, not once per check."""
+    import great_expectations as gx  # ~5 s: only here
+
+    if url not in _SOURCES:
+        from great_expectations.data_context.types.base import ProgressBarsConfig
+
+        context = gx.get_context(mode="ephemeral")
+        context.variables.progress_bars = ProgressBarsConfig(globally=False)
+        with warnings.catch_warnings():  # "a PostgresDatasource may be more appropriate": it
+            warnings.simplefilter("ignore")  # refuses the embedded database's socket URL
+            _SOURCES[url] = context.data_sources.add_sql(
+                "tradelake", connection_string=sqlalchemy_url(url)
+            )
+    return gx, _SOURCES[url]
+
+
+def run_suite(
+    url: str, name: str, query: str, rules: list[Rule], now: datetime
+) -> tuple[list[Outcome], Any]:
+    """Validate every rule on the rows of `query` (one batch); the outcomes and the GX result."""
+    gx, source = gx_source(url)
+    if any(a.name == name for a in source.assets):  # the asset of an earlier run
+        source.delete_asset(name)
+    asset = source.add_query_asset(name, query=query)
+    batch = asset.add_batch_definition_whole_table("rows").get_batch()
+    suite = gx.ExpectationSuite(name=name, expectations=[to_expectation(r, gx, now) for r in rules])
+    result = batch.validate(suite, result_format="SUMMARY")
+    outcomes = [_outcome(rule, res) for rule, res in zip(rules, result.results, strict=True)]
+    return outcomes, result
+
+
 def validate_ledgers(
     url: str,
     suites: dict[str, list[Rule]],
@@ -76,17 +123,12 @@ def validate_ledgers(
     run_id: str,
     now: datetime | None = None,
     full: bool = False,
+    results_dir: Path | None = None,
 ) -> list[SuiteResult]:
     """Validate each ledger's new rows against its suite; store and return the outcomes.
 
     `full` validates every row whatever the watermark (a `tradelake`-driven audit)."""
-    import great_expectations as gx  # ~5 s: only here
-
     now = now or datetime.now(UTC)
-    context = gx.get_context(mode="ephemeral")
-    with warnings.catch_warnings():  # "a PostgresDatasource may be more appropriate": it
-        warnings.simplefilter("ignore")  # refuses the embedded database's socket URL
-        source = context.data_sources.add_sql("tradelake", connection_string=sqlalchemy_url(url))
     results = []
     with psycopg.connect(url) as conn:
         for table, rules in suites.items():
@@ -106,23 +148,58 @@ def validate_ledgers(
             )
             if since is not None:
                 query += f" and loaded_at > '{since.isoformat()}'::timestamptz"
-            asset = source.add_query_asset(table, query=query)
-            batch = asset.add_batch_definition_whole_table("new_rows").get_batch()
-            suite = gx.ExpectationSuite(
-                name=relation, expectations=[to_expectation(r, gx, now) for r in rules]
-            )
-            outcome = batch.validate(suite, result_format="SUMMARY")
-            outcomes = [
-                _outcome(rule, res) for rule, res in zip(rules, outcome.results, strict=True)
-            ]
+            outcomes, gx_result = run_suite(url, relation, query, rules, now)
             result = SuiteResult(relation, count, through, outcomes)
             _store(conn, run_id, result)
+            _keep(results_dir, relation, run_id, gx_result)
             results.append(result)
     return results
 
 
+def validate_relations(
+    url: str,
+    suites: dict[str, list[Rule]],
+    *,
+    run_id: str,
+    now: datetime | None = None,
+    results_dir: Path | None = None,
+) -> list[SuiteResult]:
+    """Validate whole dbt relations (`schema.name` -> rules); store and return the outcomes.
+    A relation dbt has not built (yet) is skipped: it has nothing to promise."""
+    now = now or datetime.now(UTC)
+    results = []
+    with psycopg.connect(url) as conn:
+        for relation, rules in suites.items():
+            if conn.execute("select to_regclass(%s)", (relation,)).fetchone()[0] is None:
+                continue
+            columns = sorted({r.column for r in rules} | {r.where[0] for r in rules if r.where})
+            query = f"select {', '.join(columns)} from {relation}"
+            outcomes, gx_result = run_suite(url, relation, query, rules, now)
+            result = SuiteResult(relation, _rows(gx_result), None, outcomes)
+            _store(conn, run_id, result)
+            _keep(results_dir, relation, run_id, gx_result)
+            results.append(result)
+    return results
+
+
+def _rows(gx_result: Any) -> int:
+    """The relation's row count, as GX counted it (the largest element count: a rule with a
+    row condition counts only its rows)."""
+    return max((r.result or {}).get("element_count") or 0 for r in gx_result.results)
+
+
+def _keep(results_dir: Path | None, relation: str, run_id: str, gx_result: Any) -> None:
+    if results_dir is not None:
+        from quality.docs import keep_result
+
+        keep_result(results_dir, relation, run_id, gx_result)
+
+
 def _outcome(rule: Rule, res: Any) -> Outcome:
     detail = res.result or {}
+    error = _error(res.exception_info or {})
+    if not res.success and error:  # the query or the metric failed: say why
+        return Outcome(rule=rule, success=False, observed_value={"error": error[:500]})
     return Outcome(
         rule=rule,
         success=bool(res.success),
@@ -130,6 +207,16 @@ def _outcome(rule: Rule, res: Any) -> Outcome:
         unexpected_count=detail.get("unexpected_count"),
         unexpected_sample=list(detail.get("partial_unexpected_list") or [])[:SAMPLE],
     )
+
+
+def _error(info: dict) -> str | None:
+    """GX keeps an exception either flat or per metric."""
+    if info.get("raised_exception"):
+        return str(info.get("exception_message"))
+    for value in info.values():
+        if isinstance(value, dict) and value.get("raised_exception"):
+            return str(value.get("exception_message"))
+    return None
 
 
 def _store(conn: psycopg.Connection, run_id: str, result: SuiteResult) -> None:

@@ -142,7 +142,10 @@ def docs(
     serve: Annotated[bool, typer.Option("--serve", help="Serve the site after building.")] = False,
     port: Annotated[int, typer.Option(help="Port for --serve.")] = 8080,
 ) -> None:
-    """Generate (and serve) the dbt docs site."""
+    """Generate (and serve) the dbt docs site, with the Data Docs of the suites at /quality/."""
+    from ingestion.settings import tradelake_home
+    from quality.docs import build_data_docs, docs_dir
+
     _prepare(check_config=False)
     dbt = str(Path(sys.executable).parent / "dbt")
     common = ["--project-dir", str(DBT_DIR), "--profiles-dir", str(DBT_DIR)]
@@ -151,20 +154,29 @@ def docs(
     if done.returncode != 0:
         raise fail(f"dbt docs generate failed:\n{done.stdout[-2000:]}", 1)
     console.print(f"docs site written to {DBT_DIR / 'target' / 'index.html'}")
+    home = tradelake_home()
+    with err.status("Great Expectations Data Docs"):
+        quality_index = build_data_docs(home)
+    if quality_index is None:
+        console.print(
+            "no data-quality suite has run yet, so no Data Docs: run `tradelake materialize`"
+        )
+    else:
+        console.print(f"Data Docs (Great Expectations) written to {quality_index}")
     if serve:
-        console.print(f"serving on http://127.0.0.1:{port} (Ctrl-C to stop)")
-        cmd = [
-            dbt,
-            "docs",
-            "serve",
-            *common,
-            "--port",
-            str(port),
-            "--host",
-            "127.0.0.1",
-            "--no-browser",
-        ]
-        raise typer.Exit(subprocess.call(cmd))
+        from tradelake_cli.docs_site import QUALITY_PREFIX, make_server
+
+        server = make_server("127.0.0.1", port, DBT_DIR / "target", docs_dir(home))
+        console.print(f"serving the dbt docs on http://127.0.0.1:{port}/ (Ctrl-C to stop)")
+        console.print(
+            f"data quality (Data Docs): http://127.0.0.1:{port}{QUALITY_PREFIX}index.html"
+        )
+        try:
+            server.serve_forever()
+        except KeyboardInterrupt:
+            pass
+        finally:
+            server.server_close()
 
 
 @app.command()

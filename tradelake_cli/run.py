@@ -32,8 +32,10 @@ class RunSummary:
     materialized: list[tuple[str, dict]] = field(default_factory=list)
     failed_steps: list[tuple[str, str]] = field(default_factory=list)
     failed_checks: list[tuple[str, str, bool]] = field(default_factory=list)  # key, name, blocking
-    # what a failed blocking check said (e.g. schema_drift: the drifted field and its page)
+    # what a failed blocking check said (e.g. schema_drift: the drifted field and its page), and
+    # a non-blocking one with ERROR severity (a core or mart suite's broken unit promise)
     check_details: dict[tuple[str, str], str] = field(default_factory=dict)
+    errors: set[tuple[str, str]] = field(default_factory=set)  # non-blocking ERROR: key, name
     passed_checks: int = 0
     stale: list[str] = field(default_factory=list)  # "okx/fills: since when; the error", each
     log_path: Path | None = None
@@ -255,10 +257,13 @@ def _summarise(result: dg.ExecuteInProcessResult) -> RunSummary:
         elif evaluation.check_name == STALE_CHECK:
             summary.stale.append((evaluation.description or "").removeprefix("stale: "))
         else:
-            blocking = evaluation.blocking and evaluation.severity == dg.AssetCheckSeverity.ERROR
+            error = evaluation.severity == dg.AssetCheckSeverity.ERROR
+            blocking = evaluation.blocking and error
             key = evaluation.asset_key.to_user_string()
             summary.failed_checks.append((key, evaluation.check_name, blocking))
-            if blocking and evaluation.description:
+            if error and not blocking:
+                summary.errors.add((key, evaluation.check_name))
+            if error and evaluation.description:
                 summary.check_details[(key, evaluation.check_name)] = evaluation.description
     return summary
 
@@ -291,7 +296,12 @@ def print_summary(summary: RunSummary, console: Console) -> None:
     failed = len(summary.failed_checks) + len(summary.stale)
     console.print(f"checks: {summary.passed_checks} passed, {failed} failed")
     for key, name, blocking in summary.failed_checks:
-        level = "[red]BLOCKING[/]" if blocking else "[yellow]warning[/]"
+        if blocking:
+            level = "[red]BLOCKING[/]"
+        elif (key, name) in summary.errors:  # failed, shown as such, but nothing waits on it
+            level = "[red]error[/] (not blocking)"
+        else:
+            level = "[yellow]warning[/]"
         console.print(f"  {level} {key} :: {name}")
         detail = summary.check_details.get((key, name))
         if detail:

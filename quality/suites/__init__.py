@@ -1,4 +1,6 @@
-"""Every ledger's suite: the rules every ledger shares (from its LedgerTable: key columns
+"""Every ledger's suite, and (`dbt_suites`) every core relation's and mart's.
+
+Ledgers: the rules every ledger shares (from its LedgerTable: key columns
 present, a content hash, an arrival time that is not in the future) plus its source's own
 (quality/suites/<source>.py: what the venue's docs and our units promise).
 
@@ -59,3 +61,12 @@ def suites() -> dict[str, list[Rule]]:
         shared += [non_empty("record_hash"), past_time("loaded_at")]
         out[name] = shared + own.get(name, [])
     return out
+
+
+def dbt_suites() -> dict[str, list[Rule]]:
+    """`schema.relation` -> its rules, for every core relation (quality/suites/core.py) and
+    every mart (quality/suites/marts.py); tests/quality/test_dbt_suites.py fails for a core or
+    marts model without one."""
+    from quality.suites import core, marts
+
+    return {**core.RULES, **marts.RULES}

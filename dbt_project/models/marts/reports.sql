@@ -207,8 +207,8 @@ sections as (
             order by event_type != 'stale_source', event_type, event_rank
         ) filter (
             where event_type in (
-                'stale_source', 'chain_broken', 'data_quality', 'failed_expectation', 'schema_drift',
-                'ledger_conflict'
+                'stale_source', 'chain_broken', 'data_quality', 'failed_expectation', 'volume_warning',
+                'schema_drift', 'ledger_conflict'
             )
         ) as incident_lines,
         count(*) filter (where event_type = 'wallet_move') as wallet_moves,

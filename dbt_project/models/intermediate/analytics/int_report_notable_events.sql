@@ -118,16 +118,33 @@ quarantined as (
 ),
 
 failed_expectations as (
+    -- a ledger suite validates each run's new rows (their counts add up); a core or mart suite
+    -- the whole relation every run after dbt (the window's latest count says how many rows)
     select
         {{ report_window_start('checked_at') }} as period_start,
         relation,
         expectation,
-        sum(unexpected_count) as violations,
+        case
+            when relation like 'ledger.%' then sum(unexpected_count)
+            else (array_agg(unexpected_count order by checked_at desc))[1]
+        end as violations,
         min(checked_at) as event_at,
         (array_agg(unexpected_sample order by checked_at))[1] as sample
     from {{ ref('stg_ops__check_results') }}
-    where not success and expectation != 'chain_intact'
+    where not success and expectation not in ('chain_intact', 'row_count_volume')
     group by period_start, relation, expectation
+),
+
+volume_warnings as (
+    -- a ledger's nearly empty day against its own history (quality/volume.py), once per window
+    select
+        {{ report_window_start('checked_at') }} as period_start,
+        relation,
+        min(checked_at) as event_at,
+        (array_agg(observed_value order by checked_at desc))[1] as observed
+    from {{ ref('stg_ops__check_results') }}
+    where not success and expectation = 'row_count_volume'
+    group by period_start, relation
 ),
 
 broken_chains as (
@@ -416,6 +433,25 @@ events as (
             'violations', violations, 'sample', sample, 'at', event_at
         ) as detail
     from failed_expectations
+
+    union all
+
+    select
+        period_start,
+        'volume_warning' as event_type,
+        row_number() over (partition by period_start order by event_at, relation) as event_rank,
+        event_at,
+        format(
+            '`%s` loaded %s row(s) on %s (UTC) where the %s days before had a median of %s a day',
+            relation, observed ->> 'rows', observed ->> 'day', observed ->> 'trailing_days',
+            observed ->> 'expected'
+        ) as markdown_line,
+        jsonb_build_object(
+            'type', 'volume_warning', 'relation', relation, 'day', observed ->> 'day',
+            'rows', (observed ->> 'rows')::bigint, 'expected', (observed ->> 'expected')::numeric,
+            'at', event_at
+        ) as detail
+    from volume_warnings
 
     union all
 
