@@ -71,7 +71,8 @@ comment on column ledger.okx_candles.vol is
 comment on column ledger.okx_candles.vol_ccy is
     'OKX `volCcy`: base currency for derivatives, quote currency for SPOT/MARGIN.';
 comment on column ledger.okx_candles.vol_ccy_quote is
-    'OKX `volCcyQuote`: quote currency (USDT for BTC-USDT and BTC-USDT-SWAP, USD for BTC-USD-SWAP).';
+    'OKX `volCcyQuote`: quote currency (USDT for BTC-USDT and BTC-USDT-SWAP, USD for '
+    'BTC-USD-SWAP).';
 comment on column ledger.okx_candles.volume is
     'Base-currency volume: `vol` for SPOT/MARGIN, `volCcy` for derivatives.';
 comment on column ledger.okx_candles.is_closed is 'OKX `confirm` = 1 (the K line is completed).';

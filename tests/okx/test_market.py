@@ -65,7 +65,7 @@ def test_pages_across_both_caps_without_gap_or_duplicate(market_ctx, fake, db_ur
     """1,000 hours up to the open one: /candles keeps the latest 700 (pages of 300), history
     serves the rest (pages of 100). Every hour from sync_start's hour loaded exactly once."""
     start = NOW - 999 * HOUR  # 2026-10-12 21:00
-    series = hours(start, 999) + [candle(NOW, confirm="0")]
+    series = [*hours(start, 999), candle(NOW, confirm="0")]
     fake.candles["BTC-USDT"] = series
     fake.recent_keep = 700
     config = {**MARKETS, "sync_start": "2026-10-12T21:30:00Z"}  # floored to 21:00
@@ -130,12 +130,13 @@ def test_empty_history_before_listing_walks_to_sync_start_then_stops(market_ctx,
 
 def test_open_candle_is_reversioned_when_it_closes(market_ctx, fake, db_url):
     first = NOW - 3 * HOUR
-    fake.candles["BTC-USDT"] = hours(first, 3) + [candle(NOW, close="100.5", confirm="0")]
+    fake.candles["BTC-USDT"] = [*hours(first, 3), candle(NOW, close="100.5", confirm="0")]
     make = market_ctx
     config = {**MARKETS, "sync_start": first.isoformat()}
     sync_candles(make(config))
     make.clock[0] = NOW + HOUR + timedelta(minutes=2)
-    fake.candles["BTC-USDT"] = hours(first, 3) + [
+    fake.candles["BTC-USDT"] = [
+        *hours(first, 3),
         candle(NOW, close="101", confirm="1"),
         candle(NOW + HOUR, close="101.2", confirm="0"),
     ]
