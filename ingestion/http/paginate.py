@@ -12,6 +12,8 @@ cursor forever, and the report of history a venue cannot serve (`Truncation`).
 - `block_window_pages`: a page x offset record window from a start block (Etherscan)
 - `day_range_pages`: a date range answered whole or cut at a limit (ESPN)
 - `time_windows`: fixed-size windows for endpoints without paging (Polymarket CLOB)
+- `descending_time_pages`: newest first, `after` = the oldest time read, across endpoint tiers
+  (OKX candles: the recent endpoint, then the history one)
 """
 
 from __future__ import annotations
@@ -383,3 +385,55 @@ def day_range_pages(
     middle = start + (end - start) // 2
     yield from day_range_pages(fetch, is_full, start, middle)
     yield from day_range_pages(fetch, is_full, middle + timedelta(days=1), end)
+
+
+# --- newest first, by time, across endpoint tiers ----------------------------------------------
+
+
+def descending_time_pages(
+    tiers: Sequence[Callable[[int | None], Page]],
+    times: Callable[[Any], Sequence[int]],
+    *,
+    stop: int,
+    hole: int,
+    max_pages: int = 100_000,
+) -> Iterator[Page]:
+    """Pages of rows newest first, each asked with `after` = the oldest time (ms) read so far
+    ("records earlier than the requested ts"), until a page reaches `stop` (ms, inclusive).
+
+    `tiers` are the endpoints in order of recency (OKX: /market/candles keeps the latest 1,440
+    bars, /market/history-candles the years before): `fetch(after)` asks one page of at most its
+    own cap, `after` None = the newest. An empty page is not the end:
+    - from a tier that is not the last, the next tier is asked from the same `after` (the
+      recent endpoint no longer serves that far back);
+    - from the last tier, the range below `after` is taken as a hole of at most `hole` ms (a
+      venue that answers a bounded window below `after`, or a gap in its data) and the walk goes
+      on from `after - hole`, until `stop` is passed. Before an instrument's listing this asks a
+      few empty pages; it never takes an empty page for the end of history while `stop` is
+      still ahead.
+    """
+    if hole <= 0:
+        raise ValueError(f"hole must be positive, got {hole}")
+    tier, after = 0, None
+    for _ in range(max_pages):
+        page = tiers[tier](after)
+        yield page
+        seen = list(times(page.payload))
+        if seen:
+            oldest = min(seen)
+            if oldest <= stop:
+                return
+            if after is not None and oldest >= after:
+                raise VenueError(
+                    f"{page.endpoint}: page does not move below {after}; refusing to loop"
+                )
+            after = oldest
+        elif tier + 1 < len(tiers):
+            tier += 1
+        elif after is None:
+            return  # the oldest tier has nothing at all
+        else:
+            after -= hole
+            if after <= stop:
+                return
+    raise VenueError(f"more than {max_pages} pages: stopping to protect the venue")

@@ -1,16 +1,20 @@
-"""OKX API v5 client: signed fills (recent + history) and account config, public instruments.
+"""OKX API v5 client: signed fills (recent + history), account config, positions, balance and
+funding bills (recent + archive); public instruments, candles (recent + history) and tickers.
 
 Every answer is an envelope {"code": "0", "msg": "", "data": [...]}: the body's `code`, not the
 HTTP status, says whether it worked. Rate limiting is reported as code 50011, sometimes with HTTP
 429 and sometimes with HTTP 200 (https://www.okx.com/docs-v5/en/#error-code-rest-api-public), so
 the envelope check retries it whatever the status. Each endpoint has its own documented limit,
 hence one token bucket per endpoint. Fills page backwards: `after` = the oldest billId of the
-previous page, 100 per page; a page shorter than 100 is the last one.
+previous page, 100 per page; a page shorter than 100 is the last one; bills the same way.
+Candles page backwards by *time*: `after` = the oldest open time read (ms), newest first, 300 per
+page from /market/candles (which keeps the latest 1,440 bars), then 100 per page from
+/market/history-candles (paginate.descending_time_pages).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -21,7 +25,7 @@ from ingestion.errors import RetryableVenueError, SourceSkipped, VenueError
 from ingestion.http import RateLimiter, VenueHttp
 from ingestion.http.client import Page, PageSink, RetryPolicy
 from ingestion.http.client import make_client as make_http_client
-from ingestion.http.paginate import cursor_pages
+from ingestion.http.paginate import cursor_pages, descending_time_pages
 from ingestion.okx import SOURCE
 from ingestion.okx.auth import OkxSigner
 from ingestion.settings import Settings
@@ -31,7 +35,22 @@ ACCOUNT_CONFIG = "/api/v5/account/config"
 FILLS = "/api/v5/trade/fills"  # last 3 days
 FILLS_HISTORY = "/api/v5/trade/fills-history"  # last 3 months, instType required
 INSTRUMENTS = "/api/v5/public/instruments"
+CANDLES = "/api/v5/market/candles"  # the latest 1,440 bars
+HISTORY_CANDLES = "/api/v5/market/history-candles"  # recent years
+TICKER = "/api/v5/market/ticker"
+POSITIONS = "/api/v5/account/positions"
+BALANCE = "/api/v5/account/balance"
+BILLS = "/api/v5/account/bills"  # last 7 days
+BILLS_ARCHIVE = "/api/v5/account/bills-archive"  # last 3 months
 FILLS_LIMIT = 100  # documented maximum (and default) for both fills endpoints
+BILLS_LIMIT = 100  # documented maximum (and default) for both bills endpoints
+# Candles: /market/candles documents "The maximum is 300". /market/history-candles documented 100
+# and, in later versions of the page, 300: 100 is right under both readings (paging never relies
+# on a page being full).
+CANDLE_LIMITS = {CANDLES: 300, HISTORY_CANDLES: 100}
+CANDLE_BAR = "1H"
+HOUR_MS = 3_600_000
+FUNDING_FEE = "8"  # bill type 8: funding fee (subType 173 expense, 174 income)
 
 # Documented limits ("Rate Limit: N requests per 2 seconds" on each endpoint's page).
 LIMITS = {
@@ -39,6 +58,13 @@ LIMITS = {
     FILLS: 60,  # User ID
     FILLS_HISTORY: 10,  # User ID
     INSTRUMENTS: 20,  # IP + instType
+    CANDLES: 40,  # IP
+    HISTORY_CANDLES: 20,  # IP
+    TICKER: 20,  # IP
+    POSITIONS: 10,  # User ID
+    BALANCE: 10,  # User ID
+    BILLS: 10,  # User ID ("5 requests per second")
+    BILLS_ARCHIVE: 5,  # User ID
 }
 # Envelope codes that mean "slow down / try again": 50011 rate limit (HTTP 200 or 429),
 # 50013 systems busy, 50001 service unavailable, 50004 endpoint timeout, 50026 system error,
@@ -63,6 +89,16 @@ def envelope_check(response: httpx.Response, payload: Any) -> None:
 def rows_of(payload: Any) -> list:
     data = (payload or {}).get("data") if isinstance(payload, Mapping) else None
     return data if isinstance(data, list) else []
+
+
+def candle_times(payload: Any) -> list[int]:
+    """Open times (ms) of a candles page; rows without a readable time are left to the parser."""
+    out = []
+    for row in rows_of(payload):
+        head = row[0] if isinstance(row, list) and row else None
+        if isinstance(head, str | int) and str(head).isdigit():
+            out.append(int(head))
+    return out
 
 
 def next_after(payload: Any) -> str | None:
@@ -137,6 +173,57 @@ class OkxClient:
 
         return cursor_pages(fetch, next_after)
 
+    def candles(self, inst_id: str, stop_ms: int) -> Iterator[Page]:
+        """Hourly candles of `inst_id`, newest first, back to the one opening at `stop_ms`."""
+
+        def tier(path: str) -> Callable[[int | None], Page]:
+            http, endpoint = self._http(path), path.removeprefix("/api/v5/")
+
+            def fetch(after: int | None) -> Page:
+                params = {
+                    "instId": inst_id,
+                    "bar": CANDLE_BAR,
+                    "limit": CANDLE_LIMITS[path],
+                    "after": after,
+                }
+                return http.get(path, params, endpoint=endpoint)
+
+            return fetch
+
+        return descending_time_pages(
+            [tier(CANDLES), tier(HISTORY_CANDLES)],
+            candle_times,
+            stop=stop_ms,
+            hole=CANDLE_LIMITS[HISTORY_CANDLES] * HOUR_MS,
+        )
+
+    def ticker(self, inst_id: str) -> Page:
+        return self._http(TICKER).get(TICKER, {"instId": inst_id}, endpoint="market/ticker")
+
+    def positions(self) -> Page:
+        """Every open position of the account (one page: the endpoint does not page)."""
+        return self._http(POSITIONS).get(POSITIONS, endpoint="account/positions")
+
+    def balance(self) -> Page:
+        return self._http(BALANCE).get(BALANCE, endpoint="account/balance")
+
+    def funding_bills(self, *, archive: bool, begin: datetime | None = None) -> Iterator[Page]:
+        """Every funding-fee bill (type 8) since `begin`, newest first, page by page to the end."""
+        path = BILLS_ARCHIVE if archive else BILLS
+        http = self._http(path)
+        endpoint = path.removeprefix("/api/v5/")
+
+        def fetch(after: str | None) -> Page:
+            params = {
+                "type": FUNDING_FEE,
+                "begin": None if begin is None else epoch_ms_from_datetime(begin),
+                "limit": BILLS_LIMIT,
+                "after": after,
+            }
+            return http.get(path, params, endpoint=endpoint)
+
+        return cursor_pages(fetch, next_after)
+
 
 def make_client(
     settings: Settings,
@@ -164,8 +251,18 @@ def make_client(
             secrets=(creds.api_key, creds.secret, creds.passphrase) if private else (),
         )
 
-    endpoints = {INSTRUMENTS: venue(INSTRUMENTS, False)}
+    endpoints = {
+        path: venue(path, False) for path in (INSTRUMENTS, CANDLES, HISTORY_CANDLES, TICKER)
+    }
     if creds is not None:
-        for path in (ACCOUNT_CONFIG, FILLS, FILLS_HISTORY):
+        for path in (
+            ACCOUNT_CONFIG,
+            FILLS,
+            FILLS_HISTORY,
+            POSITIONS,
+            BALANCE,
+            BILLS,
+            BILLS_ARCHIVE,
+        ):
             endpoints[path] = venue(path, True)
     return OkxClient(client, endpoints)

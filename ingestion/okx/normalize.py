@@ -8,6 +8,13 @@
   (ledger.okx_instrument_observations, joined in dbt).
 - `realized_pnl`: `fillPnl` ("applicable to orders which have a trade and aim to close position.
   It always is 0 in other conditions"), before fees, in the settlement currency.
+- candles: `volume` is base currency whatever the instrument: `vol` for SPOT/MARGIN, `volCcy` for
+  derivatives (their `vol` counts contracts). `confirm` "1" closes a candle.
+- positions: `pos_side` as sent (`long`/`short`/`net`); OKX's signs are kept in the ledger (fee,
+  fundingFee negative = charged); dbt turns them into the contract's signs.
+- funding bills: `amount` = -balChg (OKX: negative when the account paid), positive = paid; a
+  bill without balChg falls back on `pnl` ("Funding Fee expense (subType = 173): You may refer
+  to pnl for the fee payment"), with the same sign.
 Anything that breaks a rule raises ValueError; `partition` quarantines it, page-mates load.
 """
 
@@ -17,9 +24,20 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from ingestion.okx.models import Fill, Instrument
+from ingestion.okx.models import (
+    Balance,
+    Bill,
+    Candle,
+    Fill,
+    Instrument,
+    Position,
+    Ticker,
+    candle_record,
+)
+from ingestion.okx.tables import POSITIONS
 
 BASE_UNIT_TYPES = frozenset({"SPOT", "MARGIN"})
+POSITION_COLUMNS = POSITIONS.columns
 CONTRACT_TYPES = frozenset({"SWAP", "FUTURES", "OPTION"})
 EXEC_TYPES = {"T": True, "M": False}
 # subType values of the fills endpoints that are forced closes (docs: 100-107 partial/full
@@ -108,4 +126,201 @@ def instrument_row(i: Instrument, observed_at: datetime) -> dict[str, Any]:
         "list_time": i.list_time,
         "exp_time": i.exp_time,
         "observed_at": observed_at,
+    }
+
+
+CANDLE_BAR = "1H"
+POS_SIDES = frozenset({"long", "short", "net"})
+FUNDING_BILL_TYPE = "8"
+
+
+def inst_type_of(inst_id: str) -> str:
+    """SPOT for BASE-QUOTE, SWAP for ...-SWAP, FUTURES for BASE-QUOTE-YYMMDD, OPTION beyond."""
+    parts = inst_id.split("-")
+    if parts[-1] == "SWAP":
+        return "SWAP"
+    if len(parts) == 2:
+        return "SPOT"
+    if len(parts) == 3 and parts[2].isdigit():
+        return "FUTURES"
+    if len(parts) == 5:
+        return "OPTION"
+    raise ValueError(f"instId {inst_id!r} is not SPOT, SWAP, FUTURES or OPTION")
+
+
+def candle_problems(c: Candle) -> list[str]:
+    """Why a candle cannot be true (each is a venue or transport fault, never market data)."""
+    prices = {"open": c.open, "high": c.high, "low": c.low, "close": c.close}
+    problems = [f"{name} price is missing" for name, p in prices.items() if p is None]
+    problems += [
+        f"{name} price {p} is not positive"
+        for name, p in prices.items()
+        if p is not None and p <= 0
+    ]
+    if c.high is not None and c.low is not None and c.high < c.low:
+        problems.append(f"high {c.high} is below low {c.low}")
+    volumes = {"vol": c.vol, "volCcy": c.vol_ccy, "volCcyQuote": c.vol_ccy_quote}
+    problems += [f"{n} {v} is negative" for n, v in volumes.items() if v is not None and v < 0]
+    if c.confirm not in ("0", "1"):
+        problems.append(f"confirm {c.confirm!r} is neither 0 nor 1")
+    if c.ts is None:
+        problems.append("ts is missing")
+    return problems
+
+
+def candle_row(raw: object, inst_id: str, observed_at: datetime) -> dict[str, Any]:
+    """A ledger row of one hourly candle (an array as sent) as seen at `observed_at`."""
+    c = Candle.model_validate(candle_record(raw))
+    problems = candle_problems(c)
+    if problems:
+        raise ValueError("; ".join(problems))
+    inst_type = inst_type_of(inst_id)
+    volume = c.vol if inst_type in BASE_UNIT_TYPES else c.vol_ccy
+    if volume is None:
+        raise ValueError(
+            f"{inst_type} candle without {'vol' if inst_type in BASE_UNIT_TYPES else 'volCcy'}"
+        )
+    return {
+        "inst_id": inst_id,
+        "inst_type": inst_type,
+        "bar": CANDLE_BAR,
+        "open_time": c.ts,
+        "open": c.open,
+        "high": c.high,
+        "low": c.low,
+        "close": c.close,
+        "vol": c.vol,
+        "vol_ccy": c.vol_ccy,
+        "vol_ccy_quote": c.vol_ccy_quote,
+        "volume": volume,
+        "is_closed": c.confirm == "1",
+        "observed_at": observed_at,
+    }
+
+
+def ticker_row(t: Ticker, inst_id: str, observed_at: datetime) -> dict[str, Any]:
+    if t.inst_id != inst_id:
+        raise ValueError(f"ticker of {t.inst_id!r} in the answer for {inst_id!r}")
+    for name in ("last", "bid_px", "ask_px"):
+        value = getattr(t, name)
+        if value is not None and value <= 0:
+            raise ValueError(f"{name} {value} is not positive")
+    for name in ("last_sz", "bid_sz", "ask_sz"):
+        value = getattr(t, name)
+        if value is not None and value < 0:
+            raise ValueError(f"{name} {value} is negative")
+    return {
+        "inst_id": t.inst_id,
+        "inst_type": t.inst_type,
+        "last": t.last,
+        "last_sz": t.last_sz,
+        "bid_px": t.bid_px,
+        "bid_sz": t.bid_sz,
+        "ask_px": t.ask_px,
+        "ask_sz": t.ask_sz,
+        "open_24h": t.open_24h,
+        "high_24h": t.high_24h,
+        "low_24h": t.low_24h,
+        "vol_24h": t.vol_24h,
+        "vol_ccy_24h": t.vol_ccy_24h,
+        "sod_utc0": t.sod_utc0,
+        "sod_utc8": t.sod_utc8,
+        "venue_updated_at": t.ts,
+        "observed_at": observed_at,
+    }
+
+
+def position_row(p: Position, account: str, observed_at: datetime) -> dict[str, Any]:
+    if p.pos_side not in POS_SIDES:
+        raise ValueError(f"posSide {p.pos_side!r} is not long, short or net")
+    if p.pos is None:
+        raise ValueError("pos is missing")
+    if p.pos_side != "net" and p.pos < 0:
+        raise ValueError(f"pos {p.pos} is negative for posSide {p.pos_side}")
+    return {
+        "account": account,
+        "inst_id": p.inst_id,
+        "inst_type": p.inst_type,
+        "mgn_mode": p.mgn_mode,
+        "pos_side": p.pos_side,
+        "pos_id": p.pos_id,
+        "pos": p.pos,
+        "pos_ccy": p.pos_ccy,
+        "ccy": p.ccy,
+        "avg_px": p.avg_px,
+        "mark_px": p.mark_px,
+        "upl": p.upl,
+        "upl_ratio": p.upl_ratio,
+        "lever": p.lever,
+        "liq_px": p.liq_px,
+        "imr": p.imr,
+        "margin": p.margin,
+        "mmr": p.mmr,
+        "notional_usd": p.notional_usd,
+        "realized_pnl": p.realized_pnl,
+        "pnl": p.pnl,
+        "fee": p.fee,
+        "funding_fee": p.funding_fee,
+        "venue_created_at": p.c_time,
+        "venue_updated_at": p.u_time,
+        "observed_at": observed_at,
+    }
+
+
+def closed_position_row(
+    account: str, key: tuple[str, str, str, str], observed_at: datetime
+) -> dict[str, Any]:
+    """A position a complete snapshot no longer lists: closed (pos 0), nothing else known."""
+    inst_id, inst_type, mgn_mode, pos_side = key
+    row = dict.fromkeys(POSITION_COLUMNS)
+    row.update(
+        account=account, inst_id=inst_id, inst_type=inst_type, mgn_mode=mgn_mode,
+        pos_side=pos_side, pos=Decimal(0), observed_at=observed_at,
+    )  # fmt: skip
+    return row
+
+
+def balance_rows(b: Balance, account: str, observed_at: datetime) -> list[dict[str, Any]]:
+    return [
+        {
+            "account": account,
+            "currency": d.ccy,
+            "cash_bal": d.cash_bal,
+            "eq": d.eq,
+            "eq_usd": d.eq_usd,
+            "upl": d.upl,
+            "avail_bal": d.avail_bal,
+            "frozen_bal": d.frozen_bal,
+            "total_eq": b.total_eq,
+            "venue_updated_at": d.u_time or b.u_time,
+            "observed_at": observed_at,
+        }
+        for d in b.details
+    ]
+
+
+def funding_bill_row(b: Bill, account: str) -> dict[str, Any]:
+    if b.type != FUNDING_BILL_TYPE:
+        raise ValueError(f"bill type {b.type!r} is not 8 (funding fee)")
+    if b.ts is None:
+        raise ValueError("ts is missing")
+    change = b.bal_chg if b.bal_chg is not None else b.pnl
+    if change is None:
+        raise ValueError("neither balChg nor pnl is set")
+    return {
+        "account": account,
+        "bill_id": b.bill_id,
+        "inst_type": b.inst_type,
+        "inst_id": b.inst_id,
+        "currency": b.ccy,
+        "bill_type": b.type,
+        "sub_type": b.sub_type,
+        "bal_chg": b.bal_chg,
+        "pnl": b.pnl,
+        "bal": b.bal,
+        "sz": b.sz,
+        "px": b.px,
+        "mgn_mode": b.mgn_mode,
+        "amount": -change,
+        "paid_at": b.ts,
     }

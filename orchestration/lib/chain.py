@@ -1,6 +1,7 @@
 """Hash chains in Dagster (DESIGN principle 7): the `chain_intact` check of every ledger, and the
 digest of the chain heads written outside the database after every run (ingestion/chain.py)."""
 
+import hashlib
 import json
 
 import dagster as dg
@@ -58,12 +59,13 @@ def chain_check(key: dg.AssetKey, table: str) -> dg.AssetChecksDefinition:
 
 def record_run_digest(instance: dg.DagsterInstance, run_id: str) -> Written:
     """After a run: the heads of every ledger into `$TRADELAKE_HOME/digests/` (a new file when a
-    head moved) and into the run's tags."""
+    head moved) and into the run's tags: the digest file's path and the SHA-256 of the heads
+    (the heads themselves outgrew a run tag: Dagster indexes tag values, at most 2,704 bytes)."""
     with psycopg.connect(database_url()) as conn:
         written = write_digest(conn, tradelake_home(), run_id)
     if written.path is not None:
         heads = {h.table: [h.chain_seq, h.chain_hash] for h in written.heads if h.chain_seq}
-        instance.add_run_tags(
-            run_id, {DIGEST_TAG: str(written.path), HEADS_TAG: json.dumps(heads, sort_keys=True)}
-        )
+        canonical = json.dumps(heads, sort_keys=True).encode()
+        summary = f"{len(heads)} ledgers, sha256 {hashlib.sha256(canonical).hexdigest()}"
+        instance.add_run_tags(run_id, {DIGEST_TAG: str(written.path), HEADS_TAG: summary})
     return written

@@ -309,3 +309,36 @@ def test_verify_cannot_run_without_a_database_or_chains(empty_db_url: str, tmp_p
     unmigrated = run_verify(empty_db_url, tmp_path)
     assert unmigrated.exit_code == 2, unmigrated.output
     assert "tradelake migrate" in unmigrated.output
+
+
+def test_run_tags_stay_indexable_however_many_ledgers(
+    db_url: str, tmp_path: Path, monkeypatch
+) -> None:
+    """Dagster indexes run-tag values (at most 2,704 bytes in PostgreSQL): with 60 ledgers the
+    heads as JSON would not fit, so the tag holds their count and SHA-256 (the file has them)."""
+    import json
+
+    import dagster as dg
+
+    from ingestion.chain import Written
+    from orchestration.lib import chain as lib
+
+    heads = [Head(f"ledger.source_{i:02d}_stream", 100 + i, "ab" * 32) for i in range(60)]
+    path = tmp_path / "digest.json"
+    monkeypatch.setattr(lib, "write_digest", lambda conn, home, run_id: Written(path, heads))
+    monkeypatch.setenv("DATABASE_URL", db_url)
+
+    @dg.asset
+    def noop() -> None:
+        return None
+
+    instance = dg.DagsterInstance.ephemeral()
+    run_id = dg.materialize([noop], instance=instance).run_id
+    lib.record_run_digest(instance, run_id)
+    tags = instance.get_run_by_id(run_id).tags
+    canonical = json.dumps(
+        {h.table: [h.chain_seq, h.chain_hash] for h in heads}, sort_keys=True
+    ).encode()
+    assert len(canonical) > 2704
+    assert tags[lib.HEADS_TAG] == f"60 ledgers, sha256 {hashlib.sha256(canonical).hexdigest()}"
+    assert tags[lib.DIGEST_TAG] == str(path)

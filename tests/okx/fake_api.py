@@ -6,6 +6,13 @@
 - GET /api/v5/trade/fills serves the last 3 days, /fills-history the last 3 months (instType
   required: 50014); newest first by billId; `after` = older than that billId, `begin` = ts at or
   after; `limit` at most 100 (51000 above).
+- GET /api/v5/market/candles serves the latest `recent_keep` bars (OKX: 1,440), limit at most
+  300; /market/history-candles every bar, limit at most `history_cap` (100; 51000 above); both
+  newest first, `after` = open time earlier than, `before` = later than. With `search_hours`
+  set, history looks only that far below `after` (a venue that searches a bounded window): a
+  gap in the data longer than that answers an empty page in the middle of the range.
+- GET /api/v5/market/ticker, /account/positions, /account/balance answer what is set; GET
+  /account/bills (7 days) and /bills-archive (3 months) page like fills, filtered by `type`.
 - `throttle` answers that many requests first with the rate-limit envelope code 50011, as HTTP
   429 (`throttle_status=429`) or HTTP 200 (`throttle_status=200`): OKX documents both.
 """
@@ -35,6 +42,14 @@ class FakeOkx:
     fills: list[dict] = field(default_factory=list)
     instruments: dict[str, list[dict]] = field(default_factory=dict)
     uid: str = "7104638259104736512"
+    candles: dict[str, list[list[str]]] = field(default_factory=dict)
+    recent_keep: int = 1440
+    history_cap: int = 100
+    search_hours: int | None = None
+    tickers: dict[str, dict] = field(default_factory=dict)
+    positions: list[dict] = field(default_factory=list)
+    balance: dict | None = None
+    bills: list[dict] = field(default_factory=list)
     throttle: int = 0
     throttle_status: int = 429
     requests: list[httpx.Request] = field(default_factory=list)
@@ -65,6 +80,19 @@ class FakeOkx:
             return envelope(200, "0", "", self.instruments.get(params.get("instType", ""), []))
         if path in ("/api/v5/trade/fills", "/api/v5/trade/fills-history"):
             return self._fills(path, params)
+        if path in ("/api/v5/market/candles", "/api/v5/market/history-candles"):
+            return self._candles(path, params)
+        if path == "/api/v5/market/ticker":
+            ticker = self.tickers.get(params.get("instId", ""))
+            if ticker is None:
+                return envelope(400, "51001", "Instrument ID does not exist")
+            return envelope(200, "0", "", [ticker])
+        if path == "/api/v5/account/positions":
+            return envelope(200, "0", "", self.positions)
+        if path == "/api/v5/account/balance":
+            return envelope(200, "0", "", [] if self.balance is None else [self.balance])
+        if path in ("/api/v5/account/bills", "/api/v5/account/bills-archive"):
+            return self._bills(path, params)
         return envelope(404, "50005", f"no route {path}")
 
     def _auth(self, request: httpx.Request) -> tuple[str, str] | None:
@@ -103,6 +131,45 @@ class FakeOkx:
             and (after is None or int(f["billId"]) < after)
         ]
         rows.sort(key=lambda f: int(f["billId"]), reverse=True)
+        return envelope(200, "0", "", rows[:limit])
+
+    def _candles(self, path: str, params: httpx.QueryParams) -> httpx.Response:
+        history = path.endswith("history-candles")
+        limit = int(params.get("limit", "100"))
+        if params.get("bar") != "1H":
+            return envelope(400, "51000", "Parameter bar error")
+        if limit > (self.history_cap if history else 300):
+            return envelope(400, "51000", "Parameter limit error")
+        rows = sorted(self.candles.get(params.get("instId", ""), []), key=lambda r: -int(r[0]))
+        if not history:
+            rows = rows[: self.recent_keep]
+        after = int(params["after"]) if params.get("after") else None
+        before = int(params["before"]) if params.get("before") else None
+        if history and after is not None and self.search_hours is not None:
+            rows = [r for r in rows if int(r[0]) >= after - self.search_hours * 3_600_000]
+        rows = [
+            r
+            for r in rows
+            if (after is None or int(r[0]) < after) and (before is None or int(r[0]) > before)
+        ]
+        return envelope(200, "0", "", rows[:limit])
+
+    def _bills(self, path: str, params: httpx.QueryParams) -> httpx.Response:
+        limit = int(params.get("limit", "100"))
+        if limit > 100:
+            return envelope(400, "51000", "Parameter limit error")
+        window = timedelta(days=90 if path.endswith("archive") else 7)
+        floor = int((self.now - window).timestamp() * 1000)
+        begin = int(params.get("begin") or 0)
+        after = int(params["after"]) if params.get("after") else None
+        rows = [
+            b
+            for b in self.bills
+            if (not params.get("type") or b["type"] == params["type"])
+            and int(b["ts"]) >= max(floor, begin)
+            and (after is None or int(b["billId"]) < after)
+        ]
+        rows.sort(key=lambda b: int(b["billId"]), reverse=True)
         return envelope(200, "0", "", rows[:limit])
 
 

@@ -168,4 +168,11 @@ def test_each_endpoint_has_its_documented_limit():
         "/api/v5/trade/fills": 60,
         "/api/v5/trade/fills-history": 10,
         "/api/v5/public/instruments": 20,
+        "/api/v5/market/candles": 40,
+        "/api/v5/market/history-candles": 20,
+        "/api/v5/market/ticker": 20,
+        "/api/v5/account/positions": 10,
+        "/api/v5/account/balance": 10,
+        "/api/v5/account/bills": 10,  # "5 requests per second"
+        "/api/v5/account/bills-archive": 5,
     }

@@ -7,17 +7,36 @@ import psycopg
 import pytest
 
 from orchestration.defs.okx import assets, checks, schedules
+from orchestration.lib.ingest import ledger_checks
 from orchestration.lib.resources import TradelakeResource
 from tests.conftest import dagster_resource
 from tests.okx.conftest import CONFIG, ENV, FIXTURES
 from tests.outage import venue_down
 
-ASSETS = [assets.okx_fills, assets.okx_instruments]
+FILLS_ASSETS = [assets.okx_fills, assets.okx_instruments]
+ASSETS = [
+    *FILLS_ASSETS,
+    assets.okx_candles,
+    assets.okx_tickers,
+    assets.okx_positions,
+    assets.okx_balances,
+    assets.okx_funding,
+]
+DEMO = {**CONFIG, "markets": {"okx": {"instruments": ["BTC-USDT", "ETH-USDT-SWAP"]}}}
+INSERTED = {
+    "okx_fills": 109,
+    "okx_instrument_observations": 5,
+    "okx_candles": 2 * 1285,
+    "okx_ticker_observations": 2,
+    "okx_position_observations": 1,
+    "okx_balance_observations": 2,
+    "okx_funding_bills": 6,
+}
 
 
 @pytest.fixture
 def resource(db_url, tmp_path, monkeypatch) -> TradelakeResource:
-    return dagster_resource(monkeypatch, tmp_path, db_url, CONFIG, FIXTURES, ENV)
+    return dagster_resource(monkeypatch, tmp_path, db_url, DEMO, FIXTURES, ENV)
 
 
 def inserted(result) -> dict[str, object]:
@@ -30,18 +49,19 @@ def inserted(result) -> dict[str, object]:
 def test_assets_and_checks_materialize(resource, db_url):
     result = dg.materialize([*ASSETS, *checks.standard_checks], resources={"tradelake": resource})
     assert result.success
-    assert inserted(result) == {"okx_fills": 109, "okx_instrument_observations": 5}
+    assert inserted(result) == INSERTED
     evaluations = result.get_asset_check_evaluations()
     # per ledger: source_ok, no_conflicting_redelivery, quarantine_empty, chain_intact,
     # schema_drift
-    assert len(evaluations) == 10 and all(e.passed for e in evaluations)
+    assert len(evaluations) == 5 * 7 and all(e.passed for e in evaluations)
     with psycopg.connect(db_url) as conn:
         runs = conn.execute(
             "select stream, status from ops.sync_runs where source = 'okx' order by stream"
         ).fetchall()
-    assert runs == [("fills", "succeeded"), ("instruments", "succeeded")]
+    streams = ["balances", "candles", "fills", "funding", "instruments", "positions", "tickers"]
+    assert runs == [(s, "succeeded") for s in streams]
     again = dg.materialize(ASSETS, resources={"tradelake": resource})
-    assert inserted(again) == {"okx_fills": 0, "okx_instrument_observations": 0}
+    assert inserted(again) == dict.fromkeys(INSERTED, 0)
 
 
 def test_missing_credentials_skip_fills_only(resource, monkeypatch):
@@ -53,8 +73,11 @@ def test_missing_credentials_skip_fills_only(resource, monkeypatch):
         e.asset_key.path[-1]: e.event_specific_data.materialization.metadata
         for e in result.get_asset_materialization_events()
     }
-    assert "OKX_API_KEY" in meta["okx_fills"]["skipped"].value
-    assert "skipped" not in meta["okx_instrument_observations"]
+    signed = ["okx_fills", "okx_position_observations", "okx_balance_observations"]
+    for key in [*signed, "okx_funding_bills"]:
+        assert "OKX_API_KEY" in meta[key]["skipped"].value
+    for key in ["okx_instrument_observations", "okx_candles", "okx_ticker_observations"]:
+        assert "skipped" not in meta[key]
 
 
 def test_assets_are_grouped_and_scheduled_every_5_minutes():
@@ -65,14 +88,22 @@ def test_assets_are_grouped_and_scheduled_every_5_minutes():
     defs = dg.Definitions(
         assets=ASSETS,
         asset_checks=checks.standard_checks,
-        schedules=[schedule],
+        schedules=[schedule, schedules.okx_candles_hourly],
         resources={"tradelake": TradelakeResource()},
     )
     job = defs.resolve_job_def(schedule.job_name)
     assert {k.path[-1] for k in job.asset_layer.executable_asset_keys} == {
         "okx_fills",
         "okx_instrument_observations",
+        "okx_ticker_observations",
+        "okx_position_observations",
+        "okx_balance_observations",
     }
+    hourly = schedules.okx_candles_hourly
+    assert (hourly.cron_schedule, hourly.default_status) == (
+        "3 * * * *",
+        dg.DefaultScheduleStatus.RUNNING,
+    )
     # scheduled runs carry the same checks: a venue outage is stale (and the run red) there too
     assert {n.name for n in job.graph.nodes} >= {
         "ledger__okx_fills_source_ok",
@@ -84,7 +115,8 @@ def test_okx_down_is_recorded_stale_and_the_next_good_run_clears_it(resource, db
     """503 for every request: the asset steps succeed (so downstream dbt would run), each
     materialization says `failed`, and `source_ok` fails with ERROR severity, failing its own
     step (the run is red). The next run that reaches OKX clears it."""
-    everything = [*ASSETS, *checks.standard_checks]
+    fills_checks = [c for t in (assets.FILLS, assets.INSTRUMENTS) for c in ledger_checks(t)]
+    everything = [*FILLS_ASSETS, *fills_checks]
     with venue_down(monkeypatch, "okx", attempts=2) as outage:
         down = dg.materialize(everything, resources={"tradelake": resource}, raise_on_error=False)
     # account/config (fills) and public/instruments (SPOT first), each tried twice
@@ -125,7 +157,7 @@ def test_okx_down_is_recorded_stale_and_the_next_good_run_clears_it(resource, db
 
     back = dg.materialize(everything, resources={"tradelake": resource})
     assert back.success
-    assert inserted(back) == {"okx_fills": 109, "okx_instrument_observations": 5}
+    assert inserted(back) == {"okx_fills": 109, "okx_instrument_observations": 5}  # fmt: skip
     with psycopg.connect(db_url) as conn:
         runs = conn.execute(
             "select stream, status from ops.sync_runs where source = 'okx' order by sync_run_id"

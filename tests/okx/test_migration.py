@@ -1,4 +1,4 @@
-"""Migration 0103: ledgers protected, exact id and amount types, clean downgrade."""
+"""Migrations 0103 and 0220: ledgers protected, exact id and amount types, clean downgrade."""
 
 from __future__ import annotations
 
@@ -7,7 +7,15 @@ import pytest
 
 from ingestion.schema import applied_revisions, downgrade_all, migrate
 
-LEDGERS = ("okx_fills", "okx_instrument_observations")
+LEDGERS = (
+    "okx_fills",
+    "okx_instrument_observations",
+    "okx_candles",
+    "okx_ticker_observations",
+    "okx_position_observations",
+    "okx_balance_observations",
+    "okx_funding_bills",
+)
 
 
 def _ours(url: str) -> set[str]:
@@ -21,7 +29,7 @@ def _ours(url: str) -> set[str]:
 
 def test_up_down_up(empty_db_url):
     migrate(empty_db_url)
-    assert "0103" in applied_revisions(empty_db_url)
+    assert {"0103", "0220"} <= set(applied_revisions(empty_db_url))
     assert _ours(empty_db_url) == {f"ledger.{t}" for t in LEDGERS}
     downgrade_all(empty_db_url)
     assert _ours(empty_db_url) == set()
@@ -61,3 +69,16 @@ def test_a_stored_fill_cannot_be_rewritten(conn):
 def test_fee_must_be_the_venue_fee_negated(conn):
     with pytest.raises(psycopg.errors.CheckViolation), conn.transaction():
         conn.execute(INSERT, (1, 1))  # a charge stored with the venue's sign
+
+
+def test_new_ledgers_keep_ids_text_and_amounts_numeric(conn):
+    types = dict(
+        conn.execute(
+            "select table_name || '.' || column_name, data_type from information_schema.columns "
+            "where table_schema = 'ledger' and table_name in "
+            "('okx_funding_bills', 'okx_position_observations', 'okx_candles')"
+        ).fetchall()
+    )
+    assert types["okx_funding_bills.bill_id"] == types["okx_position_observations.pos_id"] == "text"
+    numeric = ("okx_funding_bills.amount", "okx_position_observations.pos", "okx_candles.volume")
+    assert {types[c] for c in numeric} == {"numeric"}

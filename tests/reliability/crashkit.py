@@ -26,6 +26,8 @@ def streams():
     from ingestion.hyperliquid.sync import sync_wallet_equity, sync_wallet_fills
     from ingestion.kalshi import events as kalshi_events
     from ingestion.kalshi import sync as kalshi
+    from ingestion.okx import account as okx_account
+    from ingestion.okx import market as okx_market
     from ingestion.okx.sync import sync_fills as okx_fills
     from ingestion.okx.sync import sync_instruments
     from ingestion.polymarket import sync as polymarket
@@ -46,6 +48,11 @@ def streams():
         ("polymarket", "wallet_value", polymarket.sync_wallet_value),
         ("okx", "instruments", sync_instruments),
         ("okx", "fills", okx_fills),
+        ("okx", "candles", okx_market.sync_candles),
+        ("okx", "tickers", okx_market.sync_tickers),
+        ("okx", "positions", okx_account.sync_positions),
+        ("okx", "balances", okx_account.sync_balances),
+        ("okx", "funding", okx_account.sync_funding),
         ("hyperliquid", "fills", hl_fills),
         ("hyperliquid", "wallet_fills", sync_wallet_fills),
         ("hyperliquid", "wallet_equity", sync_wallet_equity),

@@ -14,7 +14,7 @@
 
 with versions as (
     -- Sources add their intermediate model (int_candles__<source>) to this list.
-    {{ union_inputs(['int_candles__hyperliquid'], incremental=true) }}
+    {{ union_inputs(['int_candles__hyperliquid', 'int_candles__okx'], incremental=true) }}
 )
 
 select distinct on (venue, instrument, interval, open_time)

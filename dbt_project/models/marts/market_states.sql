@@ -49,7 +49,7 @@ select
     state,
     previous_state,
     round(atr, 8) as volatility_atr,
-    cast(null as numeric) as spread_bps,
+    spread_bps,
     volume_24h,
     -- least() skips NULLs: without a median the score is unknown, not 100
     case

@@ -1,6 +1,15 @@
-"""Standard ledger checks (blocking conflict check, quarantine warning) for both OKX tables."""
+"""Standard ledger checks (blocking conflict check, quarantine warning, ...) for every OKX table."""
 
-from orchestration.defs.okx.assets import FILLS, INSTRUMENTS
+from orchestration.defs.okx.assets import (
+    BALANCES,
+    CANDLES,
+    FILLS,
+    FUNDING,
+    INSTRUMENTS,
+    POSITIONS,
+    TICKERS,
+)
 from orchestration.lib.ingest import ledger_checks
 
-standard_checks = [c for table in (FILLS, INSTRUMENTS) for c in ledger_checks(table)]
+TABLES = (FILLS, INSTRUMENTS, CANDLES, TICKERS, POSITIONS, BALANCES, FUNDING)
+standard_checks = [c for table in TABLES for c in ledger_checks(table)]

@@ -1,8 +1,10 @@
 {#-
     Per closed hourly candle, what the market-state rules of marts.market_states read: the
     previous close, ATR (simple mean of the true range over `market_atr_periods` candles), the
-    24h volume, their medians over the `market_baseline_hours` before the candle, and the OKX
-    instrument's state as last observed by the candle's close.
+    24h volume, their medians over the `market_baseline_hours` before the candle, the OKX
+    instrument's state as last observed by the candle's close, and its bid-ask spread at the
+    latest ticker quoted within the hour before the close (OKX only; NULL without one: an older
+    quote says little about the book at that close).
 
     Medians are exact: the mean of the lower and upper middle values (percentile_disc ascending
     and descending), over an array gathered by a range window, so each candle looks at its own
@@ -109,7 +111,8 @@ select
     baselines.volume_24h,
     baselines.median_atr,
     baselines.median_volume_24h,
-    instrument_state.state as instrument_state
+    instrument_state.state as instrument_state,
+    spread.spread_bps
 from baselines
 left join lateral (
     -- OKX only: the instrument's state (`live`, `suspend`, `preopen`, `test`) as last observed
@@ -123,3 +126,14 @@ left join lateral (
     order by instruments.observed_at desc
     limit 1
 ) as instrument_state on true
+left join lateral (
+    select spreads.spread_bps
+    from {{ ref('int_ticker_spreads__okx') }} as spreads
+    where
+        spreads.venue = baselines.venue
+        and spreads.instrument = baselines.instrument
+        and spreads.quoted_at <= baselines.open_time + interval '1 hour'
+        and spreads.quoted_at > baselines.open_time
+    order by spreads.quoted_at desc
+    limit 1
+) as spread on true
