@@ -5,6 +5,7 @@ from dagster_dbt import DbtCliResource, dbt_assets
 from pydantic import Field
 
 from orchestration.lib.dbt import TradelakeTranslator, ensure_manifest, lock_timeout_failure
+from orchestration.lib.dbt_metadata import built_relation_metadata
 from orchestration.lib.resources import TradelakeResource
 
 DBT_OP = "tradelake_dbt"
@@ -34,12 +35,14 @@ def _build(
 ):
     tradelake.export_dbt_env()
     args = ["build", "--full-refresh"] if config.full_refresh else ["build"]
-    # Row counts and the built column schema (names, types) on every materialization; column
-    # lineage (sqlglot over every model) is left out: it costs more than the build itself.
+    # Row counts and the built column schema (names, types) on every materialization, read on
+    # one connection as each model finishes (orchestration/lib/dbt_metadata.py), not through
+    # dagster-dbt's fetch_row_counts()/fetch_column_metadata(): their thread pool is drained by
+    # a loop that polls without sleeping and takes a whole core from dbt while it builds.
     invocation = dbt.cli(args, context=context, raise_on_error=False)
-    yield from (
-        invocation.stream().fetch_row_counts().fetch_column_metadata(with_column_lineage=False)
-    )
+    with built_relation_metadata(tradelake.database_url()) as attach:
+        for event in invocation.stream():
+            yield attach(invocation.manifest, event)
     # A model that waited past TRADELAKE_LOCK_TIMEOUT: name the session that blocked it.
     error = lock_timeout_failure(invocation, tradelake.database_url()) or invocation.get_error()
     if error is not None:
