@@ -102,3 +102,13 @@ def test_a_mart_page_lists_its_columns_and_opens_its_lineage(page: Page, demo: D
     page.get_by_title("View Lineage Graph").click()
     expect(body).to_contain_text("Lineage Graph")
     expect(page.locator("#cy canvas").first).to_be_visible()  # the graph, drawn
+
+
+def test_the_overview_links_the_data_quality_docs(page: Page, demo: Demo) -> None:
+    page.goto(demo.docs + "/#!/overview", wait_until="networkidle")
+    page.get_by_text("open the Data Docs").click()
+    page.wait_for_url("**/quality/index.html")
+    body = page.locator("body")
+    # Great Expectations' site: the suites' latest validations, one per checked relation
+    expect(body).to_contain_text("core.fills")
+    expect(body).to_contain_text("ledger.kalshi_fills")
