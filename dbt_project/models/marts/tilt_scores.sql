@@ -164,25 +164,25 @@ hourly as (
 baselines as (
     select
         *,
-        sum(trades) over trailing as baseline_trades,
-        count(*) filter (where trades > 0) over trailing as baseline_trade_hours,
-        sum(orders_placed) over trailing as baseline_orders,
-        sum(orders_canceled) over trailing as baseline_canceled,
-        sum(entries) over trailing as baseline_entries,
-        sum(entry_notional) over trailing as baseline_entry_notional,
-        count(*) over usual as usual_hours,
-        count(*) over usual_same_hour as usual_same_hour
+        sum(trades) over baseline_hours as baseline_trades,
+        count(*) filter (where trades > 0) over baseline_hours as baseline_trade_hours,
+        sum(orders_placed) over baseline_hours as baseline_orders,
+        sum(orders_canceled) over baseline_hours as baseline_canceled,
+        sum(entries) over baseline_hours as baseline_entries,
+        sum(entry_notional) over baseline_hours as baseline_entry_notional,
+        count(*) over usual_window as usual_hours,
+        count(*) over usual_same_hour_window as usual_same_hour
     from hourly
     window
-        trailing as (
+        baseline_hours as (
             partition by venue, account order by hour_start
             range between interval '{{ baseline_days }} days' preceding and interval '1 hour' preceding
         ),
-        usual as (
+        usual_window as (
             partition by venue, account order by hour_start
             range between interval '{{ usual_days }} days' preceding and interval '1 hour' preceding
         ),
-        usual_same_hour as (
+        usual_same_hour_window as (
             partition by venue, account, extract(hour from hour_start at time zone 'UTC')
             order by hour_start
             range between interval '{{ usual_days }} days' preceding and interval '1 hour' preceding
