@@ -14,7 +14,7 @@ from ingestion.hyperliquid.sync import sync_fills
 from tests.dbt_runner import dbt_build
 from tests.hyperliquid.conftest import OWN
 
-SELECT = "+tilt_events +trading_sessions +position_exits"
+SELECT = "+tilt_events +trading_sessions +position_exits +reports"
 
 
 def at(*args: int) -> datetime:
@@ -41,6 +41,12 @@ def test_revenge_burst_after_the_liquidation_locks_the_account(hl_ctx, db_url, t
         sessions = conn.execute(
             "select started_at, total_trades, tilt_events_count from marts.trading_sessions "
             "where venue = 'hyperliquid' and tilt_events_count > 0 order by started_at"
+        ).fetchall()
+        [(behaviour, tilt_changes, detail)] = conn.execute(
+            "select split_part(split_part(summary_markdown, '## Behaviour', 2), '## Data quality', 1), "
+            "(metrics->>'tilt_changes')::int, "
+            "(select e from jsonb_array_elements(notable_events) e where e->>'type' = 'tilt_change') "
+            "from marts.reports where period_start = '2026-11-18T20:00:00Z'"
         ).fetchall()
         exits = conn.execute(
             "select exited_at, exit_price, entry_price, realized_pnl, exit_condition "
@@ -88,3 +94,12 @@ def test_revenge_burst_after_the_liquidation_locks_the_account(hl_ctx, db_url, t
         at(2026, 11, 18, 21, 35), Decimal("101300.0"), Decimal("101540.00000000"),
         Decimal("-172.8"), "unknown",
     )  # fmt: skip
+
+    # the 4h report of 20:00-24:00 says it, with the indicators that weighed, largest first
+    assert tilt_changes == 1
+    assert behaviour.strip().endswith(
+        "Tilt level changes:\n- hyperliquid 0x8c5a3f1e…9c0d tilt NORMAL -> **LOCKED** at 21:35 "
+        "UTC (score 81.67: quick_reentry 20.00, trade_rate 20.00, consecutive_losses 16.67, "
+        "size_escalation 15.00, unusual_hour 10.00)"
+    )
+    assert (detail["level_after"], detail["tilt_score_after"]) == ("LOCKED", 81.67)
