@@ -32,7 +32,8 @@ alter table ref.order_tags
     add column exit_priority  text
         constraint order_tags_exit_priority_check check (exit_priority in ({allowed}));
 comment on column ref.order_tags.exit_condition is
-    'Why the order exits a position, as the bot writes it (take_profit, stop_loss, ...); NULL for an entry or an untagged exit.';
+    'Why the order exits a position, as the bot writes it (take_profit, stop_loss, ...); '
+    'NULL for an entry or an untagged exit.';
 comment on column ref.order_tags.exit_priority is
     'How urgent the exit is: CRITICAL, HIGH, MEDIUM or LOW; NULL when not given.';
 """

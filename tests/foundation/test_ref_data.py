@@ -262,9 +262,9 @@ def test_exit_condition_and_priority_are_optional_columns(
     # migration 0222: a file with the new columns loads them (priority stored upper case); a
     # file written before them (TAGS) still loads, its rows without either
     base = {"strategies": STRATEGIES, "probability_models": MODELS}
-    assert load_ref_dir(conn, write(tmp_path / "a", **base, order_tags=EXIT_TAGS))[
-        "order_tags"
-    ] == 3
+    assert (
+        load_ref_dir(conn, write(tmp_path / "a", **base, order_tags=EXIT_TAGS))["order_tags"] == 3
+    )
     assert load_ref_dir(conn, write(tmp_path / "b", order_tags=TAGS))["order_tags"] == 2
     stored = conn.execute(
         "select order_id, exit_condition, exit_priority from ref.order_tags order by order_id"

@@ -3,8 +3,8 @@
 The dataset, consistent with demo/tradelake.yaml (sync_start 2025-11-01):
 - own account OWN: 12 fills 2026-11-10..22 in one page (BTC/ETH perps with a maker rebate, a
   position flip `Long > Short`, a liquidation followed by a revenge burst (two re-entries within
-  five minutes at double size, closed at a second loss), a builder fee, a TWAP slice with a zero hash, a
-  client order id; spot `@107` = HYPE/USDC and `PURR/USDC`), then an empty page.
+  five minutes at double size, closed at a second loss), a builder fee, a TWAP slice with a zero
+  hash, a client order id; spot `@107` = HYPE/USDC and `PURR/USDC`), then an empty page.
 - tracked wallet WHALE ("hl-whale"): a first page of exactly PAGE_CAP (2000) fills, so paging
   continues from its newest millisecond; the second page re-delivers the 3 fills sharing that
   millisecond and adds 5 more (flip `Short > Long`, liquidation, spot sell with builder fee);

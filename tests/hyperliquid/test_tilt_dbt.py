@@ -43,9 +43,10 @@ def test_revenge_burst_after_the_liquidation_locks_the_account(hl_ctx, db_url, t
             "where venue = 'hyperliquid' and tilt_events_count > 0 order by started_at"
         ).fetchall()
         [(behaviour, tilt_changes, detail)] = conn.execute(
-            "select split_part(split_part(summary_markdown, '## Behaviour', 2), '## Data quality', 1), "
-            "(metrics->>'tilt_changes')::int, "
-            "(select e from jsonb_array_elements(notable_events) e where e->>'type' = 'tilt_change') "
+            "select split_part(split_part(summary_markdown, '## Behaviour', 2), "
+            "'## Data quality', 1), (metrics->>'tilt_changes')::int, "
+            "(select e from jsonb_array_elements(notable_events) e "
+            "where e->>'type' = 'tilt_change') "
             "from marts.reports where period_start = '2026-11-18T20:00:00Z'"
         ).fetchall()
         exits = conn.execute(

@@ -48,9 +48,7 @@ def test_exits_attempts_and_tilt_from_kalshi(kalshi_ctx, db_url, tmp_path):
             "select hour_start, tilt_score, tilt_level, consecutive_losses, indicators "
             "from marts.tilt_scores where venue = 'kalshi' order by hour_start"
         ).fetchall()
-        events = conn.execute(
-            "select * from marts.tilt_events where venue = 'kalshi'"
-        ).fetchall()
+        events = conn.execute("select * from marts.tilt_events where venue = 'kalshi'").fetchall()
     d = Decimal
 
     def at(*a: int) -> datetime:

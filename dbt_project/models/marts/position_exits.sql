@@ -73,11 +73,12 @@ settled_outcomes as (
         held.cost,
         settlements.settled_at
     from {{ ref('settlements') }} as settlements
-    cross join lateral (
-        values
-        ('yes', settlements.yes_quantity, settlements.yes_cost),
-        ('no', settlements.no_quantity, settlements.no_cost)
-    ) as held (outcome, quantity, cost)
+    cross join
+        lateral (
+            values
+            ('yes', settlements.yes_quantity, settlements.yes_cost),
+            ('no', settlements.no_quantity, settlements.no_cost)
+        ) as held (outcome, quantity, cost)
     where held.quantity > 0
 ),
 

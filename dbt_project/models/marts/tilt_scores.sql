@@ -125,16 +125,21 @@ hours as (
 hourly as (
     select
         hours.*,
-        (select count(*) from fills where {{ tilt_in_hour('fills', 'executed_at') }}) as trades,
         (
-            select count(*) from orders where {{ tilt_in_hour('orders', 'created_at') }}
+            select count(*) from fills
+            where {{ tilt_in_hour('fills', 'executed_at') }}
+        ) as trades,
+        (
+            select count(*) from orders
+            where {{ tilt_in_hour('orders', 'created_at') }}
         ) as orders_placed,
         (
             select count(*) from orders
             where {{ tilt_in_hour('orders', 'created_at') }} and orders.is_canceled
         ) as orders_canceled,
         (
-            select count(*) from entries where {{ tilt_in_hour('entries', 'executed_at') }}
+            select count(*) from entries
+            where {{ tilt_in_hour('entries', 'executed_at') }}
         ) as entries,
         (
             select sum(entries.notional) from entries
