@@ -89,6 +89,9 @@ REF_TABLES: tuple[RefTable, ...] = (
             "edge_at_execution": "numeric",
             "confidence_at_execution": "confidence",
             "tagged_at": "timestamp",
+            # optional (migration 0222): a file written before them simply has no such column
+            "exit_condition": "text",
+            "exit_priority": "priority",
         },
         required=("venue", "order_id", "strategy_name", "strategy_version"),
         defaulted=("tagged_at",),
@@ -192,6 +195,17 @@ def _parse_confidence(raw: str) -> str:
     raise ValueError(f"expected high, medium, low or a number in [0, 1], got {raw!r}")
 
 
+# CONTRACT §7: exit_priority is one of these (any case in the file, stored upper case, as the
+# check of migration 0222 wants it).
+EXIT_PRIORITIES = ("CRITICAL", "HIGH", "MEDIUM", "LOW")
+
+
+def _parse_priority(raw: str) -> str:
+    if raw.upper() in EXIT_PRIORITIES:
+        return raw.upper()
+    raise ValueError(f"expected one of {', '.join(EXIT_PRIORITIES)}, got {raw!r}")
+
+
 def _is_number(value: Any) -> bool:
     return isinstance(value, str) and CONFIDENCE_NUMBER.match(value) is not None
 
@@ -199,6 +213,8 @@ def _is_number(value: Any) -> bool:
 def _parse(kind: str, raw: str) -> Any:
     if kind == "confidence":
         return _parse_confidence(raw)
+    if kind == "priority":
+        return _parse_priority(raw)
     if kind == "text" or kind == "timestamp":  # timestamps are parsed (and checked) by PostgreSQL
         return raw
     if kind == "numeric":

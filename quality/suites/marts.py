@@ -18,6 +18,8 @@ from quality.rules import (
 from quality.suites.core import PREDICTION, SIDES, VENUES
 
 MARKET_STATES = ["MAINTENANCE", "PANIC", "VOLATILE", "DEAD", "NORMAL"]
+TILT_LEVELS = ["NORMAL", "CAUTION", "WARNING", "LOCKED"]
+PRIORITIES = ["CRITICAL", "HIGH", "MEDIUM", "LOW"]
 REGIMES = ["BULL", "BEAR", "CRAB", "CRASH", "RECOVERY"]
 ALERTS = [
     "HIGH_DRAWDOWN",
@@ -125,6 +127,40 @@ RULES = {
         between("losing_trades", 0),
         between("max_drawdown", 0),
         warn(past_time("started_at")),
+    ],
+    "marts.tilt_scores": [
+        in_set("venue", VENUES),
+        warn(non_empty("account")),
+        between("tilt_score", 0, 100),
+        in_set("tilt_level", TILT_LEVELS),
+        between("consecutive_losses", 0),
+        between("trades", 0),
+        warn(past_time("hour_start")),
+    ],
+    "marts.tilt_events": [
+        in_set("venue", VENUES),
+        in_set("level_before", TILT_LEVELS),
+        in_set("level_after", TILT_LEVELS),
+        between("tilt_score_before", 0, 100),
+        between("tilt_score_after", 0, 100),
+        warn(past_time("occurred_at")),
+    ],
+    "marts.position_exits": [
+        in_set("venue", VENUES),
+        warn(non_empty("market_id")),
+        positive("quantity_exited"),
+        only(probability("exit_price"), "venue", PREDICTION),
+        in_set("exit_priority", PRIORITIES),
+        warn(past_time("exited_at")),
+    ],
+    "marts.exit_attempts": [
+        in_set("venue", VENUES),
+        warn(non_empty("order_id")),
+        between("attempt_number", 1),
+        positive("quantity"),
+        only(probability("limit_price"), "venue", PREDICTION),
+        in_set("exit_priority", PRIORITIES),
+        warn(past_time("created_at")),
     ],
     "marts.bias": [
         in_set("timeframe", ["1h", "4h", "24h"]),

@@ -28,6 +28,7 @@ PERFORMANCE_MARTS = (
 STREAMS = (
     kalshi.sync_markets,
     kalshi.sync_fills,
+    kalshi.sync_orders,
     kalshi.sync_settlements,
     kalshi.sync_positions,
     polymarket.sync_markets,

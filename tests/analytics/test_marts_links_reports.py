@@ -276,6 +276,20 @@ def test_report_of_a_window_with_fills(demo_db) -> None:
         "select sum(net_pnl) from marts.daily_performance where day = '2025-11-23'",
     )
     assert windows == day
+    # the KC exit walked 0.75 -> 0.73 -> 0.71 (recorded Kalshi orders) filled at 23:10: listed
+    # under Behaviour of 2026-11-15 20:00-24:00 with the session of that fill
+    [(kc_behaviour, walked)] = rows(
+        url,
+        "select split_part(split_part(summary_markdown, '## Behaviour', 2), '## Data quality', 1), "
+        "(metrics->>'walked_exits')::int from marts.reports "
+        "where period_start = '2026-11-15T20:00:00Z'",
+    )
+    assert walked == 1
+    assert kc_behaviour.strip().endswith(
+        "Exits that needed more than one attempt:\n- kalshi kalshi exit of "
+        "KXNFLGAME-26NOV15KCDEN-KC yes: 3 attempts, limit 0.7500 -> 0.7300 -> 0.7100, "
+        "filled at 0.71 at 23:10 UTC"
+    )
 
     saved = dict(os.environ)  # the command exports what dbt/Dagster children would need
     os.environ.update({"DATABASE_URL": url, "TRADELAKE_HOME": str(tmp / "home")})

@@ -246,3 +246,48 @@ def test_demo_reference_data_loads(conn: psycopg.Connection) -> None:
         "where strategy_name = 'nfl_favorite_fade'"
     ).fetchone()
     assert versions == (2,)  # two versions with different immutable configs: the A/B comparison
+
+
+EXIT_TAGS = (
+    "venue,order_id,strategy_name,strategy_version,exit_condition,exit_priority\n"
+    "kalshi,x-1,fade,v1,take_profit,HIGH\n"
+    "kalshi,x-2,fade,v1,stop_loss,critical\n"
+    "kalshi,x-3,fade,v1,,\n"
+)
+
+
+def test_exit_condition_and_priority_are_optional_columns(
+    conn: psycopg.Connection, tmp_path: Path
+) -> None:
+    # migration 0222: a file with the new columns loads them (priority stored upper case); a
+    # file written before them (TAGS) still loads, its rows without either
+    base = {"strategies": STRATEGIES, "probability_models": MODELS}
+    assert (
+        load_ref_dir(conn, write(tmp_path / "a", **base, order_tags=EXIT_TAGS))["order_tags"] == 3
+    )
+    assert load_ref_dir(conn, write(tmp_path / "b", order_tags=TAGS))["order_tags"] == 2
+    stored = conn.execute(
+        "select order_id, exit_condition, exit_priority from ref.order_tags order by order_id"
+    ).fetchall()
+    assert stored == [
+        ("o-1", None, None),
+        ("o-2", None, None),
+        ("x-1", "take_profit", "HIGH"),
+        ("x-2", "stop_loss", "CRITICAL"),
+        ("x-3", None, None),
+    ]
+
+
+def test_other_exit_priority_is_refused(conn: psycopg.Connection, tmp_path: Path) -> None:
+    bad = EXIT_TAGS.replace("critical", "urgent")
+    base = {"strategies": STRATEGIES, "probability_models": MODELS}
+    with pytest.raises(RefDataError, match=r"order_tags\.csv:3: exit_priority: expected one of"):
+        load_ref_dir(conn, write(tmp_path / "a", **base, order_tags=bad))
+    conn.rollback()
+    # and the database refuses it from a bot writing straight to ref.order_tags
+    load_ref_dir(conn, DEMO_REF)
+    with pytest.raises(psycopg.errors.CheckViolation, match="exit_priority"):
+        conn.execute(
+            "insert into ref.order_tags (venue, order_id, strategy_name, strategy_version, "
+            "exit_priority) values ('kalshi', 'x', 'nfl_favorite_fade', 'v1', 'high')"
+        )

@@ -1,9 +1,10 @@
 """Writes tests/fixtures/hyperliquid/*.json (run: uv run python -m tests.hyperliquid.make_fixtures).
 
 The dataset, consistent with demo/tradelake.yaml (sync_start 2025-11-01):
-- own account OWN: 9 fills 2026-11-10..22 in one page (BTC/ETH perps with a maker rebate, a
-  position flip `Long > Short`, a liquidation, a builder fee, a TWAP slice with a zero hash, a
-  client order id; spot `@107` = HYPE/USDC and `PURR/USDC`), then an empty page.
+- own account OWN: 12 fills 2026-11-10..22 in one page (BTC/ETH perps with a maker rebate, a
+  position flip `Long > Short`, a liquidation followed by a revenge burst (two re-entries within
+  five minutes at double size, closed at a second loss), a builder fee, a TWAP slice with a zero
+  hash, a client order id; spot `@107` = HYPE/USDC and `PURR/USDC`), then an empty page.
 - tracked wallet WHALE ("hl-whale"): a first page of exactly PAGE_CAP (2000) fills, so paging
   continues from its newest millisecond; the second page re-delivers the 3 fills sharing that
   millisecond and adds 5 more (flip `Short > Long`, liquidation, spot sell with builder fee);
@@ -74,6 +75,14 @@ def own_fills() -> list[dict]:
         fill("BTC", "101500.0", "0.18", "B", ms("2026-11-18T21:07:33.001"), t + 7,
              start="-0.18", dir="Close Short", pnl="-628.2", fee="8.2215",
              liquidation={"liquidatedUser": OWN, "markPx": "101480.0", "method": "market"}),
+        # revenge trading after the liquidation (issue 15's tilt demo): back in twice within
+        # five minutes at double the liquidated size, closed at a second loss half an hour later
+        fill("BTC", "101520.0", "0.36", "B", ms("2026-11-18T21:09:00.000"), t + 10,
+             start="0.0", dir="Open Long", fee="16.44624"),
+        fill("BTC", "101560.0", "0.36", "B", ms("2026-11-18T21:11:00.000"), t + 11,
+             start="0.36", dir="Open Long", fee="16.45272"),
+        fill("BTC", "101300.0", "0.72", "A", ms("2026-11-18T21:35:00.000"), t + 12,
+             start="0.72", dir="Close Long", pnl="-172.8", fee="32.8212"),
         fill("ETH", "3180.0", "0.8", "B", ms("2026-11-20T13:00:00.000"), t + 8,
              start="0.0", dir="Open Long", crossed=False, fee="0.3816",
              cloid="0x00000000000000000000000000000abc"),

@@ -29,7 +29,7 @@ def test_assets_and_checks_materialize(resource, db_url):
         e.asset_key.path[-1]: e.event_specific_data.materialization.metadata["rows_inserted"].value
         for e in result.get_asset_materialization_events()
     }
-    assert meta == {"hyperliquid_fills": 9, "hyperliquid_wallet_fills": 2005}
+    assert meta == {"hyperliquid_fills": 12, "hyperliquid_wallet_fills": 2005}
     evaluations = result.get_asset_check_evaluations()
     # per ledger: source_ok, no_conflicting_redelivery, quarantine_empty, chain_intact,
     # schema_drift; + truncation

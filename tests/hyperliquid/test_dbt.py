@@ -32,7 +32,7 @@ def test_core_relations_from_hyperliquid(hl_ctx, db_url, tmp_path):
             "from core.wallet_events where source = 'hyperliquid' and wallet = %s",
             (WHALE,),
         ).fetchone()
-    assert len(fills) == 9
+    assert len(fills) == 12
     assert all(f[8] == f[5] * f[6] and f[7] == "base" for f in fills)
     spot = fills[4]
     assert spot[1:5] == ("@107", "HYPE/USDC", "@107", "buy") and spot[10] == "HYPE"

@@ -12,7 +12,7 @@ from tests.hyperliquid.conftest import OWN, WHALE
 def test_first_sync_loads_own_and_tracked_fills(hl_ctx):
     ctx = hl_ctx()
     own, whale = sync_fills(ctx), sync_wallet_fills(ctx)
-    assert (own.inserted, own.quarantined, own.conflicts, own.pages) == (9, 0, 0, 2)
+    assert (own.inserted, own.quarantined, own.conflicts, own.pages) == (12, 0, 0, 2)
     # 2000 (a full page, so paging went on) + 8 of which 3 share page 1's newest millisecond
     assert (whale.inserted, whale.duplicates, whale.conflicts, whale.pages) == (2005, 3, 0, 3)
     assert whale.notes == []  # 2005 fills: far from the 10000 history limit
@@ -39,7 +39,7 @@ def test_own_fills_are_booked_exactly(hl_ctx):
             "from ledger.hyperliquid_fills where account = %s order by executed_at",
             (OWN,),
         ).fetchall()
-    assert len(rows) == 9
+    assert len(rows) == 12  # the liquidation is followed by a revenge burst of three
     by_dir = {r[7]: r for r in rows}
     flip = by_dir["Long > Short"]
     assert (flip[1], flip[4], flip[8]) == ("BTC", "sell", Decimal("91.14"))
@@ -54,8 +54,10 @@ def test_own_fills_are_booked_exactly(hl_ctx):
     liquidation = rows[6]
     assert liquidation[13] is True and liquidation[8] == Decimal("-628.2")
     assert [r[13] for r in rows].count(True) == 1
-    assert rows[7][15] == "0x00000000000000000000000000000abc"
-    assert rows[8][16] == "4471" and rows[8][14] == "0x" + "0" * 64
+    assert [r[7] for r in rows[7:10]] == ["Open Long", "Open Long", "Close Long"]
+    assert rows[9][8] == Decimal("-172.8")
+    assert rows[10][15] == "0x00000000000000000000000000000abc"
+    assert rows[11][16] == "4471" and rows[11][14] == "0x" + "0" * 64
     assert all(int(r[0]) > 2**53 for r in rows)
 
 

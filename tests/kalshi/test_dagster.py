@@ -43,7 +43,7 @@ def test_assets_and_checks_materialize(resource):
     assert inserted(result) == {
         "kalshi_market_observations": 8,
         "kalshi_fills": 6,
-        "kalshi_order_observations": 11,
+        "kalshi_order_observations": 13,
         "kalshi_settlements": 3,
         "kalshi_position_observations": 2,
         "kalshi_balance_observations": 1,

@@ -46,7 +46,7 @@ def test_sync_loads_live_and_historical_orders_and_quarantines_the_bad_one(
     ctx.now = _clock(T0)
     result = run_stream(ctx, "kalshi", "orders", sync_orders)
 
-    assert (result.inserted, result.quarantined, result.conflicts) == (11, 1, 0)
+    assert (result.inserted, result.quarantined, result.conflicts) == (13, 1, 0)
     rows = {r[0]: r for r in _orders(db_url)}
     d = Decimal
     # legacy integer cents / counts only: 56 cents, 10 contracts, 18 cents of taker fees
@@ -67,6 +67,10 @@ def test_sync_loads_live_and_historical_orders_and_quarantines_the_bad_one(
     assert [rows[f"5a1b0d2f-00{n}"][4] for n in ("09", "10", "11")] == [
         "canceled", "canceled", "resting",
     ]  # fmt: skip
+    # the KC exit walked before 0004 filled at 0.71: sell YES at 0.75, then 0.73, both canceled
+    assert [rows[f"5a1b0d2f-00{n}"][1:6] for n in ("13", "14")] == [
+        ("yes", "sell", "limit", "canceled", "canceled"),
+    ] * 2
     assert all(r[11] == T0 for r in rows.values())  # observed_at is our clock
     with psycopg.connect(db_url) as conn:
         (reason,) = conn.execute(

@@ -42,7 +42,7 @@ def test_core_orders_and_sessions_from_kalshi(kalshi_ctx, fake, db_url, tmp_path
             "where venue = 'kalshi' order by started_at"
         ).fetchall()
     d, at = Decimal, lambda *a: datetime(*a, tzinfo=UTC)
-    assert len(orders) == 11  # the order with initial_count_fp "ten" is in quarantine
+    assert len(orders) == 13  # the order with initial_count_fp "ten" is in quarantine
     # executed, first seen executed: terminal at the venue's time; 5 YES at 0.4850
     assert orders["5a1b0d2f-0003"] == (
         "yes", "buy", "limit", d("0.4900"), "filled", "executed", d("5.00"), d("0.4850"),

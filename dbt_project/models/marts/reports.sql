@@ -1,7 +1,8 @@
 -- One row per 4h window (aligned to 00/04/08/12/16/20 UTC) with any data: own fills or
 -- settlements, tracked-wallet moves, edges, market state changes, or data-quality incidents (stale source streams
 -- included), prop-firm challenge events and alerts; the Behaviour section lists the trading
--- sessions of own accounts that overlap the window. summary_markdown is what `tradelake report` prints; the chart it links to is
+-- sessions of own accounts that overlap the window, their tilt level changes and the exits that
+-- needed more than one attempt. summary_markdown is what `tradelake report` prints; the chart it links to is
 -- rendered by the reports/pnl_chart asset.
 with pnl as (
     select * from {{ ref('int_report_window_pnl') }}
@@ -198,6 +199,12 @@ sections as (
         filter (where event_type in ('wallet_move', 'wallet_bias')) as wallet_lines,
         string_agg('- ' || markdown_line, E'\n' order by event_rank)
         filter (where event_type = 'edge') as edge_lines,
+        string_agg('- ' || markdown_line, E'\n' order by event_rank)
+        filter (where event_type = 'tilt_change') as tilt_lines,
+        string_agg('- ' || markdown_line, E'\n' order by event_rank)
+        filter (where event_type = 'walked_exit') as walked_exit_lines,
+        count(*) filter (where event_type = 'tilt_change') as tilt_changes,
+        count(*) filter (where event_type = 'walked_exit') as walked_exits,
         -- the BTC regime's changes first: they move every instrument below them
         string_agg('- ' || markdown_line, E'\n' order by event_type != 'market_regime', event_rank)
         filter (where event_type in ('market_regime', 'market_state')) as market_lines,
@@ -235,6 +242,10 @@ assembled as (
         sections.settlement_lines,
         sections.wallet_lines,
         sections.edge_lines,
+        sections.tilt_lines,
+        sections.walked_exit_lines,
+        coalesce(sections.tilt_changes, 0) as tilt_changes,
+        coalesce(sections.walked_exits, 0) as walked_exits,
         sections.market_lines,
         sections.incident_lines,
         chain_status.ledgers_checked as chain_ledgers_checked,
@@ -350,6 +361,8 @@ select
         coalesce(challenge_lines, 'No challenge started, ended or raised an alert.'),
         '## Behaviour',
         coalesce(session_lines, 'No trading session in this window.'),
+        'Tilt level changes:' || E'\n' || tilt_lines,
+        'Exits that needed more than one attempt:' || E'\n' || walked_exit_lines,
         '## Data quality',
         coalesce(incident_lines, 'No incidents.'),
         chain_line,
@@ -376,6 +389,8 @@ select
         'btc_regime', btc_regime,
         'challenge_items', challenge_items,
         'sessions', sessions,
+        'tilt_changes', tilt_changes,
+        'walked_exits', walked_exits,
         'quarantined_records', quarantined_records,
         'ledger_conflicts', ledger_conflicts,
         'chain_ledgers_checked', chain_ledgers_checked,

@@ -59,23 +59,36 @@ drawdowns as (
             )
         ) - running_pnl as drawdown
     from running
+),
+
+sessions as (
+    select
+        venue,
+        account,
+        venue || ':' || account || ':'
+        || to_char(min(executed_at) at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') as session_id,
+        min(executed_at) as started_at,
+        max(executed_at) as ended_at,
+        count(*) as total_trades,
+        count(*) filter (where trading_pnl_method != 'none' and trading_pnl > 0) as winning_trades,
+        count(*) filter (where trading_pnl_method != 'none' and trading_pnl < 0) as losing_trades,
+        sum(trading_pnl) as realized_pnl,
+        sum(fee) as fees,
+        sum(trading_pnl - fee) as net_pnl,
+        max(drawdown) as max_drawdown
+    from drawdowns
+    group by venue, account, session_number
 )
 
 select
-    venue,
-    account,
-    venue || ':' || account || ':' || to_char(min(executed_at) at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')
-        as session_id,
-    min(executed_at) as started_at,
-    max(executed_at) as ended_at,
-    count(*) as total_trades,
-    count(*) filter (where trading_pnl_method != 'none' and trading_pnl > 0) as winning_trades,
-    count(*) filter (where trading_pnl_method != 'none' and trading_pnl < 0) as losing_trades,
-    sum(trading_pnl) as realized_pnl,
-    sum(fee) as fees,
-    sum(trading_pnl - fee) as net_pnl,
-    max(drawdown) as max_drawdown,
-    -- filled once marts.tilt_events exists (issue 15): the tilt level changes inside the session
-    0 as tilt_events_count
-from drawdowns
-group by venue, account, session_number
+    sessions.*,
+    -- the tilt level changes inside the session (from its first to its last fill)
+    cast((
+        select count(*)
+        from {{ ref('tilt_events') }} as events
+        where
+            events.venue = sessions.venue
+            and events.account = sessions.account
+            and events.occurred_at between sessions.started_at and sessions.ended_at
+    ) as integer) as tilt_events_count
+from sessions

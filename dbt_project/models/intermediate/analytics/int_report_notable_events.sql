@@ -1,7 +1,9 @@
 -- One row per notable event of a 4h report window, ranked within its type: settlements of own
 -- accounts, the tracked wallets' biggest moves (with their credibility at the time), the biggest
 -- edges, the strongest tracked-wallet biases, the market states and BTC regimes that changed
--- (marts.market_states, marts.global_market_states), and data-quality incidents (stale source
+-- (marts.market_states, marts.global_market_states), own accounts' tilt level changes
+-- (marts.tilt_events) and exits that needed more than one attempt (marts.exit_attempts), and
+-- data-quality incidents (stale source
 -- streams, quarantine, failed expectations, schema drift, ledger conflicts). markdown_line is what the report prints; detail the same
 -- as jsonb for marts.reports.notable_events.
 with settlements as (
@@ -531,6 +533,18 @@ events as (
             'failed_runs', failed_runs, 'error', error, 'at', failed_at
         ) as detail
     from stale_streams
+
+    union all
+
+    -- own accounts' behaviour: tilt level changes and walked exits
+    select
+        period_start,
+        event_type,
+        event_rank,
+        event_at,
+        markdown_line,
+        detail
+    from {{ ref('int_report_behaviour_events') }}
 )
 
 select period_start, event_type, event_rank, event_at, markdown_line, detail

@@ -12,7 +12,9 @@ renamed as (
         model_version,
         edge_at_execution,
         confidence_at_execution,
-        tagged_at
+        tagged_at,
+        exit_condition,
+        exit_priority
     from source
 )
 
