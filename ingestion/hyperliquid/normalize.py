@@ -17,7 +17,14 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from ingestion.hyperliquid.models import Candle, ClearinghouseState, Fill
+from ingestion.hyperliquid.models import (
+    AssetPosition,
+    Candle,
+    ClearinghouseState,
+    Fill,
+    Position,
+    UserFunding,
+)
 
 SIDES = {"B": "buy", "A": "sell"}
 
@@ -118,4 +125,85 @@ def candle_row(c: Candle, coin: str, observed_at: datetime) -> dict:
         "trades": c.trades,
         "is_closed": c.close_time < observed_at,
         "observed_at": observed_at,
+    }
+
+
+def account_row(state: ClearinghouseState, account: str, observed_at: datetime) -> dict:
+    """An own account's perp summary at `observed_at` (our clock): accountValue is its equity
+    (collateral + unrealized PnL, USDC), withdrawable the free cash."""
+    summary = state.margin_summary
+    return {
+        "account": account.lower(),
+        "account_value": summary.account_value,
+        "total_ntl_pos": summary.total_ntl_pos,
+        "total_margin_used": summary.total_margin_used,
+        "withdrawable": state.withdrawable,
+        "venue_time": state.time,
+        "observed_at": observed_at,
+    }
+
+
+def position_row(raw: object, account: str, venue_time, observed_at: datetime) -> dict:
+    """One `assetPositions` element as a ledger row (signed size kept as sent)."""
+    p = Position.model_validate(AssetPosition.model_validate(raw).position)
+    lev, cum = p.leverage, p.cum_funding
+    return {
+        "account": account.lower(),
+        "coin": p.coin,
+        "szi": p.szi,
+        "entry_px": p.entry_px,
+        "position_value": p.position_value,
+        "unrealized_pnl": p.unrealized_pnl,
+        "leverage_type": lev.type if lev else None,
+        "leverage": lev.value if lev else None,
+        "liquidation_px": p.liquidation_px,
+        "margin_used": p.margin_used,
+        "cum_funding_all_time": cum.all_time if cum else None,
+        "cum_funding_since_open": cum.since_open if cum else None,
+        "cum_funding_since_change": cum.since_change if cum else None,
+        "venue_time": venue_time,
+        "observed_at": observed_at,
+    }
+
+
+def flat_row(account: str, coin: str, venue_time, observed_at: datetime) -> dict:
+    """A position held before and absent from the answer now: the venue lists open positions
+    only, so its absence is the observation that it was closed (size 0)."""
+    row = dict.fromkeys(POSITION_COLUMNS)
+    row.update(account=account.lower(), coin=coin, szi=0, venue_time=venue_time)
+    row["observed_at"] = observed_at
+    return row
+
+
+POSITION_COLUMNS = (
+    "account",
+    "coin",
+    "szi",
+    "entry_px",
+    "position_value",
+    "unrealized_pnl",
+    "leverage_type",
+    "leverage",
+    "liquidation_px",
+    "margin_used",
+    "cum_funding_all_time",
+    "cum_funding_since_open",
+    "cum_funding_since_change",
+    "venue_time",
+    "observed_at",
+)
+
+
+def funding_row(f: UserFunding, account: str) -> dict:
+    """One hourly funding payment; `usdc` is kept as sent (negative = the account paid)."""
+    d = f.delta
+    return {
+        "account": account.lower(),
+        "coin": d.coin,
+        "paid_at": f.time,
+        "usdc": d.usdc,
+        "szi": d.szi,
+        "funding_rate": d.funding_rate,
+        "n_samples": d.n_samples,
+        "tx_hash": f.hash.lower() if f.hash else None,
     }
