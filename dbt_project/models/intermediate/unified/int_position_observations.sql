@@ -1,2 +1,2 @@
 -- Every source's position observations, in one shape. Sources add their model to this list.
-{{ union_inputs(['int_position_observations__kalshi']) }}
+{{ union_inputs(['int_position_observations__kalshi', 'int_position_observations__hyperliquid']) }}
