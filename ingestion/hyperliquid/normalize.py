@@ -16,6 +16,7 @@ Conventions (CONTRACT §4), and why:
 from __future__ import annotations
 
 from datetime import datetime
+from decimal import Decimal
 
 from ingestion.hyperliquid.models import (
     AssetPosition,
@@ -25,6 +26,7 @@ from ingestion.hyperliquid.models import (
     Position,
     UserFunding,
 )
+from ingestion.wire import exact_decimal
 
 SIDES = {"B": "buy", "A": "sell"}
 
@@ -128,13 +130,32 @@ def candle_row(c: Candle, coin: str, observed_at: datetime) -> dict:
     }
 
 
-def account_row(state: ClearinghouseState, account: str, observed_at: datetime) -> dict:
+def listed_unrealized_pnl(raw: object) -> Decimal | None:
+    """Σ unrealizedPnl of the positions listed in the same answer (0 with none); None when one
+    of them cannot be read, so the collateral (account value less it) is never guessed."""
+    listed = raw.get("assetPositions") if isinstance(raw, dict) else None
+    total = Decimal(0)
+    for item in listed or []:
+        try:
+            value = exact_decimal(item["position"]["unrealizedPnl"])
+        except (TypeError, KeyError, ValueError):
+            return None
+        if value is None:
+            return None
+        total += value
+    return total
+
+
+def account_row(raw: object, account: str, observed_at: datetime) -> dict:
     """An own account's perp summary at `observed_at` (our clock): accountValue is its equity
-    (collateral + unrealized PnL, USDC), withdrawable the free cash."""
+    (collateral + unrealized PnL, USDC), withdrawable the free cash; the unrealized PnL of the
+    positions in the same answer, so the collateral is accountValue less it."""
+    state = ClearinghouseState.model_validate(raw)
     summary = state.margin_summary
     return {
         "account": account.lower(),
         "account_value": summary.account_value,
+        "unrealized_pnl": listed_unrealized_pnl(raw),
         "total_ntl_pos": summary.total_ntl_pos,
         "total_margin_used": summary.total_margin_used,
         "withdrawable": state.withdrawable,

@@ -113,6 +113,7 @@ ACCOUNT_OBSERVATIONS = LedgerTable(
     columns=(
         "account",
         "account_value",
+        "unrealized_pnl",
         "total_ntl_pos",
         "total_margin_used",
         "withdrawable",

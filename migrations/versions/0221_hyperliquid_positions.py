@@ -74,6 +74,7 @@ comment on column ledger.hyperliquid_position_observations.observed_at is
 create table ledger.hyperliquid_account_observations (
     account           text not null check (account ~ '^0x[0-9a-f]{{40}}$'),
     account_value     numeric not null check (account_value >= 0),
+    unrealized_pnl    numeric,
     total_ntl_pos     numeric,
     total_margin_used numeric,
     withdrawable      numeric,
@@ -85,6 +86,9 @@ create table ledger.hyperliquid_account_observations (
 comment on table ledger.hyperliquid_account_observations is
     'Own perp account summary (clearinghouseState marginSummary), a row when it changed: '
     'account_value = equity (collateral + unrealized PnL), withdrawable = free cash; USDC.';
+comment on column ledger.hyperliquid_account_observations.unrealized_pnl is
+    'Sum of unrealizedPnl of the positions in the same answer (0 with none; NULL when one was '
+    'unreadable): account_value less it is the collateral.';
 
 create table ledger.hyperliquid_funding (
     account      text not null check (account ~ '^0x[0-9a-f]{{40}}$'),

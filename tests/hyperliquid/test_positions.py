@@ -61,12 +61,14 @@ def test_positions_and_equity_are_booked_exactly(hl_ctx):
     ]  # fmt: skip
     with ctx.connect() as conn:
         summary = conn.execute(
-            "select account, account_value, withdrawable, venue_time, observed_at "
-            "from ledger.hyperliquid_account_observations"
+            "select account, account_value, unrealized_pnl, withdrawable, venue_time, "
+            "observed_at from ledger.hyperliquid_account_observations"
         ).fetchall()
     assert summary == [
-        (OWN, Decimal("15000.5"), Decimal("15000.5"), datetime(2026, 11, 20, 12, tzinfo=UTC), NOW)
-    ]
+        # unrealized: 100.0 (BTC) + 42.0 (ETH) listed in the same answer
+        (OWN, Decimal("15000.5"), Decimal("142.0"), Decimal("15000.5"),
+         datetime(2026, 11, 20, 12, tzinfo=UTC), NOW)
+    ]  # fmt: skip
 
 
 def test_a_size_that_is_not_a_number_is_quarantined_and_its_page_mates_load(hl_ctx):

@@ -6,6 +6,7 @@ renamed as (
     select
         account,
         account_value,
+        unrealized_pnl,
         total_ntl_pos as position_notional,
         total_margin_used as margin_used,
         withdrawable,
