@@ -219,6 +219,16 @@ hourly_flows as (
     from funding
 ),
 
+new_flows as (
+    -- only the hours this run computes: a built account's earlier ones are in its carried sums
+    select hourly_flows.*
+    from hourly_flows
+    cross join bounds
+    left join carried
+        on hourly_flows.venue = carried.venue and hourly_flows.account = carried.account
+    where hourly_flows.hour >= bounds.restart_at or carried.account is null
+),
+
 flows as (
     select
         v.venue,
@@ -232,7 +242,7 @@ flows as (
         coalesce(sum(f.fee), 0) as fees,
         coalesce(sum(f.funding), 0) as funding_paid
     from valued as v
-    left join hourly_flows as f
+    left join new_flows as f
         on v.venue = f.venue and v.account = f.account and v.hour = f.hour
     group by v.venue, v.account, v.hour, v.as_of, v.balance, v.unrealized_pnl
 ),
