@@ -15,6 +15,12 @@
   Asked in windows of CANDLE_CAP hours (`window_pages`), so no answer can be cut by the cap;
   an empty window (before the kept history, a halt) does not end the walk.
 
+- `{"type": "userFunding", "user", "startTime", "endTime"}`: the user's hourly funding payments
+  with time in [startTime, endTime] (ms, both inclusive), oldest first. "Responses that take a
+  time range will only return 500 elements or distinct blocks of data. To query larger ranges,
+  use the last returned timestamp as the next startTime" (FUNDING_CAP): paged forward by time
+  like the fills, the boundary millisecond re-read (the loader drops repeats by its key).
+
 Rate limit (per IP): REST requests share 1200 weight per minute; info requests weigh 20, and
 userFillsByTime adds 1 per 20 fills returned. The limiter (a RateLimiter counted in weight)
 charges both: VenueHttp the request's weight, the client the items returned.
@@ -44,6 +50,7 @@ ITEMS_PER_EXTRA_WEIGHT = 20  # userFillsByTime: +1 weight per 20 items returned
 CANDLES_PER_EXTRA_WEIGHT = 60  # candleSnapshot: +1 weight per 60 items returned
 CANDLE_CAP = 5000  # candleSnapshot: "Only the most recent 5000 candles are available"
 HOUR_MS = 3_600_000
+FUNDING_CAP = 500  # info endpoint, "Pagination": time-range answers hold at most 500 elements
 BUDGET_SHARE = 0.8  # leave a fifth of the IP's budget to other tools on the same host
 
 
@@ -69,11 +76,13 @@ class HyperliquidClient:
         page_cap: int = PAGE_CAP,
         history_limit: int = HISTORY_LIMIT,
         candle_cap: int = CANDLE_CAP,
+        funding_cap: int = FUNDING_CAP,
     ) -> None:
         self.http = http
         self.limiter = limiter
         self.page_cap, self.history_limit = page_cap, history_limit
         self.candle_cap = candle_cap
+        self.funding_cap = funding_cap
 
     def close(self) -> None:
         self.http.close()
@@ -106,6 +115,37 @@ class HyperliquidClient:
         if self.limiter is not None:
             self.limiter.acquire(len(page.payload) // ITEMS_PER_EXTRA_WEIGHT)
         return page
+
+    def funding_page(self, user: str, start_ms: int, end_ms: int) -> Page:
+        body = {"type": "userFunding", "user": user, "startTime": start_ms, "endTime": end_ms}
+        page = self.http.post("/info", body, endpoint="userFunding")
+        if page.payload is None:
+            page = dataclasses.replace(page, payload=[])
+        if not isinstance(page.payload, list):
+            raise VenueError(
+                f"userFunding for {user}: expected a JSON array, got "
+                f"{type(page.payload).__name__} (kept as raw page {page.page_id})"
+            )
+        return page
+
+    def funding(self, user: str, start_ms: int, end_ms: int) -> Iterator[Page]:
+        """Every page of `user`'s funding payments in [start_ms, end_ms], oldest first."""
+
+        def crowded(since: int) -> int:
+            raise VenueError(
+                f"userFunding: {self.funding_cap} payments within one millisecond ({since})"
+            )
+
+        return time_cursor_pages(
+            lambda since: self.funding_page(user, since, end_ms),
+            lambda rows: rows,
+            fill_time_ms,
+            start=start_ms,
+            end=end_ms,
+            cap=self.funding_cap,
+            advance=lambda newest: newest,  # inclusive: the boundary millisecond is re-read
+            stuck=crowded,
+        )
 
     def candles_page(self, coin: str, start_ms: int, end_ms: int) -> Page:
         """Hourly candles of `coin` opening in [start_ms, end_ms) (the venue's endTime is

@@ -188,3 +188,102 @@ class Candle(Wire):
 
     _time = field_validator("open_time", "close_time", mode="before")(datetime_from_epoch_ms)
     _num = field_validator("open", "high", "low", "close", "volume", mode="before")(exact_decimal)
+
+
+class Leverage(Wire):
+    """`leverage` of a position: `type` cross or isolated, `value` the multiple (an integer);
+    isolated positions also carry `rawUsd`."""
+
+    wire_known = frozenset({"rawUsd"})
+
+    type: str
+    value: Decimal
+
+    _num = field_validator("value", mode="before")(exact_decimal)
+
+
+class CumFunding(Wire):
+    """`cumFunding` of a position, USDC: funding since the account first held the coin, since
+    this position opened and since its size last changed. Positive = the account paid (a long
+    paying a positive rate adds to it; userFunding shows the same payment as a negative `usdc`)."""
+
+    all_time: Decimal | None = Field(alias="allTime", default=None)
+    since_open: Decimal | None = Field(alias="sinceOpen", default=None)
+    since_change: Decimal | None = Field(alias="sinceChange", default=None)
+
+    _num = field_validator("all_time", "since_open", "since_change", mode="before")(exact_decimal)
+
+
+class Position(Wire):
+    """`assetPositions[].position` of clearinghouseState: one open perpetual position.
+
+    `szi` is the signed size in the coin (negative = short) and must be a number: a position
+    whose size we cannot read is quarantined, never booked as flat. `liquidationPx` is null when
+    the account cannot be liquidated at any price."""
+
+    wire_known = frozenset({"returnOnEquity", "maxLeverage"})
+
+    coin: str = Field(min_length=1)
+    szi: Decimal
+    leverage: Leverage | None = None
+    entry_px: Decimal | None = Field(alias="entryPx", default=None)
+    position_value: Decimal | None = Field(alias="positionValue", default=None)
+    unrealized_pnl: Decimal | None = Field(alias="unrealizedPnl", default=None)
+    liquidation_px: Decimal | None = Field(alias="liquidationPx", default=None)
+    margin_used: Decimal | None = Field(alias="marginUsed", default=None)
+    cum_funding: CumFunding | None = Field(alias="cumFunding", default=None)
+
+    _num = field_validator(
+        "entry_px", "position_value", "unrealized_pnl", "liquidation_px", "margin_used",
+        mode="before",
+    )(exact_decimal)  # fmt: skip
+
+    @field_validator("szi", mode="before")
+    @classmethod
+    def _size(cls, v: Any) -> Decimal:
+        number = exact_decimal(v)
+        if number is None:
+            raise ValueError(f"szi {v!r} is not a signed decimal size")
+        return number
+
+
+class AssetPosition(Wire):
+    """One element of clearinghouseState `assetPositions`: `type` ("oneWay") and `position`."""
+
+    type: str | None = None
+    position: dict[str, Any]
+
+
+class FundingDelta(Wire):
+    """`delta` of a userFunding entry: `usdc` the account's cash change (negative = it paid),
+    `szi` the signed position size charged, `fundingRate` the hourly rate, `nSamples` (not in
+    every answer)."""
+
+    type: str
+    coin: str = Field(min_length=1)
+    usdc: Decimal
+    szi: Decimal | None = None
+    funding_rate: Decimal | None = Field(alias="fundingRate", default=None)
+    n_samples: int | None = Field(alias="nSamples", default=None)
+
+    _num = field_validator("usdc", "szi", "funding_rate", mode="before")(exact_decimal)
+
+    @field_validator("type")
+    @classmethod
+    def _funding(cls, v: str) -> str:
+        if v != "funding":
+            raise ValueError(f"delta type {v!r} is not a funding payment")
+        return v
+
+
+class UserFunding(Wire):
+    """One element of the userFunding answer: `time` (ms), `hash`, `delta`."""
+
+    unit_rules = (UnitRule("time", epoch_seconds),)
+
+    time: datetime
+    hash: str | None = None
+    delta: FundingDelta
+
+    _time = field_validator("time", mode="before")(datetime_from_epoch_ms)
+    _hash = field_validator("hash", mode="before")(optional_text)

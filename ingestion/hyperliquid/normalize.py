@@ -16,8 +16,17 @@ Conventions (CONTRACT §4), and why:
 from __future__ import annotations
 
 from datetime import datetime
+from decimal import Decimal
 
-from ingestion.hyperliquid.models import Candle, ClearinghouseState, Fill
+from ingestion.hyperliquid.models import (
+    AssetPosition,
+    Candle,
+    ClearinghouseState,
+    Fill,
+    Position,
+    UserFunding,
+)
+from ingestion.wire import exact_decimal
 
 SIDES = {"B": "buy", "A": "sell"}
 
@@ -118,4 +127,104 @@ def candle_row(c: Candle, coin: str, observed_at: datetime) -> dict:
         "trades": c.trades,
         "is_closed": c.close_time < observed_at,
         "observed_at": observed_at,
+    }
+
+
+def listed_unrealized_pnl(raw: object) -> Decimal | None:
+    """Σ unrealizedPnl of the positions listed in the same answer (0 with none); None when one
+    of them cannot be read, so the collateral (account value less it) is never guessed."""
+    listed = raw.get("assetPositions") if isinstance(raw, dict) else None
+    total = Decimal(0)
+    for item in listed or []:
+        try:
+            value = exact_decimal(item["position"]["unrealizedPnl"])
+        except (TypeError, KeyError, ValueError):
+            return None
+        if value is None:
+            return None
+        total += value
+    return total
+
+
+def account_row(raw: object, account: str, observed_at: datetime) -> dict:
+    """An own account's perp summary at `observed_at` (our clock): accountValue is its equity
+    (collateral + unrealized PnL, USDC), withdrawable the free cash; the unrealized PnL of the
+    positions in the same answer, so the collateral is accountValue less it."""
+    state = ClearinghouseState.model_validate(raw)
+    summary = state.margin_summary
+    return {
+        "account": account.lower(),
+        "account_value": summary.account_value,
+        "unrealized_pnl": listed_unrealized_pnl(raw),
+        "total_ntl_pos": summary.total_ntl_pos,
+        "total_margin_used": summary.total_margin_used,
+        "withdrawable": state.withdrawable,
+        "venue_time": state.time,
+        "observed_at": observed_at,
+    }
+
+
+def position_row(raw: object, account: str, venue_time, observed_at: datetime) -> dict:
+    """One `assetPositions` element as a ledger row (signed size kept as sent)."""
+    p = Position.model_validate(AssetPosition.model_validate(raw).position)
+    lev, cum = p.leverage, p.cum_funding
+    return {
+        "account": account.lower(),
+        "coin": p.coin,
+        "szi": p.szi,
+        "entry_px": p.entry_px,
+        "position_value": p.position_value,
+        "unrealized_pnl": p.unrealized_pnl,
+        "leverage_type": lev.type if lev else None,
+        "leverage": lev.value if lev else None,
+        "liquidation_px": p.liquidation_px,
+        "margin_used": p.margin_used,
+        "cum_funding_all_time": cum.all_time if cum else None,
+        "cum_funding_since_open": cum.since_open if cum else None,
+        "cum_funding_since_change": cum.since_change if cum else None,
+        "venue_time": venue_time,
+        "observed_at": observed_at,
+    }
+
+
+def flat_row(account: str, coin: str, venue_time, observed_at: datetime) -> dict:
+    """A position held before and absent from the answer now: the venue lists open positions
+    only, so its absence is the observation that it was closed (size 0)."""
+    row = dict.fromkeys(POSITION_COLUMNS)
+    row.update(account=account.lower(), coin=coin, szi=0, venue_time=venue_time)
+    row["observed_at"] = observed_at
+    return row
+
+
+POSITION_COLUMNS = (
+    "account",
+    "coin",
+    "szi",
+    "entry_px",
+    "position_value",
+    "unrealized_pnl",
+    "leverage_type",
+    "leverage",
+    "liquidation_px",
+    "margin_used",
+    "cum_funding_all_time",
+    "cum_funding_since_open",
+    "cum_funding_since_change",
+    "venue_time",
+    "observed_at",
+)
+
+
+def funding_row(f: UserFunding, account: str) -> dict:
+    """One hourly funding payment; `usdc` is kept as sent (negative = the account paid)."""
+    d = f.delta
+    return {
+        "account": account.lower(),
+        "coin": d.coin,
+        "paid_at": f.time,
+        "usdc": d.usdc,
+        "szi": d.szi,
+        "funding_rate": d.funding_rate,
+        "n_samples": d.n_samples,
+        "tx_hash": f.hash.lower() if f.hash else None,
     }

@@ -11,6 +11,11 @@ loader's natural key (address, tid) turns any re-read into a no-op.
 Candles (markets.hyperliquid.coins, cursor scope = coin): the open time (ms) of the first hour
 not yet seen closed. Each run asks from there to now, so the still-open hour is read again until
 it has closed; observation mode keeps a version only when the candle changed.
+
+Own positions (clearinghouseState of accounts.hyperliquid.addresses, a snapshot per run, no
+cursor): each position a row when it changed, the account summary (equity) likewise; a position
+held before and absent now is recorded flat. Own funding (userFunding, cursor scope = address):
+the time in ms up to which every payment is loaded, paged like the fills.
 """
 
 from __future__ import annotations
@@ -21,13 +26,21 @@ from ingestion.http.paginate import Truncation
 from ingestion.hyperliquid import SOURCE
 from ingestion.hyperliquid import tables as t
 from ingestion.hyperliquid.client import HOUR_MS, HyperliquidClient, fill_time_ms, make_client
-from ingestion.hyperliquid.models import Candle, ClearinghouseState, Fill, SpotMeta
-from ingestion.hyperliquid.normalize import candle_row, equity_row, fill_row
+from ingestion.hyperliquid.models import Candle, ClearinghouseState, Fill, SpotMeta, UserFunding
+from ingestion.hyperliquid.normalize import (
+    account_row,
+    candle_row,
+    equity_row,
+    fill_row,
+    flat_row,
+    funding_row,
+    position_row,
+)
 from ingestion.loader import LedgerTable, load
 from ingestion.quarantine import partition
 from ingestion.sync import SyncContext, SyncResult
 from ingestion.wallets import report_truncations
-from ingestion.wire import epoch_ms_from_datetime
+from ingestion.wire import epoch_ms_from_datetime, optional_datetime_from_epoch_ms
 
 
 def own_accounts(ctx: SyncContext) -> list[str]:
@@ -177,3 +190,123 @@ def _sync_coin_candles(ctx, conn, client, result, coin: str) -> None:
         done = max(done, min(current_hour, window_end))
         cur = CursorUpdate(SOURCE, "candles", str(done), coin)
         result.add(load(conn, t.CANDLES, rows, page_id=page.page_id, rejects=bad, cursor=cur))
+
+
+def sync_positions(ctx: SyncContext, **client_kw) -> SyncResult:
+    """Each own account's perp positions now (one clearinghouseState per address). A position
+    the parser refuses (e.g. `szi` not a number) is quarantined with its reason and its
+    page-mates load. The summary in the same answer is the accounts stream's (sync_accounts)."""
+    accounts = own_accounts(ctx)
+    if not accounts:
+        raise SourceSkipped("accounts.hyperliquid.addresses is empty in tradelake.yaml")
+    result = SyncResult(SOURCE, "positions")
+    client = make_client(ctx.settings, ctx.transport(SOURCE), ctx.lander, **client_kw)
+    try:
+        with ctx.connect() as conn:
+            for account in accounts:
+                _sync_account_positions(ctx, conn, client, result, account)
+    finally:
+        client.close()
+    return result
+
+
+def _held_coins(conn, account: str) -> set[str]:
+    """Coins whose latest stored observation for `account` is a position not flat."""
+    rows = conn.execute(
+        "select coin from (select distinct on (coin) coin, szi from "
+        "ledger.hyperliquid_position_observations where account = %s "
+        "order by coin, observed_at desc) latest where szi <> 0",
+        (account.lower(),),
+    ).fetchall()
+    return {r[0] for r in rows}
+
+
+def _sync_account_positions(ctx, conn, client, result, account: str) -> None:
+    observed_at = ctx.now()
+    page = client.clearinghouse_state(account)
+    payload = page.payload if isinstance(page.payload, dict) else {}
+    try:
+        venue_time = optional_datetime_from_epoch_ms(payload.get("time"))
+    except ValueError:
+        venue_time = None  # kept outside the version: an odd clock costs no position
+    listed = payload.get("assetPositions")
+    listed = listed if isinstance(listed, list) else []
+
+    def parse(raw, _a=account, _vt=venue_time, _at=observed_at):
+        return position_row(raw, _a, _vt, _at)
+
+    rows, bad = partition(listed, parse, source=SOURCE, stream="positions", page_id=page.page_id)
+    if isinstance(payload.get("assetPositions"), list):
+        # Only a readable answer can close a position; a coin whose entry was refused is
+        # still listed (its state unknown), so it is not recorded flat either.
+        seen = {
+            (item.get("position") or {}).get("coin") for item in listed if isinstance(item, dict)
+        }
+        for coin in sorted(_held_coins(conn, account) - seen):
+            rows.append(flat_row(account, coin, venue_time, observed_at))
+    result.add(load(conn, t.POSITION_OBSERVATIONS, rows, page_id=page.page_id, rejects=bad))
+
+
+def sync_accounts(ctx: SyncContext, **client_kw) -> SyncResult:
+    """Each own account's perp summary now (clearinghouseState marginSummary: accountValue is
+    its equity, withdrawable its free cash), a row when it changed; a malformed answer is
+    quarantined with its reason and the other accounts still load."""
+    accounts = own_accounts(ctx)
+    if not accounts:
+        raise SourceSkipped("accounts.hyperliquid.addresses is empty in tradelake.yaml")
+    result = SyncResult(SOURCE, "accounts")
+    client = make_client(ctx.settings, ctx.transport(SOURCE), ctx.lander, **client_kw)
+    try:
+        with ctx.connect() as conn:
+            for account in accounts:
+                observed_at = ctx.now()
+                page = client.clearinghouse_state(account)
+
+                def parse(raw, _a=account, _at=observed_at):
+                    return account_row(raw, _a, _at)
+
+                rows, bad = partition(
+                    [page.payload], parse, source=SOURCE, stream="accounts", page_id=page.page_id
+                )
+                table = t.ACCOUNT_OBSERVATIONS
+                result.add(load(conn, table, rows, page_id=page.page_id, rejects=bad))
+    finally:
+        client.close()
+    return result
+
+
+def sync_funding(ctx: SyncContext, **client_kw) -> SyncResult:
+    """Own funding payments since each address's cursor (first run: sync_start)."""
+    accounts = own_accounts(ctx)
+    if not accounts:
+        raise SourceSkipped("accounts.hyperliquid.addresses is empty in tradelake.yaml")
+    result = SyncResult(SOURCE, "funding")
+    client = make_client(ctx.settings, ctx.transport(SOURCE), ctx.lander, **client_kw)
+    try:
+        with ctx.connect() as conn:
+            for account in accounts:
+                _sync_account_funding(ctx, conn, client, result, account)
+    finally:
+        client.close()
+    return result
+
+
+def _sync_account_funding(ctx, conn, client, result, account: str) -> None:
+    cursor = get_cursor(conn, SOURCE, "funding", account)
+    start = int(cursor) + 1 if cursor else epoch_ms_from_datetime(ctx.settings.config.sync_start)
+    end = epoch_ms_from_datetime(ctx.now())
+    done = start - 1
+
+    def parse(raw, _a=account):
+        return funding_row(UserFunding.model_validate(raw), _a)
+
+    for page in client.funding(account, start, end):
+        rows, bad = partition(
+            page.payload, parse, source=SOURCE, stream="funding", page_id=page.page_id
+        )
+        times = [ms for ms in map(fill_time_ms, page.payload) if ms is not None]
+        if times:
+            full = len(page.payload) >= client.funding_cap
+            done = max(done, max(times) - 1 if full else max(times))
+        cur = CursorUpdate(SOURCE, "funding", str(done), account)
+        result.add(load(conn, t.FUNDING, rows, page_id=page.page_id, rejects=bad, cursor=cur))

@@ -6,6 +6,7 @@ cursor, and an address may be both an own account and a tracked wallet without t
 colliding. Tracked-wallet equity (clearinghouseState) is a third table, of snapshots.
 """
 
+from ingestion.hyperliquid.normalize import POSITION_COLUMNS
 from ingestion.loader import LedgerTable
 
 COMMON = (
@@ -92,4 +93,52 @@ CANDLES = LedgerTable(
     ),
     key=("coin", "interval", "open_time", "observed_at"),
     mode="observation",
+)
+
+# Own accounts (accounts.hyperliquid.addresses): the clearinghouseState answer, read each run.
+# Positions: one row per change of a position (observation mode, keyed on our clock; the venue's
+# `time` moves on every answer and is not part of the state). A position absent from a later
+# answer is recorded flat (szi 0), so a closed position leaves core.positions.
+POSITION_OBSERVATIONS = LedgerTable(
+    name="ledger.hyperliquid_position_observations",
+    columns=POSITION_COLUMNS,
+    key=("account", "coin", "observed_at"),
+    mode="observation",
+    hash_exclude=("venue_time",),
+)
+
+# The own account's summary: equity (accountValue) and withdrawable cash, a row when it changed.
+ACCOUNT_OBSERVATIONS = LedgerTable(
+    name="ledger.hyperliquid_account_observations",
+    columns=(
+        "account",
+        "account_value",
+        "unrealized_pnl",
+        "total_ntl_pos",
+        "total_margin_used",
+        "withdrawable",
+        "venue_time",
+        "observed_at",
+    ),
+    key=("account", "observed_at"),
+    mode="observation",
+    hash_exclude=("venue_time",),
+)
+
+# Hourly funding payments of own perpetual positions (userFunding), each once: the venue's `hash`
+# is not documented as unique per payment (one settlement pays every coin of the account), so the
+# key is (account, coin, paid_at).
+FUNDING = LedgerTable(
+    name="ledger.hyperliquid_funding",
+    columns=(
+        "account",
+        "coin",
+        "paid_at",
+        "usdc",
+        "szi",
+        "funding_rate",
+        "n_samples",
+        "tx_hash",
+    ),
+    key=("account", "coin", "paid_at"),
 )

@@ -30,4 +30,20 @@ RULES = {
         past_time("open_time"),
         past_time("observed_at"),
     ],
+    "hyperliquid_position_observations": [
+        address("account"),
+        non_empty("coin"),
+        between("margin_used", 0),
+        past_time("observed_at"),
+    ],
+    "hyperliquid_account_observations": [
+        address("account"),
+        between("account_value", 0),
+        past_time("observed_at"),
+    ],
+    "hyperliquid_funding": [
+        address("account"),
+        non_empty("coin"),
+        past_time("paid_at"),
+    ],
 }

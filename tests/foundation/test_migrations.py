@@ -32,14 +32,16 @@ def test_up_down_up(empty_db_url: str) -> None:
     assert heads <= set(script.get_heads())
     assert {"raw.pages", "ops.quarantine", "ops.cursors", "ref.strategies"} <= tables
     # 0201 (0210 for the challenge events, 0213 for the wallet equity ledgers, 0217 for the
-    # candles, 0219 for the orders): the ledgers feeding incremental dbt models find new rows by a
+    # candles, 0219 for the orders, 0220 for the OKX market and account ledgers, 0223 for the
+    # Hyperliquid positions, account and funding): the
+    # ledgers feeding incremental dbt models find new rows by a
     # BRIN index
     with psycopg.connect(empty_db_url) as conn:
         brin = conn.execute(
             "select count(*) from pg_indexes where schemaname = 'ledger' "
             "and indexdef like '%%USING brin (loaded_at)%%'"
         ).fetchone()[0]
-    assert brin == 22
+    assert brin == 25
 
     migrate(empty_db_url)  # idempotent
     assert _tables(empty_db_url) == tables

@@ -13,6 +13,8 @@
   `candle_keep` (5000) most recent candles of a coin exist at all (the docs: "Only the most
   recent 5000 candles are available"), so a window older than that answers [] although later
   ones do not.
+- userFunding: funding payments of `user` (set in `funding`) with startTime <= time <= endTime,
+  oldest first, at most `funding_cap` (500, the info endpoint's time-range cap) per answer.
 - The first `throttle` requests answer 429.
 """
 
@@ -38,6 +40,8 @@ class FakeHyperliquid:
     candles: dict[str, list[dict]] = field(default_factory=dict)  # coin -> candles
     candle_cap: int = 5000
     candle_keep: int = 5000
+    funding: dict[str, list[dict]] = field(default_factory=dict)  # user -> funding payments
+    funding_cap: int = 500
     calls: int = 0
     bodies: list[dict] = field(default_factory=list)
 
@@ -60,6 +64,8 @@ class FakeHyperliquid:
             return self._json(self.meta)
         if kind == "userFillsByTime":
             return self._fills(body)
+        if kind == "userFunding":
+            return self._funding(body)
         if kind == "candleSnapshot":
             return self._candles(body.get("req") or {})
         if kind == "clearinghouseState":
@@ -76,6 +82,16 @@ class FakeHyperliquid:
             r for r in rows if r["time"] >= body["startTime"] and (end is None or r["time"] <= end)
         ]
         return self._json(rows[: self.page_cap])
+
+    def _funding(self, body: dict) -> httpx.Response:
+        if not isinstance(body.get("startTime"), int):
+            return httpx.Response(422, text="startTime must be an integer")
+        rows = sorted(self.funding.get(body.get("user", "").lower(), []), key=lambda r: r["time"])
+        end = body.get("endTime")
+        rows = [
+            r for r in rows if r["time"] >= body["startTime"] and (end is None or r["time"] <= end)
+        ]
+        return self._json(rows[: self.funding_cap])
 
     def _candles(self, req: dict) -> httpx.Response:
         if not isinstance(req.get("startTime"), int) or req.get("interval") != "1h":
@@ -140,3 +156,31 @@ def make_candle(t: int, *, coin: str = "BTC", n: int = 42, **fields: str) -> dic
     prices (o, h, l, c) and volume (v), `n` trades; `fields` overrides any of them."""
     prices = {"o": "100", "c": "105", "h": "110", "l": "95", "v": "12.5", **fields}
     return {"t": t, "T": t + 3_599_999, "s": coin, "i": "1h", **prices, "n": n}
+
+
+def make_position(coin: str = "BTC", szi: str = "0.05", **fields) -> dict:
+    """An `assetPositions` element (docs: "Retrieve a user's perpetuals account summary"):
+    decimal strings, `leverage.value` an integer, `liquidationPx` possibly null."""
+    position = {
+        "coin": coin,
+        "szi": szi,
+        "leverage": {"type": "cross", "value": 10},
+        "entryPx": "100000.0",
+        "positionValue": "5100.0",
+        "unrealizedPnl": "100.0",
+        "returnOnEquity": "0.2",
+        "liquidationPx": "91000.0",
+        "marginUsed": "510.0",
+        "maxLeverage": 40,
+        "cumFunding": {"allTime": "3.5", "sinceOpen": "1.25", "sinceChange": "0.5"},
+        **fields,
+    }
+    return {"type": "oneWay", "position": position}
+
+
+def make_funding(time: int, coin: str = "BTC", usdc: str = "-0.55", **fields) -> dict:
+    """A userFunding element (docs: "Retrieve a user's funding history or non-funding ledger
+    updates"): `usdc` negative when the account paid."""
+    delta = {"type": "funding", "coin": coin, "usdc": usdc, "szi": "0.05",
+             "fundingRate": "0.0000125", "nSamples": None, **fields}  # fmt: skip
+    return {"time": time, "hash": "0x" + "0" * 64, "delta": delta}

@@ -98,3 +98,31 @@ def test_the_candles_asset_and_its_checks_materialize_hourly(db_url, tmp_path, m
     schedule = schedules.hyperliquid_candles_hourly
     assert schedule.cron_schedule == "2 * * * *"
     assert schedule.default_status == dg.DefaultScheduleStatus.RUNNING
+
+
+def test_the_position_account_and_funding_assets_and_checks_materialize(resource):
+    tables = (
+        "hyperliquid_position_observations",
+        "hyperliquid_account_observations",
+        "hyperliquid_funding",
+    )
+    own_checks = [c for c in checks.standard_checks if any(t in str(c.check_specs) for t in tables)]
+    result = dg.materialize(
+        [
+            assets.hyperliquid_position_observations,
+            assets.hyperliquid_account_observations,
+            assets.hyperliquid_funding,
+            *own_checks,
+        ],
+        resources={"tradelake": resource},
+    )
+    assert result.success
+    meta = {
+        e.asset_key.path[-1]: e.event_specific_data.materialization.metadata["rows_inserted"].value
+        for e in result.get_asset_materialization_events()
+    }
+    assert meta == dict(zip(tables, (2, 1, 6), strict=True))
+    evaluations = result.get_asset_check_evaluations()
+    assert len(evaluations) == 3 * 5 and all(e.passed for e in evaluations)
+    assert schedules.hyperliquid_positions_every_15_minutes.cron_schedule == "*/15 * * * *"
+    assert schedules.hyperliquid_funding_hourly.cron_schedule == "7 * * * *"

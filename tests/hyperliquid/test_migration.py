@@ -12,6 +12,9 @@ LEDGERS = (
     "hyperliquid_wallet_fills",
     "hyperliquid_wallet_equity",
     "hyperliquid_candles",
+    "hyperliquid_position_observations",
+    "hyperliquid_account_observations",
+    "hyperliquid_funding",
 )
 
 

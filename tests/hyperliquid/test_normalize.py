@@ -12,12 +12,14 @@ from hypothesis import strategies as st
 from pydantic import ValidationError
 
 from ingestion.http.client import parse_json
-from ingestion.hyperliquid.models import Candle, ClearinghouseState, Fill, SpotMeta
+from ingestion.hyperliquid.models import Candle, ClearinghouseState, Fill, SpotMeta, UserFunding
 from ingestion.hyperliquid.normalize import (
     candle_row,
     equity_row,
     fill_row,
+    funding_row,
     market_type,
+    position_row,
     readable_symbol,
 )
 from tests.hyperliquid.conftest import NOW
@@ -67,6 +69,15 @@ def test_every_fixture_normalises(path: Path):
         )
         assert row["account_value"] == Decimal(body["marginSummary"]["accountValue"])
         assert row["venue_time"].timestamp() * 1000 == body["time"]
+        for raw in body["assetPositions"]:  # the own address's positions (the whale's too)
+            position = position_row(raw, fixture["request"]["json"]["user"], None, NOW)
+            assert position["szi"] == Decimal(raw["position"]["szi"])
+        return
+    if kind == "userFunding":
+        for raw in body:
+            row = funding_row(UserFunding.model_validate(raw), fixture["request"]["json"]["user"])
+            assert row["usdc"] == Decimal(raw["delta"]["usdc"])
+            assert row["paid_at"].timestamp() * 1000 == raw["time"]
         return
     if kind == "candleSnapshot":
         coin = fixture["request"]["json"]["req"].get("coin")

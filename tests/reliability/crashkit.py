@@ -21,8 +21,11 @@ FIXTURES = ROOT / "tests" / "fixtures"
 def streams():
     from ingestion.espn.sync import sync_games
     from ingestion.etherscan.sync import sync_token_transfers, sync_transactions
+    from ingestion.hyperliquid.sync import sync_accounts as hl_accounts
     from ingestion.hyperliquid.sync import sync_candles as hl_candles
     from ingestion.hyperliquid.sync import sync_fills as hl_fills
+    from ingestion.hyperliquid.sync import sync_funding as hl_funding
+    from ingestion.hyperliquid.sync import sync_positions as hl_positions
     from ingestion.hyperliquid.sync import sync_wallet_equity, sync_wallet_fills
     from ingestion.kalshi import events as kalshi_events
     from ingestion.kalshi import sync as kalshi
@@ -57,6 +60,9 @@ def streams():
         ("hyperliquid", "wallet_fills", sync_wallet_fills),
         ("hyperliquid", "wallet_equity", sync_wallet_equity),
         ("hyperliquid", "candles", hl_candles),
+        ("hyperliquid", "positions", hl_positions),
+        ("hyperliquid", "accounts", hl_accounts),
+        ("hyperliquid", "funding", hl_funding),
         ("etherscan", "transactions", sync_transactions),
         ("etherscan", "token_transfers", sync_token_transfers),
         ("espn", "games", sync_games),

@@ -2,7 +2,9 @@
 -- settlements, tracked-wallet moves, edges, market state changes, or data-quality incidents (stale source streams
 -- included), prop-firm challenge events and alerts; the Behaviour section lists the trading
 -- sessions of own accounts that overlap the window, their tilt level changes and the exits that
--- needed more than one attempt. summary_markdown is what `tradelake report` prints; the chart it links to is
+-- needed more than one attempt; Open positions lists the own positions open at the window's end
+-- with their mark and unrealized PnL, and the accounts' equity then. summary_markdown is what
+-- `tradelake report` prints; the chart it links to is
 -- rendered by the reports/pnl_chart asset.
 with pnl as (
     select * from {{ ref('int_report_window_pnl') }}
@@ -234,6 +236,10 @@ sections as (
     group by period_start
 ),
 
+position_sections as (
+    select * from {{ ref('int_report_open_positions') }}
+),
+
 assembled as (
     select
         cumulative.*,
@@ -268,6 +274,10 @@ assembled as (
         coalesce(challenge_sections.challenge_items, 0) as challenge_items,
         behaviour_sections.session_lines,
         coalesce(behaviour_sections.sessions, 0) as sessions,
+        position_sections.position_lines,
+        coalesce(position_sections.open_positions, 0) as open_positions,
+        position_sections.unrealized_pnl,
+        position_sections.equity,
         coalesce(sections.wallet_moves, 0) as wallet_moves,
         coalesce(sections.wallet_biases, 0) as wallet_biases,
         coalesce(sections.edges, 0) as edges,
@@ -309,6 +319,7 @@ assembled as (
         limit 1
     ) as regime on true
     left join behaviour_sections on cumulative.period_start = behaviour_sections.period_start
+    left join position_sections on cumulative.period_start = position_sections.period_start
 ),
 
 delivered as (
@@ -348,6 +359,16 @@ select
         ),
         '## Settlements',
         coalesce(settlement_lines, 'None.'),
+        '## Open positions',
+        coalesce(
+            position_lines
+            || case
+                when equity is not null
+                    then E'\n' || format('Equity of the own accounts at the end: %s.', {{ report_amount('equity') }})
+                else ''
+            end,
+            'No open position at the end of the window.'
+        ),
         '## Tracked wallets (biggest moves, strongest 4h bias)',
         coalesce(wallet_lines, 'No tracked-wallet trades or redemptions.'),
         '## Biggest edges',
@@ -391,6 +412,9 @@ select
         'sessions', sessions,
         'tilt_changes', tilt_changes,
         'walked_exits', walked_exits,
+        'open_positions', open_positions,
+        'unrealized_pnl', unrealized_pnl,
+        'equity', equity,
         'quarantined_records', quarantined_records,
         'ledger_conflicts', ledger_conflicts,
         'chain_ledgers_checked', chain_ledgers_checked,

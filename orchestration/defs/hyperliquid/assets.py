@@ -1,10 +1,13 @@
-"""Hyperliquid: own fills, tracked-wallet fills, tracked-wallet equity and hourly candles, one
-asset each, in group `hyperliquid`."""
+"""Hyperliquid: own fills, tracked-wallet fills, tracked-wallet equity, hourly candles, own
+positions (with the account summary) and own funding, one asset each, in group `hyperliquid`."""
 
 from ingestion.hyperliquid import SOURCE
 from ingestion.hyperliquid.sync import (
+    sync_accounts,
     sync_candles,
     sync_fills,
+    sync_funding,
+    sync_positions,
     sync_wallet_equity,
     sync_wallet_fills,
 )
@@ -14,6 +17,9 @@ FILLS = "hyperliquid_fills"
 WALLET_FILLS = "hyperliquid_wallet_fills"
 WALLET_EQUITY = "hyperliquid_wallet_equity"
 CANDLES = "hyperliquid_candles"
+POSITIONS = "hyperliquid_position_observations"
+ACCOUNTS = "hyperliquid_account_observations"
+FUNDING = "hyperliquid_funding"
 
 hyperliquid_fills = ledger_asset(
     source=SOURCE,
@@ -55,5 +61,39 @@ hyperliquid_candles = ledger_asset(
         "Hourly candles (candleSnapshot, 1h) of markets.hyperliquid.coins, a row per version of "
         "a candle: the still-open hour as seen, again once it changed or closed. Prices in USDC, "
         "volume in the coin. Feeds core.candles and marts.market_states."
+    ),
+)
+
+hyperliquid_position_observations = ledger_asset(
+    source=SOURCE,
+    stream="positions",
+    table=POSITIONS,
+    sync=sync_positions,
+    description=(
+        "Own perpetual positions (clearinghouseState of accounts.hyperliquid.addresses), a row "
+        "per changed state, a closed position recorded flat. Feeds core.positions and "
+        "marts.account_equity."
+    ),
+)
+
+hyperliquid_account_observations = ledger_asset(
+    source=SOURCE,
+    stream="accounts",
+    table=ACCOUNTS,
+    sync=sync_accounts,
+    description=(
+        "Own perp account summary (clearinghouseState marginSummary), a row when it changed: "
+        "accountValue is the equity, withdrawable the free cash (USDC). Feeds core.balances."
+    ),
+)
+
+hyperliquid_funding = ledger_asset(
+    source=SOURCE,
+    stream="funding",
+    table=FUNDING,
+    sync=sync_funding,
+    description=(
+        "Own hourly funding payments (userFunding) since each address's cursor, each once "
+        "(account, coin, paid_at); usdc as sent (negative = paid). Feeds core.funding_payments."
     ),
 )

@@ -1,11 +1,22 @@
 """Own and tracked-wallet fills every 5 minutes (incremental: cursor per address); tracked-wallet
 equity hourly (a snapshot: it moves with every mark price, an hour-old one sizes a trade well
 enough and keeps the ledger small); candles hourly, a few minutes past the hour, so the hour
-that just ended is read closed (and the new one as its first open version)."""
+that just ended is read closed (and the new one as its first open version); own positions and
+account summary every 15 minutes (they move with every mark: a quarter-hour keeps the equity
+curve's hourly marks fresh without a row per minute); own funding hourly, after the venue's
+hourly settlement."""
 
 import dagster as dg
 
-from orchestration.defs.hyperliquid.assets import CANDLES, FILLS, WALLET_EQUITY, WALLET_FILLS
+from orchestration.defs.hyperliquid.assets import (
+    ACCOUNTS,
+    CANDLES,
+    FILLS,
+    FUNDING,
+    POSITIONS,
+    WALLET_EQUITY,
+    WALLET_FILLS,
+)
 from orchestration.lib.ingest import ledger_key, venue_tags
 
 hyperliquid_fills_every_5_minutes = dg.ScheduleDefinition(
@@ -33,4 +44,22 @@ hyperliquid_candles_hourly = dg.ScheduleDefinition(
     default_status=dg.DefaultScheduleStatus.RUNNING,
     tags=venue_tags("hyperliquid"),
     description="Hourly candles of markets.hyperliquid.coins since each coin's cursor.",
+)
+
+hyperliquid_positions_every_15_minutes = dg.ScheduleDefinition(
+    name="hyperliquid_positions_every_15_minutes",
+    target=dg.AssetSelection.assets(ledger_key(POSITIONS), ledger_key(ACCOUNTS)),
+    cron_schedule="*/15 * * * *",
+    default_status=dg.DefaultScheduleStatus.RUNNING,
+    tags=venue_tags("hyperliquid"),
+    description="Own perp positions and account summary (clearinghouseState), a row per change.",
+)
+
+hyperliquid_funding_hourly = dg.ScheduleDefinition(
+    name="hyperliquid_funding_hourly",
+    target=dg.AssetSelection.assets(ledger_key(FUNDING)),
+    cron_schedule="7 * * * *",
+    default_status=dg.DefaultScheduleStatus.RUNNING,
+    tags=venue_tags("hyperliquid"),
+    description="Own funding payments (userFunding) since each address's cursor.",
 )

@@ -1,4 +1,5 @@
-"""The 4h report's PnL chart: PNG files beside the reports, the latest one shown in the UI."""
+"""The 4h report's chart (accounts' equity and cumulative net PnL): PNG files beside the
+reports, the latest one shown in the UI."""
 
 import base64
 from pathlib import Path
@@ -12,6 +13,7 @@ from orchestration.lib.resources import TradelakeResource
 
 REPORTS = dg.AssetKey(["marts", "reports"])
 DAILY_PERFORMANCE = dg.AssetKey(["marts", "daily_performance"])
+ACCOUNT_EQUITY = dg.AssetKey(["marts", "account_equity"])
 # Windows re-rendered on every run even when their file exists: late data (a settlement, a
 # re-synced fill) rarely reaches further back than a day.
 RECENT_WINDOWS = 6
@@ -24,6 +26,7 @@ where report_type = '4h'
 order by period_start
 """
 DAILY = "select day, venue, sum(net_pnl) from marts.daily_performance group by day, venue"
+EQUITY = "select hour, venue, account, equity from marts.account_equity order by hour"
 
 
 def reports_dir() -> Path:
@@ -33,11 +36,12 @@ def reports_dir() -> Path:
 
 @dg.asset(
     key=["reports", "pnl_chart"],
-    deps=[REPORTS, DAILY_PERFORMANCE],
+    deps=[REPORTS, DAILY_PERFORMANCE, ACCOUNT_EQUITY],
     group_name="reports",
     automation_condition=dg.AutomationCondition.eager(),
     description=(
-        "Cumulative net PnL chart (marts.daily_performance) of every 4h report window, written "
+        "Equity (marts.account_equity) and cumulative net PnL (marts.daily_performance) chart "
+        "of every 4h report window, over the span with data in the 30 days before its end, written "
         "to $TRADELAKE_HOME/reports/charts/pnl_<YYYYMMDDTHH>.png where marts.reports links it; "
         "the latest is embedded in this asset's metadata."
     ),
@@ -46,6 +50,7 @@ def pnl_chart(context: dg.AssetExecutionContext, tradelake: TradelakeResource):
     with psycopg.connect(tradelake.database_url()) as conn:
         windows = conn.execute(WINDOWS).fetchall()
         daily = conn.execute(DAILY).fetchall()
+        equity = conn.execute(EQUITY).fetchall()
     base = reports_dir()
     rendered = 0
     latest: tuple[Path, bytes] | None = None
@@ -53,7 +58,7 @@ def pnl_chart(context: dg.AssetExecutionContext, tradelake: TradelakeResource):
         path = base / chart_path
         if path.exists() and recency > RECENT_WINDOWS:
             continue
-        png = render(daily, period_start, period_end)
+        png = render(daily, period_start, period_end, equity)
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(png)
         rendered += 1
@@ -64,6 +69,7 @@ def pnl_chart(context: dg.AssetExecutionContext, tradelake: TradelakeResource):
         "reports": dg.MetadataValue.int(len(windows)),
         "charts_rendered": dg.MetadataValue.int(rendered),
         "daily_performance_rows": dg.MetadataValue.int(len(daily)),
+        "account_equity_rows": dg.MetadataValue.int(len(equity)),
         "charts_dir": dg.MetadataValue.path(str(base / "charts")),
     }
     if latest is not None:
