@@ -101,7 +101,7 @@ def run_demo(console: Console, *, no_ui: bool, port: int) -> int:
     print_data_summary(url, console)
     console.rule("latest 4h report")
     try:
-        console.print(find_report(url, None), markup=False, highlight=False)
+        console.print(find_report(url, None), markup=False, highlight=False, soft_wrap=True)
     except ReportNotFound as exc:
         console.print(str(exc))
     print_latest_trading_report(url, console)
@@ -148,7 +148,7 @@ def print_latest_trading_report(url: str, console: Console) -> None:
         return
     start = row[0].strftime("%Y-%m-%dT%H:%MZ")
     console.rule(f"latest 4h report with own fills (tradelake report --at {start})")
-    console.print(row[1], markup=False, highlight=False)
+    console.print(row[1], markup=False, highlight=False, soft_wrap=True)
 
 
 def load_demo_ref_data(url: str, console: Console) -> None:
