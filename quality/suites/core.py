@@ -113,6 +113,10 @@ RULES = {
         in_set("venue", VENUES),
         non_empty("market_id"),
         positive("quantity"),
+        in_set("position_side", ["long", "short"]),
+        between("leverage", 0),
+        between("margin", 0),
+        only(positive("entry_price"), "venue", CRYPTO),
         past_time("observed_at"),
     ],
     "core.balances": [
@@ -152,5 +156,11 @@ RULES = {
         between("volume", 0),
         between("volume_usd", 0),
         past_time("open_time"),
+    ],
+    "core.funding_payments": [
+        in_set("venue", CRYPTO),
+        non_empty("account"),
+        non_empty("instrument"),
+        past_time("paid_at"),
     ],
 }

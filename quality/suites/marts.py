@@ -128,6 +128,12 @@ RULES = {
         between("max_drawdown", 0),
         warn(past_time("started_at")),
     ],
+    "marts.account_equity": [
+        in_set("venue", VENUES),
+        warn(non_empty("account")),
+        between("drawdown_pct", 0),
+        warn(past_time("hour")),
+    ],
     "marts.tilt_scores": [
         in_set("venue", VENUES),
         warn(non_empty("account")),

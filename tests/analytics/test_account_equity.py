@@ -53,13 +53,20 @@ def test_account_equity_from_the_recorded_answers_and_an_incremental_run(
         datetime(2026, 11, 23, 11, tzinfo=UTC),
     )
     assert first[2] == 12 * 24 + 22
-    # no balance or position observed yet: only realized PnL and fees of the 9 fills, and the
-    # funding paid 07:00-09:00 (0.188439 - 0.030904 = 0.157535)
+    # no balance or position observed yet: only realized PnL and fees of the 12 fills (the
+    # revenge burst after the liquidation closed at -172.8), and the funding paid 07:00-09:00
+    # (0.188439 - 0.030904 = 0.157535)
     fills_pnl = (
-        Decimal("91.14") + Decimal("105.45") + Decimal("12.3") - Decimal("628.2") + Decimal("24.16")
+        Decimal("91.14")
+        + Decimal("105.45")
+        + Decimal("12.3")
+        - Decimal("628.2")
+        + Decimal("24.16")
+        - Decimal("172.8")
     )
     fees = sum(map(Decimal, ["5.251527", "-0.093612", "13.23135", "2.516332", "0.0175",
-                             "0.232575", "8.2215", "0.3816", "1.155672"]))  # fmt: skip
+                             "0.232575", "8.2215", "0.3816", "1.155672",
+                             "16.44624", "16.45272", "32.8212"]))  # fmt: skip
     assert before == (
         Decimal(0), Decimal(0), Decimal(0), fills_pnl - Decimal("0.157535"), fees,
         Decimal("0.157535"), Decimal(0), Decimal(0),
