@@ -53,6 +53,7 @@ def streams():
         ("okx", "positions", okx_account.sync_positions),
         ("okx", "balances", okx_account.sync_balances),
         ("okx", "funding", okx_account.sync_funding),
+        ("okx", "orders", okx_account.sync_orders),
         ("hyperliquid", "fills", hl_fills),
         ("hyperliquid", "wallet_fills", sync_wallet_fills),
         ("hyperliquid", "wallet_equity", sync_wallet_equity),
