@@ -1,4 +1,5 @@
-"""Own OKX orders (issue 15, OKX half): `ledger.okx_order_observations`.
+"""Own OKX and Hyperliquid orders (issue 15): `ledger.okx_order_observations`,
+`ledger.hyperliquid_order_observations`.
 
 GET /api/v5/trade/orders-history (7 days) and /orders-history-archive (3 months), signed, per
 `accounts.okx.inst_types`: one row per changed state of an order (observation ledger, like
@@ -7,7 +8,10 @@ OKX's `uTime` is kept as `venue_updated_at` outside the version, so a state chan
 unchanged `uTime` is still a new row. `quantity` / `filled_quantity` are `sz` / `accFillSz` as
 sent: base currency for SPOT/MARGIN, contracts for SWAP/FUTURES/OPTION (`quantity_unit`; dbt
 multiplies contracts by the instrument's ctVal). `fee` positive = paid (OKX's sign in
-`fee_raw`). Chained and protected by `ops.protect_ledger()` (0214); BRIN arrival index.
+`fee_raw`). Hyperliquid: POST /info historicalOrders per own address, the same way
+(`statusTimestamp` outside the version); sizes in the coin, `remaining_quantity` = `sz`,
+`filled_quantity` = `origSz` - `sz`. Chained and protected by `ops.protect_ledger()` (0214);
+BRIN arrival index.
 
 Revision ID: 0223
 Revises: 0220
@@ -28,7 +32,7 @@ STANDARD = """
     loaded_at   timestamptz not null default now()
 """
 
-LEDGERS = ("okx_order_observations",)
+LEDGERS = ("okx_order_observations", "hyperliquid_order_observations")
 
 
 def upgrade() -> None:
@@ -71,6 +75,34 @@ comment on table ledger.okx_order_observations is
     'changed state. status mapped to resting/partial/filled/canceled (status_raw = state as '
     'sent); quantity = sz (base for SPOT/MARGIN, contracts otherwise: quantity_unit); fee '
     'positive = paid; observed_at = our clock, venue_updated_at = uTime (not part of the version).';
+
+create table ledger.hyperliquid_order_observations (
+    account            text not null,
+    oid                text not null,
+    cloid              text,
+    coin               text not null,
+    market_type        text not null check (market_type in ('perp', 'spot')),
+    side               text not null check (side in ('buy', 'sell')),
+    order_type         text,
+    status             text not null
+        check (status in ('resting', 'partial', 'filled', 'canceled', 'rejected', 'expired')),
+    status_raw         text not null,
+    price              numeric check (price > 0),
+    quantity           numeric not null check (quantity > 0),
+    filled_quantity    numeric check (filled_quantity >= 0),
+    remaining_quantity numeric check (remaining_quantity >= 0),
+    reduce_only        boolean,
+    created_at         timestamptz not null,
+    venue_updated_at   timestamptz,
+    observed_at        timestamptz not null,
+    {STANDARD},
+    unique (account, oid, observed_at)
+);
+comment on table ledger.hyperliquid_order_observations is
+    'Own Hyperliquid orders (POST /info historicalOrders), one row per changed state. status '
+    'mapped to resting/partial/filled/canceled/rejected (status_raw as sent); sizes in the coin '
+    '(quantity = origSz); observed_at = our clock, venue_updated_at = statusTimestamp (not '
+    'part of the version).';
 """
     )
     for table in LEDGERS:

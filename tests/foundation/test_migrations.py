@@ -39,7 +39,7 @@ def test_up_down_up(empty_db_url: str) -> None:
             "select count(*) from pg_indexes where schemaname = 'ledger' "
             "and indexdef like '%%USING brin (loaded_at)%%'"
         ).fetchone()[0]
-    assert brin == 23
+    assert brin == 24
 
     migrate(empty_db_url)  # idempotent
     assert _tables(empty_db_url) == tables

@@ -12,6 +12,7 @@ LEDGERS = (
     "hyperliquid_wallet_fills",
     "hyperliquid_wallet_equity",
     "hyperliquid_candles",
+    "hyperliquid_order_observations",
 )
 
 

@@ -23,6 +23,7 @@ def streams():
     from ingestion.etherscan.sync import sync_token_transfers, sync_transactions
     from ingestion.hyperliquid.sync import sync_candles as hl_candles
     from ingestion.hyperliquid.sync import sync_fills as hl_fills
+    from ingestion.hyperliquid.sync import sync_orders as hl_orders
     from ingestion.hyperliquid.sync import sync_wallet_equity, sync_wallet_fills
     from ingestion.kalshi import events as kalshi_events
     from ingestion.kalshi import sync as kalshi
@@ -55,6 +56,7 @@ def streams():
         ("okx", "funding", okx_account.sync_funding),
         ("okx", "orders", okx_account.sync_orders),
         ("hyperliquid", "fills", hl_fills),
+        ("hyperliquid", "orders", hl_orders),
         ("hyperliquid", "wallet_fills", sync_wallet_fills),
         ("hyperliquid", "wallet_equity", sync_wallet_equity),
         ("hyperliquid", "candles", hl_candles),

@@ -1,10 +1,11 @@
-"""Hyperliquid: own fills, tracked-wallet fills, tracked-wallet equity and hourly candles, one
-asset each, in group `hyperliquid`."""
+"""Hyperliquid: own fills, own orders, tracked-wallet fills, tracked-wallet equity and hourly
+candles, one asset each, in group `hyperliquid`."""
 
 from ingestion.hyperliquid import SOURCE
 from ingestion.hyperliquid.sync import (
     sync_candles,
     sync_fills,
+    sync_orders,
     sync_wallet_equity,
     sync_wallet_fills,
 )
@@ -14,6 +15,7 @@ FILLS = "hyperliquid_fills"
 WALLET_FILLS = "hyperliquid_wallet_fills"
 WALLET_EQUITY = "hyperliquid_wallet_equity"
 CANDLES = "hyperliquid_candles"
+ORDERS = "hyperliquid_order_observations"
 
 hyperliquid_fills = ledger_asset(
     source=SOURCE,
@@ -55,5 +57,17 @@ hyperliquid_candles = ledger_asset(
         "Hourly candles (candleSnapshot, 1h) of markets.hyperliquid.coins, a row per version of "
         "a candle: the still-open hour as seen, again once it changed or closed. Prices in USDC, "
         "volume in the coin. Feeds core.candles and marts.market_states."
+    ),
+)
+
+hyperliquid_orders = ledger_asset(
+    source=SOURCE,
+    stream="orders",
+    table=ORDERS,
+    sync=sync_orders,
+    description=(
+        "Own orders of accounts.hyperliquid.addresses (POST /info historicalOrders, the 2000 most "
+        "recent), a row per changed state (statusTimestamp is not the version); status mapped "
+        "to resting/partial/filled/canceled/rejected, the venue's status kept."
     ),
 )

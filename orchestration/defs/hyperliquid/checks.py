@@ -2,11 +2,19 @@
 (the venue serves only the 10000 most recent fills of an address)."""
 
 from ingestion.hyperliquid import SOURCE
-from orchestration.defs.hyperliquid.assets import CANDLES, FILLS, WALLET_EQUITY, WALLET_FILLS
+from orchestration.defs.hyperliquid.assets import (
+    CANDLES,
+    FILLS,
+    ORDERS,
+    WALLET_EQUITY,
+    WALLET_FILLS,
+)
 from orchestration.lib.ingest import ledger_checks, wallet_history_check
 
 standard_checks = [
-    c for table in (FILLS, WALLET_FILLS, WALLET_EQUITY, CANDLES) for c in ledger_checks(table)
+    c
+    for table in (FILLS, WALLET_FILLS, WALLET_EQUITY, CANDLES, ORDERS)
+    for c in ledger_checks(table)
 ]
 
 
