@@ -9,6 +9,9 @@
   time: the next request starts AT the newest time returned (inclusive, so fills sharing that
   millisecond are not cut off; the loader drops the repeats by tid).
 
+- `{"type": "historicalOrders", "user"}`: the user's most recent orders (at most 2000), open
+  and finalized, each `{order, status, statusTimestamp}`; one answer, no paging.
+
 - `{"type": "candleSnapshot", "req": {"coin", "interval", "startTime", "endTime"}}`: candles
   whose open time lies in [startTime, endTime] (ms), oldest first, at most CANDLE_CAP per
   answer, and only the most recent CANDLE_CAP candles of a coin and interval are kept at all.
@@ -97,6 +100,16 @@ class HyperliquidClient:
         """One answer; a malformed one is the sync's to quarantine (the other wallets load)."""
         body = {"type": "clearinghouseState", "user": user}
         return self.http.post("/info", body, endpoint="clearinghouseState")
+
+    def historical_orders(self, user: str) -> Page:
+        body = {"type": "historicalOrders", "user": user}
+        page = self.http.post("/info", body, endpoint="historicalOrders")
+        if not isinstance(page.payload, list):
+            raise VenueError(
+                f"historicalOrders for {user}: expected a JSON array, got "
+                f"{type(page.payload).__name__} (kept as raw page {page.page_id})"
+            )
+        return page
 
     def fills_page(self, user: str, start_ms: int, end_ms: int) -> Page:
         body = {

@@ -287,3 +287,42 @@ class UserFunding(Wire):
 
     _time = field_validator("time", mode="before")(datetime_from_epoch_ms)
     _hash = field_validator("hash", mode="before")(optional_text)
+
+
+class OrderDetails(Wire):
+    """`order` of a historicalOrders entry (the frontend order shape)."""
+
+    wire_known = frozenset(
+        {"children", "isPositionTpsl", "isTrigger", "tif", "triggerCondition", "triggerPx"}
+    )
+
+    coin: str = Field(min_length=1)
+    side: str
+    limit_px: Decimal | None = Field(alias="limitPx", default=None)
+    sz: Decimal | None = None  # remaining size
+    orig_sz: Decimal | None = Field(alias="origSz", default=None)
+    oid: str
+    cloid: str | None = None
+    timestamp: datetime
+    order_type: str | None = Field(alias="orderType", default=None)
+    reduce_only: bool | None = Field(alias="reduceOnly", default=None)
+
+    _time = field_validator("timestamp", mode="before")(datetime_from_epoch_ms)
+    _ids = field_validator("oid", mode="before")(exact_text)
+    _opt_ids = field_validator("cloid", mode="before")(optional_text)
+
+    @field_validator("limit_px", "sz", "orig_sz", mode="before")
+    @classmethod
+    def _decimal(cls, v: Any) -> Decimal | None:
+        return exact_decimal(v)
+
+
+class HistoricalOrder(Wire):
+    """One entry of POST /info {"type": "historicalOrders", "user"}: the order, its status and
+    when that status was set (at most the 2000 most recent orders)."""
+
+    order: OrderDetails
+    status: str = Field(min_length=1)
+    status_timestamp: datetime = Field(alias="statusTimestamp")
+
+    _time = field_validator("status_timestamp", mode="before")(datetime_from_epoch_ms)

@@ -23,6 +23,7 @@ from ingestion.hyperliquid.models import (
     Candle,
     ClearinghouseState,
     Fill,
+    HistoricalOrder,
     Position,
     UserFunding,
 )
@@ -227,4 +228,74 @@ def funding_row(f: UserFunding, account: str) -> dict:
         "funding_rate": d.funding_rate,
         "n_samples": d.n_samples,
         "tx_hash": f.hash.lower() if f.hash else None,
+    }
+
+
+# historicalOrders statuses -> the contract's order status set. Documented: open, filled,
+# canceled, triggered, rejected, marginCanceled and further *Canceled / *Rejected reasons
+# (vaultWithdrawalCanceled, openInterestCapCanceled, selfTradeCanceled, reduceOnlyCanceled,
+# siblingFilledCanceled, delistedCanceled, liquidatedCanceled, scheduledCancel, tickRejected,
+# minTradeNtlRejected, ...): those map by their suffix. A triggered trigger order is working.
+ORDER_STATUS = {
+    "open": "resting",
+    "triggered": "resting",
+    "filled": "filled",
+    "canceled": "canceled",
+    "scheduledcancel": "canceled",
+    "rejected": "rejected",
+}
+
+
+def order_status(raw: str) -> str:
+    key = raw.strip().lower()
+    if key in ORDER_STATUS:
+        return ORDER_STATUS[key]
+    if key.endswith("canceled"):
+        return "canceled"
+    if key.endswith("rejected"):
+        return "rejected"
+    raise ValueError(f"unknown order status {raw!r}")
+
+
+def order_row(h: HistoricalOrder, address: str, observed_at: datetime) -> dict:
+    """One observation of an own order. `observed_at` is our clock; statusTimestamp is content
+    kept as `venue_updated_at` but not part of the version."""
+    o = h.order
+    side = SIDES.get(o.side.strip().upper())
+    if side is None:
+        raise ValueError(f"side {o.side!r} is neither B (bid/buy) nor A (ask/sell)")
+    quantity = o.orig_sz if o.orig_sz is not None else o.sz
+    if quantity is None or quantity <= 0:
+        raise ValueError(f"origSz {o.orig_sz} must be a positive size")
+    remaining = o.sz
+    if remaining is not None and (remaining < 0 or remaining > quantity):
+        raise ValueError(f"sz {remaining} is outside 0..origSz {quantity}")
+    status = order_status(h.status)
+    filled = None if remaining is None else quantity - remaining
+    if status == "filled" and not filled:
+        # both readings of a filled order's `sz`: 0 (what is left) or origSz (not updated)
+        filled = quantity
+    if status == "resting" and filled:
+        status = "partial"
+    if status not in ("resting", "partial"):
+        remaining = 0 if remaining is not None else None
+    order_type = (o.order_type or "").strip().lower() or None
+    return {
+        "account": address.lower(),
+        "oid": o.oid,
+        "cloid": o.cloid,
+        "coin": o.coin,
+        "market_type": market_type(o.coin),
+        "side": side,
+        "order_type": order_type,
+        "status": status,
+        "status_raw": h.status,
+        "price": o.limit_px if o.limit_px and order_type != "market" else None,
+        "quantity": quantity,
+        "filled_quantity": filled,
+        "remaining_quantity": remaining,
+        "reduce_only": o.reduce_only,
+        "created_at": o.timestamp,
+        "venue_updated_at": h.status_timestamp,
+        "observed_at": observed_at,
     }

@@ -8,6 +8,10 @@ last (short) page proves everything up to its newest fill arrived, so it commits
 next run starts at cursor + 1: resumable after a crash, nothing read twice needlessly, and the
 loader's natural key (address, tid) turns any re-read into a no-op.
 
+Orders (accounts.hyperliquid.addresses): historicalOrders once per address and run (the 2000
+most recent orders, no paging), an observation kept per order when its state changed; the
+venue's statusTimestamp is content outside the version.
+
 Candles (markets.hyperliquid.coins, cursor scope = coin): the open time (ms) of the first hour
 not yet seen closed. Each run asks from there to now, so the still-open hour is read again until
 it has closed; observation mode keeps a version only when the candle changed.
@@ -26,7 +30,14 @@ from ingestion.http.paginate import Truncation
 from ingestion.hyperliquid import SOURCE
 from ingestion.hyperliquid import tables as t
 from ingestion.hyperliquid.client import HOUR_MS, HyperliquidClient, fill_time_ms, make_client
-from ingestion.hyperliquid.models import Candle, ClearinghouseState, Fill, SpotMeta, UserFunding
+from ingestion.hyperliquid.models import (
+    Candle,
+    ClearinghouseState,
+    Fill,
+    HistoricalOrder,
+    SpotMeta,
+    UserFunding,
+)
 from ingestion.hyperliquid.normalize import (
     account_row,
     candle_row,
@@ -34,6 +45,7 @@ from ingestion.hyperliquid.normalize import (
     fill_row,
     flat_row,
     funding_row,
+    order_row,
     position_row,
 )
 from ingestion.loader import LedgerTable, load
@@ -310,3 +322,35 @@ def _sync_account_funding(ctx, conn, client, result, account: str) -> None:
             done = max(done, max(times) - 1 if full else max(times))
         cur = CursorUpdate(SOURCE, "funding", str(done), account)
         result.add(load(conn, t.FUNDING, rows, page_id=page.page_id, rejects=bad, cursor=cur))
+
+
+ORDERS_CAP = 2000  # historicalOrders: "at most 2000 most recent historical orders"
+
+
+def sync_orders(ctx: SyncContext, **client_kw) -> SyncResult:
+    accounts = own_accounts(ctx)
+    if not accounts:
+        raise SourceSkipped("accounts.hyperliquid.addresses is empty in tradelake.yaml")
+    result = SyncResult(SOURCE, "orders")
+    client = make_client(ctx.settings, ctx.transport(SOURCE), ctx.lander, **client_kw)
+    try:
+        with ctx.connect() as conn:
+            for address in accounts:
+                observed_at = ctx.now()
+                page = client.historical_orders(address)
+
+                def parse(raw: dict, address: str = address, at=observed_at) -> dict:
+                    return order_row(HistoricalOrder.model_validate(raw), address, at)
+
+                rows, bad = partition(
+                    page.payload, parse, source=SOURCE, stream="orders", page_id=page.page_id
+                )
+                if len(page.payload) >= ORDERS_CAP:
+                    result.notes.append(
+                        f"hyperliquid historicalOrders of {address} answered {ORDERS_CAP} "
+                        "orders, the venue's cap: older orders' later states are out of reach"
+                    )
+                result.add(load(conn, t.ORDERS, rows, page_id=page.page_id, rejects=bad))
+    finally:
+        client.close()
+    return result

@@ -142,3 +142,17 @@ FUNDING = LedgerTable(
     ),
     key=("account", "coin", "paid_at"),
 )
+# Own orders (historicalOrders): every changed state is a version (our clock). statusTimestamp is
+# kept but excluded from the version: a changed state under an unchanged statusTimestamp is still
+# a new row, an unchanged order re-read adds nothing.
+ORDERS = LedgerTable(
+    name="ledger.hyperliquid_order_observations",
+    columns=(
+        "account", "oid", "cloid", "coin", "market_type", "side", "order_type", "status",
+        "status_raw", "price", "quantity", "filled_quantity", "remaining_quantity",
+        "reduce_only", "created_at", "venue_updated_at", "observed_at",
+    ),
+    key=("account", "oid", "observed_at"),
+    mode="observation",
+    hash_exclude=("venue_updated_at",),
+)  # fmt: skip

@@ -1,5 +1,6 @@
 """OKX API v5 client: signed fills (recent + history), account config, positions, balance and
-funding bills (recent + archive); public instruments, candles (recent + history) and tickers.
+funding bills (recent + archive), own orders (orders-history + archive, paged backwards by
+ordId); public instruments, candles (recent + history) and tickers.
 
 Every answer is an envelope {"code": "0", "msg": "", "data": [...]}: the body's `code`, not the
 HTTP status, says whether it worked. Rate limiting is reported as code 50011, sometimes with HTTP
@@ -42,6 +43,9 @@ POSITIONS = "/api/v5/account/positions"
 BALANCE = "/api/v5/account/balance"
 BILLS = "/api/v5/account/bills"  # last 7 days
 BILLS_ARCHIVE = "/api/v5/account/bills-archive"  # last 3 months
+ORDERS = "/api/v5/trade/orders-history"  # completed orders of the last 7 days
+ORDERS_ARCHIVE = "/api/v5/trade/orders-history-archive"  # last 3 months
+ORDERS_LIMIT = 100  # documented maximum (and default) for both orders-history endpoints
 FILLS_LIMIT = 100  # documented maximum (and default) for both fills endpoints
 BILLS_LIMIT = 100  # documented maximum (and default) for both bills endpoints
 # Candles: /market/candles documents "The maximum is 300". /market/history-candles documented 100
@@ -65,6 +69,8 @@ LIMITS = {
     BALANCE: 10,  # User ID
     BILLS: 10,  # User ID ("5 requests per second")
     BILLS_ARCHIVE: 5,  # User ID
+    ORDERS: 40,  # User ID
+    ORDERS_ARCHIVE: 20,  # User ID
 }
 # Envelope codes that mean "slow down / try again": 50011 rate limit (HTTP 200 or 429),
 # 50013 systems busy, 50001 service unavailable, 50004 endpoint timeout, 50026 system error,
@@ -101,16 +107,21 @@ def candle_times(payload: Any) -> list[int]:
     return out
 
 
-def next_after(payload: Any) -> str | None:
-    """The oldest billId of a full page (pages are newest first); None after a short page."""
+def next_after(payload: Any, key: str = "billId") -> str | None:
+    """The oldest `key` id (billId; ordId for orders) of a full page (pages are newest first);
+    None after a short page."""
     rows = rows_of(payload)
     if len(rows) < FILLS_LIMIT:
         return None
-    ids = [str(r.get("billId") or "") for r in rows if isinstance(r, Mapping)]
+    ids = [str(r.get(key) or "") for r in rows if isinstance(r, Mapping)]
     numeric = [i for i in ids if i.isdigit()]
     if numeric:
         return min(numeric, key=int)  # exact int of a 19-digit id; no float involved
     return ids[-1] or None
+
+
+def next_order_after(payload: Any) -> str | None:
+    return next_after(payload, "ordId")
 
 
 @dataclass(frozen=True)
@@ -172,6 +183,26 @@ class OkxClient:
             return http.get(path, params, endpoint=endpoint)
 
         return cursor_pages(fetch, next_after)
+
+    def orders(
+        self, inst_type: str, *, archive: bool, begin: datetime | None = None
+    ) -> Iterator[Page]:
+        """Every own order of `inst_type` (created since `begin`), newest first, page by page
+        backwards by ordId (`after`: records earlier than that ordId) to a short page."""
+        path = ORDERS_ARCHIVE if archive else ORDERS
+        http = self._http(path)
+        endpoint = path.removeprefix("/api/v5/")
+
+        def fetch(after: str | None) -> Page:
+            params = {
+                "instType": inst_type,
+                "begin": None if begin is None else epoch_ms_from_datetime(begin),
+                "limit": ORDERS_LIMIT,
+                "after": after,
+            }
+            return http.get(path, params, endpoint=endpoint)
+
+        return cursor_pages(fetch, next_order_after)
 
     def candles(self, inst_id: str, stop_ms: int) -> Iterator[Page]:
         """Hourly candles of `inst_id`, newest first, back to the one opening at `stop_ms`."""
@@ -263,6 +294,8 @@ def make_client(
             BALANCE,
             BILLS,
             BILLS_ARCHIVE,
+            ORDERS,
+            ORDERS_ARCHIVE,
         ):
             endpoints[path] = venue(path, True)
     return OkxClient(client, endpoints)

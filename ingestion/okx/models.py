@@ -18,6 +18,8 @@ Docs:
 - balance: https://www.okx.com/docs-v5/en/#trading-account-rest-api-get-balance
 - bills: https://www.okx.com/docs-v5/en/#trading-account-rest-api-get-bills-details-last-7-days
   and ...-last-3-months (/account/bills-archive, same record shape)
+- orders: https://www.okx.com/docs-v5/en/#order-book-trading-trade-get-order-history-last-7-days
+  and ...-get-order-history-last-3-months (/trade/orders-history-archive, same record shape)
 """
 
 from __future__ import annotations
@@ -290,3 +292,41 @@ class Bill(_Wire):
     px: Num = None
     mgn_mode: Text = Field(alias="mgnMode", default=None)
     ts: Millis
+
+
+class Order(_Wire):
+    """One record of GET /api/v5/trade/orders-history or /orders-history-archive (identical
+    shapes). `state` is canceled / filled / mmp_canceled for completed orders; live and
+    partially_filled are documented order states too and are read the same way."""
+
+    wire_known = frozenset(
+        {
+            "algoClOrdId", "algoId", "attachAlgoClOrdId", "attachAlgoOrds", "cancelSource",
+            "cancelSourceReason", "ccy", "fillPx", "fillSz", "fillTime", "isTpLimit", "lever",
+            "linkedAlgoOrd", "pxType", "pxUsd", "pxVol", "quickMgnType", "rebate", "rebateCcy",
+            "slOrdPx", "slTriggerPx", "slTriggerPxType", "source", "stpId", "stpMode", "tag",
+            "tpOrdPx", "tpTriggerPx", "tpTriggerPxType", "tradeId", "tradeQuoteCcy",
+        }
+    )  # fmt: skip
+
+    inst_type: str = Field(alias="instType")
+    inst_id: str = Field(alias="instId")
+    ord_id: Id = Field(alias="ordId")  # the pagination cursor
+    cl_ord_id: Text = Field(alias="clOrdId", default=None)
+    ord_type: str = Field(alias="ordType", min_length=1)
+    side: str
+    pos_side: Text = Field(alias="posSide", default=None)
+    td_mode: Text = Field(alias="tdMode", default=None)
+    tgt_ccy: Text = Field(alias="tgtCcy", default=None)  # SPOT market orders: sz unit
+    px: Num = None  # "" for market orders
+    sz: Num
+    acc_fill_sz: Num = Field(alias="accFillSz", default=None)
+    avg_px: Num = Field(alias="avgPx", default=None)
+    state: str = Field(min_length=1)
+    fee: Num = None  # OKX sign: negative = charged, positive = rebate
+    fee_ccy: Text = Field(alias="feeCcy", default=None)
+    pnl: Num = None
+    category: Text = None
+    reduce_only: Text = Field(alias="reduceOnly", default=None)  # "true" / "false"
+    c_time: Millis = Field(alias="cTime")
+    u_time: Millis = Field(alias="uTime", default=None)

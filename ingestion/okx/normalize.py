@@ -15,6 +15,11 @@
 - funding bills: `amount` = -balChg (OKX: negative when the account paid), positive = paid; a
   bill without balChg falls back on `pnl` ("Funding Fee expense (subType = 173): You may refer
   to pnl for the fee payment"), with the same sign.
+- orders: `state` maps to the contract's status set (ORDER_STATUS; `status_raw` keeps it);
+  live with accFillSz > 0 is `partial`. `quantity` = `sz`, `filled_quantity` = `accFillSz`,
+  both in `quantity_unit` (SPOT market orders may count `sz` in quote currency: `tgt_ccy`
+  says so, kept as sent); `remaining_quantity` = sz - accFillSz while the order rests, 0 once it
+  is done. `fee` sign flipped as for fills. `price` is the limit `px` (NULL for market orders).
 Anything that breaks a rule raises ValueError; `partition` quarantines it, page-mates load.
 """
 
@@ -30,6 +35,7 @@ from ingestion.okx.models import (
     Candle,
     Fill,
     Instrument,
+    Order,
     Position,
     Ticker,
     candle_record,
@@ -323,4 +329,72 @@ def funding_bill_row(b: Bill, account: str) -> dict[str, Any]:
         "mgn_mode": b.mgn_mode,
         "amount": -change,
         "paid_at": b.ts,
+    }
+
+
+# OKX order states (orders-history: canceled, filled, mmp_canceled; live and partially_filled
+# are the open states of the same record) -> the contract's order status set.
+ORDER_STATUS = {
+    "live": "resting",
+    "partially_filled": "partial",
+    "filled": "filled",
+    "canceled": "canceled",
+    "mmp_canceled": "canceled",
+}
+OPEN_STATUSES = frozenset({"resting", "partial"})
+
+
+def order_row(o: Order, account: str, observed_at: datetime) -> dict[str, Any]:
+    """One observation of an own order. `observed_at` is our clock; `uTime` is content kept as
+    `venue_updated_at` but not part of the version."""
+    status = ORDER_STATUS.get(o.state.lower())
+    if status is None:
+        raise ValueError(f"unknown order state {o.state!r}")
+    side = o.side.lower()
+    if side not in ("buy", "sell"):
+        raise ValueError(f"side {o.side!r} is neither buy nor sell")
+    if o.c_time is None:
+        raise ValueError("cTime is missing")
+    quantity = _positive(o.sz, "sz")
+    filled = o.acc_fill_sz
+    if filled is not None and filled < 0:
+        raise ValueError(f"accFillSz {filled} is negative")
+    if filled is not None and filled > quantity:
+        raise ValueError(f"accFillSz {filled} exceeds sz {quantity}")
+    if status == "resting" and filled:
+        status = "partial"
+    remaining = None
+    if status in OPEN_STATUSES:
+        remaining = quantity - (filled or 0)
+    elif filled is not None:
+        remaining = Decimal(0)
+    order_type = o.ord_type.lower()
+    return {
+        "account": account,
+        "order_id": o.ord_id,
+        "client_order_id": o.cl_ord_id,
+        "inst_type": o.inst_type,
+        "inst_id": o.inst_id,
+        "side": side,
+        "pos_side": o.pos_side,
+        "order_type": order_type,
+        "td_mode": o.td_mode,
+        "status": status,
+        "status_raw": o.state,
+        "price": None if order_type == "market" or not o.px else o.px,
+        "avg_price": o.avg_px,
+        "quantity": quantity,
+        "quantity_unit": quantity_unit(o.inst_type),
+        "tgt_ccy": o.tgt_ccy,
+        "filled_quantity": filled,
+        "remaining_quantity": remaining,
+        "fee": None if o.fee is None else -o.fee,
+        "fee_raw": o.fee,
+        "fee_currency": o.fee_ccy,
+        "pnl": o.pnl,
+        "reduce_only": None if o.reduce_only is None else o.reduce_only.lower() == "true",
+        "category": o.category,
+        "created_at": o.c_time,
+        "venue_updated_at": o.u_time,
+        "observed_at": observed_at,
     }

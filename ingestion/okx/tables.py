@@ -81,3 +81,20 @@ FUNDING_BILLS = LedgerTable(
     ),
     key=("account", "bill_id"),
 )  # fmt: skip
+
+# Own orders (orders-history / orders-history-archive): every changed state is a version (our
+# clock). OKX's uTime is kept but excluded from the version: a changed state under an unchanged
+# uTime is still a new row, an unchanged order re-read adds nothing.
+ORDERS = LedgerTable(
+    name="ledger.okx_order_observations",
+    columns=(
+        "account", "order_id", "client_order_id", "inst_type", "inst_id", "side", "pos_side",
+        "order_type", "td_mode", "status", "status_raw", "price", "avg_price", "quantity",
+        "quantity_unit", "tgt_ccy", "filled_quantity", "remaining_quantity", "fee", "fee_raw",
+        "fee_currency", "pnl", "reduce_only", "category", "created_at", "venue_updated_at",
+        "observed_at",
+    ),
+    key=("account", "order_id", "observed_at"),
+    mode="observation",
+    hash_exclude=("venue_updated_at",),
+)  # fmt: skip

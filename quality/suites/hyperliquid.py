@@ -46,4 +46,15 @@ RULES = {
         non_empty("coin"),
         past_time("paid_at"),
     ],
+    "hyperliquid_order_observations": [
+        address("account"),
+        non_empty("oid"),
+        non_empty("coin"),
+        in_set("side", ["buy", "sell"]),
+        in_set("status", ["resting", "partial", "filled", "canceled", "rejected", "expired"]),
+        positive("quantity"),
+        between("filled_quantity", 0),
+        past_time("created_at"),
+        past_time("observed_at"),
+    ],
 }

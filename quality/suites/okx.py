@@ -50,4 +50,15 @@ RULES = {
         not_null("amount"),
         past_time("paid_at"),
     ],
+    "okx_order_observations": [
+        non_empty("account"),
+        non_empty("order_id"),
+        non_empty("inst_id"),
+        in_set("side", ["buy", "sell"]),
+        in_set("status", ["resting", "partial", "filled", "canceled", "rejected", "expired"]),
+        positive("quantity"),
+        between("filled_quantity", 0),
+        past_time("created_at"),
+        past_time("observed_at"),
+    ],
 }

@@ -41,7 +41,7 @@ def test_up_down_up(empty_db_url: str) -> None:
             "select count(*) from pg_indexes where schemaname = 'ledger' "
             "and indexdef like '%%USING brin (loaded_at)%%'"
         ).fetchone()[0]
-    assert brin == 25
+    assert brin == 27
 
     migrate(empty_db_url)  # idempotent
     assert _tables(empty_db_url) == tables

@@ -11,7 +11,7 @@ from orchestration.lib.resources import TradelakeResource
 from tests.conftest import dagster_resource
 from tests.hyperliquid.conftest import CONFIG, FIXTURES, OWN, WHALE
 
-ASSETS = [assets.hyperliquid_fills, assets.hyperliquid_wallet_fills]
+ASSETS = [assets.hyperliquid_fills, assets.hyperliquid_wallet_fills, assets.hyperliquid_orders]
 
 
 @pytest.fixture
@@ -29,16 +29,24 @@ def test_assets_and_checks_materialize(resource, db_url):
         e.asset_key.path[-1]: e.event_specific_data.materialization.metadata["rows_inserted"].value
         for e in result.get_asset_materialization_events()
     }
-    assert meta == {"hyperliquid_fills": 12, "hyperliquid_wallet_fills": 2005}
+    assert meta == {
+        "hyperliquid_fills": 12,
+        "hyperliquid_wallet_fills": 2005,
+        "hyperliquid_order_observations": 11,
+    }
     evaluations = result.get_asset_check_evaluations()
     # per ledger: source_ok, no_conflicting_redelivery, quarantine_empty, chain_intact,
     # schema_drift; + truncation
-    assert len(evaluations) == 12 and all(e.passed for e in evaluations)
+    assert len(evaluations) == 17 and all(e.passed for e in evaluations)
     with psycopg.connect(db_url) as conn:
         runs = conn.execute(
             "select stream, status from ops.sync_runs where source = 'hyperliquid' order by stream"
         ).fetchall()
-    assert runs == [("fills", "succeeded"), ("wallet_fills", "succeeded")]
+    assert runs == [
+        ("fills", "succeeded"),
+        ("orders", "succeeded"),
+        ("wallet_fills", "succeeded"),
+    ]
 
 
 def test_assets_are_grouped_and_scheduled_every_5_minutes():
@@ -58,7 +66,7 @@ def test_missing_config_is_a_skip_not_a_failure(resource, tmp_path, monkeypatch)
         e.event_specific_data.materialization.metadata.get("skipped")
         for e in result.get_asset_materialization_events()
     ]
-    assert len(skipped) == 2 and all(s is not None for s in skipped)
+    assert len(skipped) == 3 and all(s is not None for s in skipped)
 
 
 @pytest.mark.parametrize(

@@ -15,6 +15,7 @@ LEDGERS = (
     "hyperliquid_position_observations",
     "hyperliquid_account_observations",
     "hyperliquid_funding",
+    "hyperliquid_order_observations",
 )
 
 

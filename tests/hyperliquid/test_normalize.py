@@ -12,13 +12,21 @@ from hypothesis import strategies as st
 from pydantic import ValidationError
 
 from ingestion.http.client import parse_json
-from ingestion.hyperliquid.models import Candle, ClearinghouseState, Fill, SpotMeta, UserFunding
+from ingestion.hyperliquid.models import (
+    Candle,
+    ClearinghouseState,
+    Fill,
+    HistoricalOrder,
+    SpotMeta,
+    UserFunding,
+)
 from ingestion.hyperliquid.normalize import (
     candle_row,
     equity_row,
     fill_row,
     funding_row,
     market_type,
+    order_row,
     position_row,
     readable_symbol,
 )
@@ -88,6 +96,15 @@ def test_every_fixture_normalises(path: Path):
                 Decimal(raw[k]) for k in ("h", "l", "v")
             )
             assert row["is_closed"] == (raw["T"] < NOW.timestamp() * 1000)
+        return
+    if kind == "historicalOrders":
+        for raw in body:
+            row = order_row(
+                HistoricalOrder.model_validate(raw), fixture["request"]["json"]["user"], NOW
+            )
+            assert row["oid"] == str(raw["order"]["oid"])
+            assert row["quantity"] == Decimal(raw["order"]["origSz"])
+            assert row["status_raw"] == raw["status"]
         return
     assert kind == "userFillsByTime" and isinstance(body, list)
     for raw in body:

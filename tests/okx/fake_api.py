@@ -13,6 +13,9 @@
   gap in the data longer than that answers an empty page in the middle of the range.
 - GET /api/v5/market/ticker, /account/positions, /account/balance answer what is set; GET
   /account/bills (7 days) and /bills-archive (3 months) page like fills, filtered by `type`.
+- GET /api/v5/trade/orders-history (orders completed in the last 7 days, by uTime) and
+  /orders-history-archive (3 months) page like fills by ordId (`after` = older than that ordId,
+  `begin` = cTime at or after; instType required: 50014).
 - `throttle` answers that many requests first with the rate-limit envelope code 50011, as HTTP
   429 (`throttle_status=429`) or HTTP 200 (`throttle_status=200`): OKX documents both.
 """
@@ -50,6 +53,7 @@ class FakeOkx:
     positions: list[dict] = field(default_factory=list)
     balance: dict | None = None
     bills: list[dict] = field(default_factory=list)
+    orders: list[dict] = field(default_factory=list)
     throttle: int = 0
     throttle_status: int = 429
     requests: list[httpx.Request] = field(default_factory=list)
@@ -93,6 +97,8 @@ class FakeOkx:
             return envelope(200, "0", "", [] if self.balance is None else [self.balance])
         if path in ("/api/v5/account/bills", "/api/v5/account/bills-archive"):
             return self._bills(path, params)
+        if path in ("/api/v5/trade/orders-history", "/api/v5/trade/orders-history-archive"):
+            return self._orders(path, params)
         return envelope(404, "50005", f"no route {path}")
 
     def _auth(self, request: httpx.Request) -> tuple[str, str] | None:
@@ -170,6 +176,28 @@ class FakeOkx:
             and (after is None or int(b["billId"]) < after)
         ]
         rows.sort(key=lambda b: int(b["billId"]), reverse=True)
+        return envelope(200, "0", "", rows[:limit])
+
+    def _orders(self, path: str, params: httpx.QueryParams) -> httpx.Response:
+        inst_type = params.get("instType")
+        if not inst_type:
+            return envelope(400, "50014", "Parameter instType can not be empty.")
+        limit = int(params.get("limit", "100"))
+        if limit > 100:
+            return envelope(400, "51000", "Parameter limit error")
+        window = timedelta(days=90 if path.endswith("archive") else 7)
+        floor = int((self.now - window).timestamp() * 1000)
+        begin = int(params.get("begin") or 0)
+        after = int(params["after"]) if params.get("after") else None
+        rows = [
+            o
+            for o in self.orders
+            if o["instType"] == inst_type
+            and int(o["uTime"]) >= floor
+            and int(o["cTime"]) >= begin
+            and (after is None or int(o["ordId"]) < after)
+        ]
+        rows.sort(key=lambda o: int(o["ordId"]), reverse=True)
         return envelope(200, "0", "", rows[:limit])
 
 

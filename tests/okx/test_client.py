@@ -175,4 +175,6 @@ def test_each_endpoint_has_its_documented_limit():
         "/api/v5/account/balance": 10,
         "/api/v5/account/bills": 10,  # "5 requests per second"
         "/api/v5/account/bills-archive": 5,
+        "/api/v5/trade/orders-history": 40,
+        "/api/v5/trade/orders-history-archive": 20,
     }

@@ -21,6 +21,7 @@ ASSETS = [
     assets.okx_positions,
     assets.okx_balances,
     assets.okx_funding,
+    assets.okx_orders,
 ]
 DEMO = {**CONFIG, "markets": {"okx": {"instruments": ["BTC-USDT", "ETH-USDT-SWAP"]}}}
 INSERTED = {
@@ -31,6 +32,7 @@ INSERTED = {
     "okx_position_observations": 1,
     "okx_balance_observations": 2,
     "okx_funding_bills": 6,
+    "okx_order_observations": 109,
 }
 
 
@@ -53,12 +55,14 @@ def test_assets_and_checks_materialize(resource, db_url):
     evaluations = result.get_asset_check_evaluations()
     # per ledger: source_ok, no_conflicting_redelivery, quarantine_empty, chain_intact,
     # schema_drift
-    assert len(evaluations) == 5 * 7 and all(e.passed for e in evaluations)
+    assert len(evaluations) == 5 * 8 and all(e.passed for e in evaluations)
     with psycopg.connect(db_url) as conn:
         runs = conn.execute(
             "select stream, status from ops.sync_runs where source = 'okx' order by stream"
         ).fetchall()
-    streams = ["balances", "candles", "fills", "funding", "instruments", "positions", "tickers"]
+    streams = [
+        "balances", "candles", "fills", "funding", "instruments", "orders", "positions", "tickers",
+    ]  # fmt: skip
     assert runs == [(s, "succeeded") for s in streams]
     again = dg.materialize(ASSETS, resources={"tradelake": resource})
     assert inserted(again) == dict.fromkeys(INSERTED, 0)
@@ -74,7 +78,7 @@ def test_missing_credentials_skip_fills_only(resource, monkeypatch):
         for e in result.get_asset_materialization_events()
     }
     signed = ["okx_fills", "okx_position_observations", "okx_balance_observations"]
-    for key in [*signed, "okx_funding_bills"]:
+    for key in [*signed, "okx_funding_bills", "okx_order_observations"]:
         assert "OKX_API_KEY" in meta[key]["skipped"].value
     for key in ["okx_instrument_observations", "okx_candles", "okx_ticker_observations"]:
         assert "skipped" not in meta[key]
@@ -98,6 +102,7 @@ def test_assets_are_grouped_and_scheduled_every_5_minutes():
         "okx_ticker_observations",
         "okx_position_observations",
         "okx_balance_observations",
+        "okx_order_observations",
     }
     hourly = schedules.okx_candles_hourly
     assert (hourly.cron_schedule, hourly.default_status) == (

@@ -1,4 +1,4 @@
-"""Migrations 0103 and 0220: ledgers protected, exact id and amount types, clean downgrade."""
+"""Migrations 0103, 0220 and 0223: ledgers protected, exact id and amount types, clean downgrade."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ LEDGERS = (
     "okx_position_observations",
     "okx_balance_observations",
     "okx_funding_bills",
+    "okx_order_observations",
 )
 
 
@@ -29,7 +30,7 @@ def _ours(url: str) -> set[str]:
 
 def test_up_down_up(empty_db_url):
     migrate(empty_db_url)
-    assert {"0103", "0220"} <= set(applied_revisions(empty_db_url))
+    assert {"0103", "0220", "0224"} <= set(applied_revisions(empty_db_url))
     assert _ours(empty_db_url) == {f"ledger.{t}" for t in LEDGERS}
     downgrade_all(empty_db_url)
     assert _ours(empty_db_url) == set()

@@ -25,6 +25,7 @@ def streams():
     from ingestion.hyperliquid.sync import sync_candles as hl_candles
     from ingestion.hyperliquid.sync import sync_fills as hl_fills
     from ingestion.hyperliquid.sync import sync_funding as hl_funding
+    from ingestion.hyperliquid.sync import sync_orders as hl_orders
     from ingestion.hyperliquid.sync import sync_positions as hl_positions
     from ingestion.hyperliquid.sync import sync_wallet_equity, sync_wallet_fills
     from ingestion.kalshi import events as kalshi_events
@@ -56,7 +57,9 @@ def streams():
         ("okx", "positions", okx_account.sync_positions),
         ("okx", "balances", okx_account.sync_balances),
         ("okx", "funding", okx_account.sync_funding),
+        ("okx", "orders", okx_account.sync_orders),
         ("hyperliquid", "fills", hl_fills),
+        ("hyperliquid", "orders", hl_orders),
         ("hyperliquid", "wallet_fills", sync_wallet_fills),
         ("hyperliquid", "wallet_equity", sync_wallet_equity),
         ("hyperliquid", "candles", hl_candles),

@@ -6,5 +6,5 @@
     ],
 ) }}
 -- Sources add their intermediate model (int_orders__<source>) to this list: Kalshi from its
--- order ledger, Polymarket derived from own fills (OKX, Hyperliquid later the same way).
-{{ union_inputs(['int_orders__kalshi', 'int_orders__polymarket']) }}
+-- order ledger, Polymarket derived from own fills, OKX and Hyperliquid from their order ledgers.
+{{ union_inputs(['int_orders__kalshi', 'int_orders__polymarket', 'int_orders__okx', 'int_orders__hyperliquid']) }}

@@ -1,5 +1,6 @@
-"""Hyperliquid: own fills, tracked-wallet fills, tracked-wallet equity, hourly candles, own
-positions (with the account summary) and own funding, one asset each, in group `hyperliquid`."""
+"""Hyperliquid: own fills, own orders, tracked-wallet fills, tracked-wallet equity, hourly
+candles, own positions (with the account summary) and own funding, one asset each, in group
+`hyperliquid`."""
 
 from ingestion.hyperliquid import SOURCE
 from ingestion.hyperliquid.sync import (
@@ -7,6 +8,7 @@ from ingestion.hyperliquid.sync import (
     sync_candles,
     sync_fills,
     sync_funding,
+    sync_orders,
     sync_positions,
     sync_wallet_equity,
     sync_wallet_fills,
@@ -20,6 +22,7 @@ CANDLES = "hyperliquid_candles"
 POSITIONS = "hyperliquid_position_observations"
 ACCOUNTS = "hyperliquid_account_observations"
 FUNDING = "hyperliquid_funding"
+ORDERS = "hyperliquid_order_observations"
 
 hyperliquid_fills = ledger_asset(
     source=SOURCE,
@@ -95,5 +98,17 @@ hyperliquid_funding = ledger_asset(
     description=(
         "Own hourly funding payments (userFunding) since each address's cursor, each once "
         "(account, coin, paid_at); usdc as sent (negative = paid). Feeds core.funding_payments."
+    ),
+)
+
+hyperliquid_orders = ledger_asset(
+    source=SOURCE,
+    stream="orders",
+    table=ORDERS,
+    sync=sync_orders,
+    description=(
+        "Own orders of accounts.hyperliquid.addresses (POST /info historicalOrders, the 2000 most "
+        "recent), a row per changed state (statusTimestamp is not the version); status mapped "
+        "to resting/partial/filled/canceled/rejected, the venue's status kept."
     ),
 )

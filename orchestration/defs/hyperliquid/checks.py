@@ -7,6 +7,7 @@ from orchestration.defs.hyperliquid.assets import (
     CANDLES,
     FILLS,
     FUNDING,
+    ORDERS,
     POSITIONS,
     WALLET_EQUITY,
     WALLET_FILLS,
@@ -15,7 +16,7 @@ from orchestration.lib.ingest import ledger_checks, wallet_history_check
 
 standard_checks = [
     c
-    for table in (FILLS, WALLET_FILLS, WALLET_EQUITY, CANDLES, POSITIONS, ACCOUNTS, FUNDING)
+    for table in (FILLS, WALLET_FILLS, WALLET_EQUITY, CANDLES, POSITIONS, ACCOUNTS, FUNDING, ORDERS)
     for c in ledger_checks(table)
 ]
 

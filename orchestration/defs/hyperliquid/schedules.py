@@ -1,10 +1,10 @@
-"""Own and tracked-wallet fills every 5 minutes (incremental: cursor per address); tracked-wallet
-equity hourly (a snapshot: it moves with every mark price, an hour-old one sizes a trade well
-enough and keeps the ledger small); candles hourly, a few minutes past the hour, so the hour
-that just ended is read closed (and the new one as its first open version); own positions and
-account summary every 15 minutes (they move with every mark: a quarter-hour keeps the equity
-curve's hourly marks fresh without a row per minute); own funding hourly, after the venue's
-hourly settlement."""
+"""Own and tracked-wallet fills and own orders every 5 minutes (fills incremental: cursor per
+address); tracked-wallet equity hourly (a snapshot: it moves with every mark price, an hour-old
+one sizes a trade well enough and keeps the ledger small); candles hourly, a few minutes past
+the hour, so the hour that just ended is read closed (and the new one as its first open
+version); own positions and account summary every 15 minutes (they move with every mark: a
+quarter-hour keeps the equity curve's hourly marks fresh without a row per minute); own funding
+hourly, after the venue's hourly settlement."""
 
 import dagster as dg
 
@@ -13,6 +13,7 @@ from orchestration.defs.hyperliquid.assets import (
     CANDLES,
     FILLS,
     FUNDING,
+    ORDERS,
     POSITIONS,
     WALLET_EQUITY,
     WALLET_FILLS,
@@ -21,11 +22,15 @@ from orchestration.lib.ingest import ledger_key, venue_tags
 
 hyperliquid_fills_every_5_minutes = dg.ScheduleDefinition(
     name="hyperliquid_fills_every_5_minutes",
-    target=dg.AssetSelection.assets(ledger_key(FILLS), ledger_key(WALLET_FILLS)),
+    target=dg.AssetSelection.assets(
+        ledger_key(FILLS), ledger_key(WALLET_FILLS), ledger_key(ORDERS)
+    ),
     cron_schedule="*/5 * * * *",
     default_status=dg.DefaultScheduleStatus.RUNNING,
     tags=venue_tags("hyperliquid"),
-    description="Hyperliquid own fills and tracked-wallet fills since each address's cursor.",
+    description=(
+        "Hyperliquid own fills and tracked-wallet fills since each address's cursor; own orders."
+    ),
 )
 
 hyperliquid_wallet_equity_hourly = dg.ScheduleDefinition(

@@ -1,8 +1,8 @@
-"""OKX: own fills, instrument metadata, hourly candles, tickers, positions, balances and funding
-bills, one asset each, in group `okx`."""
+"""OKX: own fills, instrument metadata, hourly candles, tickers, positions, balances, funding
+bills and own orders, one asset each, in group `okx`."""
 
 from ingestion.okx import SOURCE
-from ingestion.okx.account import sync_balances, sync_funding, sync_positions
+from ingestion.okx.account import sync_balances, sync_funding, sync_orders, sync_positions
 from ingestion.okx.market import sync_candles, sync_tickers
 from ingestion.okx.sync import sync_fills, sync_instruments
 from orchestration.lib.ingest import ledger_asset
@@ -14,6 +14,7 @@ TICKERS = "okx_ticker_observations"
 POSITIONS = "okx_position_observations"
 BALANCES = "okx_balance_observations"
 FUNDING = "okx_funding_bills"
+ORDERS = "okx_order_observations"
 
 okx_fills = ledger_asset(
     source=SOURCE,
@@ -90,5 +91,17 @@ okx_funding = ledger_asset(
     description=(
         "Own OKX funding-fee bills (GET /api/v5/account/bills + /bills-archive, type 8), one row "
         "per billId; amount positive when the account paid."
+    ),
+)
+
+okx_orders = ledger_asset(
+    source=SOURCE,
+    stream="orders",
+    table=ORDERS,
+    sync=sync_orders,
+    description=(
+        "Own OKX orders of accounts.okx.inst_types (GET /api/v5/trade/orders-history + "
+        "/orders-history-archive), a row per changed state (uTime is not the version); status "
+        "mapped to resting/partial/filled/canceled, the OKX state kept. Feeds core.orders."
     ),
 )

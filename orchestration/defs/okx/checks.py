@@ -6,10 +6,11 @@ from orchestration.defs.okx.assets import (
     FILLS,
     FUNDING,
     INSTRUMENTS,
+    ORDERS,
     POSITIONS,
     TICKERS,
 )
 from orchestration.lib.ingest import ledger_checks
 
-TABLES = (FILLS, INSTRUMENTS, CANDLES, TICKERS, POSITIONS, BALANCES, FUNDING)
+TABLES = (FILLS, INSTRUMENTS, CANDLES, TICKERS, POSITIONS, BALANCES, FUNDING, ORDERS)
 standard_checks = [c for table in TABLES for c in ledger_checks(table)]

@@ -1,6 +1,6 @@
-"""Fills, instruments, positions and balances every 5 minutes (fills incremental: cursor per
-instType; the others append only what changed); tickers every 5 minutes too (the spread of
-marts.market_states is read at the latest ticker before each candle's close); candles and
+"""Fills, instruments, positions, balances and own orders every 5 minutes (fills incremental:
+cursor per instType; the others append only what changed); tickers every 5 minutes too (the
+spread of marts.market_states is read at the latest ticker before each candle's close); candles and
 funding bills hourly, a few minutes past the hour, so the hour that just ended is read closed and
 the 8-hourly funding bills are in."""
 
@@ -12,6 +12,7 @@ from orchestration.defs.okx.assets import (
     FILLS,
     FUNDING,
     INSTRUMENTS,
+    ORDERS,
     POSITIONS,
     TICKERS,
 )
@@ -20,12 +21,14 @@ from orchestration.lib.ingest import ledger_key, venue_tags
 okx_every_5_minutes = dg.ScheduleDefinition(
     name="okx_every_5_minutes",
     target=dg.AssetSelection.assets(
-        *(ledger_key(t) for t in (FILLS, INSTRUMENTS, TICKERS, POSITIONS, BALANCES))
+        *(ledger_key(t) for t in (FILLS, INSTRUMENTS, TICKERS, POSITIONS, BALANCES, ORDERS))
     ),
     cron_schedule="1-59/5 * * * *",  # off the minute other venues' schedules start on
     default_status=dg.DefaultScheduleStatus.RUNNING,
     tags=venue_tags("okx"),
-    description="OKX own fills (incremental), instruments, tickers, positions and balances.",
+    description=(
+        "OKX own fills (incremental), instruments, tickers, positions, balances and own orders."
+    ),
 )
 
 okx_candles_hourly = dg.ScheduleDefinition(
