@@ -28,6 +28,6 @@ def defs() -> dg.Definitions:
     loaded = dg.load_from_defs_folder(path_within_project=Path(__file__).parent)
     merged = dg.Definitions.merge(loaded, dg.Definitions(resources=shared_resources()))
     with warnings.catch_warnings():
-        warnings.simplefilter("ignore", dg.PreviewWarning)  # map_asset_specs, stable since 1.9
+        warnings.simplefilter("ignore", dg.PreviewWarning)  # map_asset_specs: preview in 1.13
         freshness = ledger_freshness(merged)
         return merged.map_asset_specs(func=lambda spec: _operable(spec, freshness))
