@@ -119,8 +119,7 @@ def test_the_overview_links_the_data_quality_docs(page: Page, demo: Demo) -> Non
     # Great Expectations' site loads its table scripts from CDNs, which an offline machine never
     # reaches: read the page as served (its validations are in the HTML) without waiting for them
     page.goto(demo.docs + "/quality/index.html", wait_until="domcontentloaded")
-    body = page.locator("body")
-    expect(body).to_contain_text("Data Docs")
-    # the suites' latest validations, one per checked relation
-    expect(body).to_contain_text("core.fills")
-    expect(body).to_contain_text("ledger.kalshi_fills")
+    expect(page.locator("body")).to_contain_text("Data Docs")
+    # the suites' latest validations, one per checked relation (the table data of the page)
+    served = page.content()
+    assert "core.fills" in served and "ledger.kalshi_fills" in served
