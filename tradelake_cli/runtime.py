@@ -66,6 +66,9 @@ def prepare(*, run_migrations: bool = True) -> str:
     os.environ.update(dbt_env(url))
     os.environ["DAGSTER_HOME"] = str(dagster_home(home))
     os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
+    # A partial selection runs only the tests whose every parent it builds: a relationships
+    # test to a model outside the selection would read a relation that may not exist yet.
+    os.environ.setdefault("DBT_INDIRECT_SELECTION", "cautious")
     return url
 
 
