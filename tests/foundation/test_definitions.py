@@ -200,6 +200,26 @@ def test_every_scheduled_ledger_is_late_after_three_missed_ticks(defs: dg.Defini
     assert all(graph.get(key).freshness_policy is not None for key in scheduled)
 
 
+def test_the_report_calls_a_stream_late_when_the_ui_does(defs: dg.Definitions) -> None:
+    """dbt's var stream_late_after_minutes (int_late_streams, the 4h report) holds, per stream,
+    the warn window of its ledger's freshness policy: the report and the catalog agree."""
+    import yaml
+
+    from orchestration.lib.ingest import _STREAMS
+
+    graph = defs.resolve_asset_graph()
+    from_policies: dict[str, int] = {}
+    for key in graph.get_all_asset_keys():
+        policy = graph.get(key).freshness_policy if key.path[0] == "ledger" else None
+        if policy is not None:
+            source, stream = _STREAMS[key.path[1]]
+            minutes = int(policy.warn_window.to_timedelta().total_seconds() // 60)
+            assert from_policies.setdefault(f"{source}/{stream}", minutes) == minutes
+    project = yaml.safe_load((ROOT / "dbt_project" / "dbt_project.yml").read_text())
+    assert project["vars"]["stream_late_after_minutes"] == from_policies
+    assert from_policies["kalshi/markets"] == 15 and from_policies["okx/candles"] == 180
+
+
 def test_the_dbt_docs_site_opens_on_the_project_overview() -> None:
     import json
 

@@ -1,6 +1,6 @@
 -- One row per 4h window (aligned to 00/04/08/12/16/20 UTC) with any data: own fills or
--- settlements, tracked-wallet moves, edges, market state changes, or data-quality incidents (stale source streams
--- included), prop-firm challenge events and alerts; the Behaviour section lists the trading
+-- settlements, tracked-wallet moves, edges, market state changes, or data-quality incidents (stale and late
+-- source streams included), prop-firm challenge events and alerts; the Behaviour section lists the trading
 -- sessions of own accounts that overlap the window, their tilt level changes and the exits that
 -- needed more than one attempt; Open positions lists the own positions open at the window's end
 -- with their mark and unrealized PnL, and the accounts' equity then. summary_markdown is what
@@ -210,13 +210,14 @@ sections as (
         -- the BTC regime's changes first: they move every instrument below them
         string_agg('- ' || markdown_line, E'\n' order by event_type != 'market_regime', event_rank)
         filter (where event_type in ('market_regime', 'market_state')) as market_lines,
-        -- stale sources first: a venue that did not load makes every number above incomplete
+        -- stale, then late sources first: a venue that did not load makes every number above
+        -- incomplete
         string_agg(
             '- ' || markdown_line, E'\n'
-            order by event_type != 'stale_source', event_type, event_rank
+            order by event_type != 'stale_source', event_type != 'late_source', event_type, event_rank
         ) filter (
             where event_type in (
-                'stale_source', 'chain_broken', 'data_quality', 'failed_expectation', 'volume_warning',
+                'stale_source', 'late_source', 'chain_broken', 'data_quality', 'failed_expectation', 'volume_warning',
                 'schema_drift', 'ledger_conflict'
             )
         ) as incident_lines,
@@ -231,6 +232,7 @@ sections as (
             as ledger_conflicts,
         jsonb_agg(detail - 'type' order by event_rank) filter (where event_type = 'stale_source')
             as stale_streams,
+        count(*) filter (where event_type = 'late_source') as late_streams,
         jsonb_agg(detail order by event_type, event_rank) as notable_events
     from events
     group by period_start
@@ -296,6 +298,7 @@ assembled as (
         coalesce(sections.quarantined_records, 0) as quarantined_records,
         coalesce(sections.ledger_conflicts, 0) as ledger_conflicts,
         coalesce(sections.stale_streams, '[]'::jsonb) as stale_streams,
+        coalesce(sections.late_streams, 0) as late_streams,
         sections.notable_events,
         'charts/pnl_' || to_char(cumulative.period_start at time zone 'UTC', 'YYYYMMDD"T"HH24') || '.png'
             as chart_path
@@ -419,7 +422,8 @@ select
         'ledger_conflicts', ledger_conflicts,
         'chain_ledgers_checked', chain_ledgers_checked,
         'chain_ledgers_broken', chain_ledgers_broken,
-        'stale_streams', jsonb_array_length(stale_streams)
+        'stale_streams', jsonb_array_length(stale_streams),
+        'late_streams', late_streams
     ) as metrics,
     coalesce(notable_events, '[]'::jsonb) as notable_events,
     chart_path,

@@ -189,6 +189,10 @@ stale_streams as (
     select * from {{ ref('int_stale_streams') }}
 ),
 
+late_streams as (
+    select * from {{ ref('int_late_streams') }}
+),
+
 -- the strongest 4h wallet biases computed in the window (marts.bias), the latest per asset
 latest_bias as (
     select distinct on (window_start, source, market_id, outcome)
@@ -533,6 +537,28 @@ events as (
             'failed_runs', failed_runs, 'error', error, 'at', failed_at
         ) as detail
     from stale_streams
+
+    union all
+
+    select
+        period_start,
+        'late_source' as event_type,
+        row_number() over (partition by period_start order by source_name, stream) as event_rank,
+        checked_at as event_at,
+        format(
+            '**%s is late**: last successful sync %s UTC, %s min before %s (late after %s min)',
+            stream_name,
+            to_char(last_success_at at time zone 'UTC', 'YYYY-MM-DD HH24:MI'),
+            minutes_since_success,
+            case when checked_at < period_start + interval '4 hours' then 'now' else 'the window''s end' end,
+            late_after_minutes
+        ) as markdown_line,
+        jsonb_build_object(
+            'type', 'late_source', 'source', source_name, 'stream', stream,
+            'last_success_at', last_success_at, 'minutes_since_success', minutes_since_success,
+            'late_after_minutes', late_after_minutes, 'at', checked_at
+        ) as detail
+    from late_streams
 
     union all
 
