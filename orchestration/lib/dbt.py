@@ -156,8 +156,8 @@ class TradelakeTranslator(DagsterDbtTranslator):
         cron = self.automation_cron(dbt_resource_props)
         if cron:
             return cron_condition(cron)
-        # Everything downstream of the ledgers refreshes when its inputs change.
-        return dg.AutomationCondition.eager()
+        # Everything downstream of the ledgers refreshes when its inputs' data change.
+        return on_changed_inputs()
 
     def get_description(self, dbt_resource_props: Mapping[str, Any]) -> str:
         """The model's documented description (markdown), not dagster-dbt's default that appends
@@ -226,6 +226,35 @@ def describe_dbt_test(test: Mapping[str, Any], key: dg.AssetKey) -> str:
         else "Warning only."
     )
     return f"{what} {effect} (dbt test `{test['name']}`)"
+
+
+def on_changed_inputs() -> dg.AutomationCondition:
+    """`AutomationCondition.eager()`, except that a dependency counts as updated only when its
+    data version changed, not whenever it was materialized or observed.
+
+    Every ledger asset materializes on each tick of its schedule, whether or not the venue had
+    anything new; its data version is the head of its hash chain (orchestration/lib/ingest.py
+    `ledger_version`), which moves only when rows were appended, and the ops.*/ref.* tables are
+    observed with a version of their content (orchestration/defs/state). A dbt model is rebuilt
+    (and tested) when a ledger it reads loaded rows, a table it reads changed, or a model
+    upstream of it is being rebuilt in the same run; a tick that loaded nothing schedules no
+    dbt work. A model that reads the clock (the 4h reports) has its own cron condition.
+    """
+    changed = (
+        dg.AutomationCondition.newly_updated()
+        & dg.AutomationCondition.data_version_changed()
+        & ~dg.AutomationCondition.executed_with_root_target()
+    ).with_label("data_version_changed_without_root") | dg.AutomationCondition.will_be_requested()
+    return (
+        dg.AutomationCondition.in_latest_time_window()
+        & (
+            dg.AutomationCondition.newly_missing()
+            | dg.AutomationCondition.any_deps_match(changed).with_label("any_deps_changed")
+        ).since_last_handled()
+        & ~dg.AutomationCondition.any_deps_missing()
+        & ~dg.AutomationCondition.any_deps_in_progress()
+        & ~dg.AutomationCondition.in_progress()
+    ).with_label("eager_on_changed_data")
 
 
 def cron_condition(cron: str) -> dg.AutomationCondition:

@@ -66,9 +66,23 @@ def ledger_asset(
         result = tradelake.sync(source, stream, sync, log=context.log)
         if result.skipped:
             context.log.warning(f"{source}.{stream} skipped: {result.skipped}")
-        return dg.MaterializeResult(metadata=result.metadata())
+        with psycopg.connect(tradelake.ingest_url()) as conn:
+            version = ledger_version(conn, f"ledger.{table}")
+        return dg.MaterializeResult(metadata=result.metadata(), data_version=version)
 
     return _asset
+
+
+def ledger_version(conn: psycopg.Connection, qualified: str) -> dg.DataVersion:
+    """The ledger's content as a data version: the head of its hash chain (last chain_seq and
+    chain_hash), which moves with every row appended and only then. A sync that loaded nothing
+    keeps the version, so the dbt models downstream are not scheduled for it
+    (orchestration/lib/dbt.py `on_changed_inputs`)."""
+    row = conn.execute(
+        "select chain_seq, chain_hash from ops.ledger_chain_heads where table_name = %s",
+        (qualified,),
+    ).fetchone()
+    return dg.DataVersion(f"{row[0]}:{row[1][:16]}" if row and row[0] else "empty")
 
 
 def ledger_checks(table: str) -> list[dg.AssetChecksDefinition]:

@@ -61,3 +61,67 @@ def test_live_sensor_polls_only_while_games_are_live(resource, monkeypatch):
     monkeypatch.setattr(sensors, "utc_now", lambda: NOW.replace(month=12))
     with dg.build_sensor_context(resources={"tradelake": resource}) as ctx:
         assert isinstance(sensors.espn_live_games(ctx), dg.SkipReason)
+
+
+def test_dbt_is_scheduled_only_for_a_ledger_that_loaded_rows(resource, db_url):
+    """Declarative automation (issue 19): a ledger's data version is its hash chain's head, and
+    the dbt models read from it are requested when that version changed, not on every sync."""
+    import psycopg
+
+    from orchestration.definitions import defs
+
+    definitions = defs()
+    ledger = dg.AssetKey(["ledger", "espn_game_observations"])
+    staging = dg.AssetKey(["staging", "stg_espn__game_observations"])
+    assert ledger in definitions.resolve_asset_graph().get(staging).parent_keys
+
+    def tick(instance, cursor):
+        result = dg.evaluate_automation_conditions(
+            defs=definitions, instance=instance, cursor=cursor
+        )
+        return result.get_num_requested(staging), result.cursor
+
+    def sync(instance):
+        done = dg.materialize([assets.espn_games], resources={"tradelake": resource},
+                              instance=instance)  # fmt: skip
+        (event,) = done.get_asset_materialization_events()
+        materialization = event.event_specific_data.materialization
+        return materialization.metadata["rows_inserted"].value, materialization.tags[
+            "dagster/data_version"
+        ]
+
+    with dg.DagsterInstance.ephemeral() as instance:
+        _, cursor = tick(instance, None)  # the first tick: whatever is missing
+        loaded, first = sync(instance)
+        requested, cursor = tick(instance, cursor)
+        assert (loaded, requested) == (12, 1)
+        # the next tick (here the daemon would run what it requested): nothing new to request
+        assert tick(instance, cursor)[0] == 0
+        cursor = tick(instance, cursor)[1]
+        with psycopg.connect(db_url) as conn:
+            seq, head = conn.execute(
+                "select chain_seq, chain_hash from ops.ledger_chain_heads "
+                "where table_name = 'ledger.espn_game_observations'"
+            ).fetchone()
+        assert first == f"{seq}:{head[:16]}" and seq == 12
+
+        # the next tick's sync finds nothing new: same version, no dbt work
+        loaded, again = sync(instance)
+        requested, cursor = tick(instance, cursor)
+        assert (loaded, again, requested) == (0, first, 0)
+        cursor = tick(instance, cursor)[1]
+
+        # a row appended (here by hand, as a later observation of a game would be) moves the
+        # head: the next sync's version differs and the staging model is requested again
+        with psycopg.connect(db_url) as conn:
+            conn.execute(
+                "insert into ledger.espn_game_observations (league, game_id, start_time, "
+                "home_team, away_team, status, status_raw, completed, observed_at, record_hash) "
+                "select league, game_id, start_time, home_team, away_team, status, status_raw, "
+                "completed, observed_at + interval '1 minute', record_hash "
+                "from ledger.espn_game_observations order by chain_seq limit 1"
+            )
+        loaded, moved = sync(instance)
+        requested, cursor = tick(instance, cursor)
+        assert (loaded, requested) == (0, 1)
+        assert moved.startswith("13:") and moved != first
