@@ -1,0 +1,85 @@
+{#-
+  dbt's view materialization, with one change: a view whose definition did not change since it
+  was created is left as it is instead of being re-created on every run.
+
+  The fingerprint is the md5 of what makes the view: its compiled SQL, its description and
+  column descriptions (written as comments) and its grants. It is kept in the view's own comment
+  (after the description), so it lives and dies with the view: a view dropped by a cascade (a
+  table upstream rebuilt and swapped: Postgres views follow the old table, which dbt then drops
+  with its dependents) is simply missing and gets created again. The catalog is read here
+  rather than dbt's relation cache, which does not follow cascades. `--full-refresh`
+  re-creates every view. See docs/benchmarks.md ("no-op refresh").
+-#}
+{% materialization view, adapter='postgres' %}
+
+  {%- set target_relation = this.incorporate(type='view') -%}
+  {%- set fingerprint = local_md5(
+      sql ~ '|' ~ tojson(model.description) ~ '|' ~ tojson(model.columns) ~ '|'
+      ~ tojson(config.get('grants'))
+  ) -%}
+  {%- set marker = '(dbt view fingerprint ' ~ fingerprint ~ ')' -%}
+
+  {%- if not should_full_refresh() -%}
+    {%- set found = run_query(
+        "select 1 from pg_class as c join pg_namespace as n on n.oid = c.relnamespace "
+        ~ "where n.nspname = '" ~ this.schema ~ "' and c.relname = '" ~ this.identifier ~ "' "
+        ~ "and c.relkind = 'v' and strpos(coalesce(obj_description(c.oid, 'pg_class'), ''), '"
+        ~ marker ~ "') > 0"
+    ) -%}
+    {%- if found | length > 0 -%}
+      {% call statement('main') -%}
+        select 'unchanged view {{ this }}'
+      {%- endcall %}
+      {{ return({'relations': [target_relation]}) }}
+    {%- endif -%}
+  {%- endif -%}
+
+  {%- set existing_relation = load_cached_relation(this) -%}
+  {%- set intermediate_relation = make_intermediate_relation(target_relation) -%}
+  {%- set preexisting_intermediate_relation = load_cached_relation(intermediate_relation) -%}
+  {%- set backup_relation_type = 'view' if existing_relation is none else existing_relation.type -%}
+  {%- set backup_relation = make_backup_relation(target_relation, backup_relation_type) -%}
+  {%- set preexisting_backup_relation = load_cached_relation(backup_relation) -%}
+  {% set grant_config = config.get('grants') %}
+
+  {{ run_hooks(pre_hooks, inside_transaction=False) }}
+
+  {{ drop_relation_if_exists(preexisting_intermediate_relation) }}
+  {{ drop_relation_if_exists(preexisting_backup_relation) }}
+
+  -- `BEGIN` happens here:
+  {{ run_hooks(pre_hooks, inside_transaction=True) }}
+
+  {% call statement('main') -%}
+    {{ get_create_view_as_sql(intermediate_relation, sql) }}
+  {%- endcall %}
+
+  {% if existing_relation is not none %}
+    {% set existing_relation = load_cached_relation(existing_relation) %}
+    {% if existing_relation is not none %}
+        {{ adapter.rename_relation(existing_relation, backup_relation) }}
+    {% endif %}
+  {% endif %}
+  {{ adapter.rename_relation(intermediate_relation, target_relation) }}
+
+  {% set should_revoke = should_revoke(existing_relation, full_refresh_mode=True) %}
+  {% do apply_grants(target_relation, grant_config, should_revoke=should_revoke) %}
+
+  {% do persist_docs(target_relation, model) %}
+  {% call statement('fingerprint') -%}
+    comment on view {{ target_relation }} is {{ postgres_escape_comment(
+        ((model.description ~ '\n\n') if model.description else '') ~ marker
+    ) }}
+  {%- endcall %}
+
+  {{ run_hooks(post_hooks, inside_transaction=True) }}
+
+  {{ adapter.commit() }}
+
+  {{ drop_relation_if_exists(backup_relation) }}
+
+  {{ run_hooks(post_hooks, inside_transaction=False) }}
+
+  {{ return({'relations': [target_relation]}) }}
+
+{%- endmaterialization -%}
