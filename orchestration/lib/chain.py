@@ -10,6 +10,7 @@ import psycopg
 from ingestion.chain import Written, verify_since_last_digest, write_digest
 from ingestion.db import database_url
 from ingestion.settings import tradelake_home
+from orchestration.lib.checks import CheckPart, standalone
 from orchestration.lib.resources import TradelakeResource
 from quality.results import chain_rows, store
 
@@ -17,13 +18,12 @@ DIGEST_TAG = "tradelake/ledger_digest"
 HEADS_TAG = "tradelake/ledger_heads"
 
 
-def chain_check(key: dg.AssetKey, table: str) -> dg.AssetChecksDefinition:
+def chain_part(key: dg.AssetKey, table: str) -> CheckPart:
     """Blocking: the rows added since the latest digest (what this run loaded) are chained as
     the trigger chained them, and none was removed."""
-
-    @dg.asset_check(
+    spec = dg.AssetCheckSpec(
+        "chain_intact",
         asset=key,
-        name="chain_intact",
         blocking=True,
         description=(
             f"The rows of {table} added since the latest digest recompute to their chain hashes, "
@@ -31,7 +31,8 @@ def chain_check(key: dg.AssetKey, table: str) -> dg.AssetChecksDefinition:
             "verify`)."
         ),
     )
-    def _check(
+
+    def evaluate(
         context: dg.AssetCheckExecutionContext, tradelake: TradelakeResource
     ) -> dg.AssetCheckResult:
         with psycopg.connect(tradelake.ingest_url()) as conn:
@@ -39,6 +40,8 @@ def chain_check(key: dg.AssetKey, table: str) -> dg.AssetChecksDefinition:
             # the outcome for the 4h report's Data quality section, broken or intact
             store(conn, context.run.run_id, chain_rows("hash_chain", [report]))
         return dg.AssetCheckResult(
+            asset_key=key,
+            check_name=spec.name,
             passed=report.intact,
             description=(
                 f"broken at chain_seq {report.broken_seq}: {report.problem}"
@@ -54,7 +57,11 @@ def chain_check(key: dg.AssetKey, table: str) -> dg.AssetChecksDefinition:
             },
         )
 
-    return _check
+    return CheckPart(spec, evaluate)
+
+
+def chain_check(key: dg.AssetKey, table: str) -> dg.AssetChecksDefinition:
+    return standalone(chain_part(key, table))
 
 
 def record_run_digest(instance: dg.DagsterInstance, run_id: str) -> Written:

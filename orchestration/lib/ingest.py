@@ -19,7 +19,8 @@ import psycopg
 from ingestion.freshness import stream_health
 from ingestion.sync import SyncFn
 from ingestion.wallets import truncated_wallets
-from orchestration.lib.chain import chain_check
+from orchestration.lib.chain import chain_part
+from orchestration.lib.checks import CheckPart, combined, standalone
 from orchestration.lib.resources import TradelakeResource
 
 # Every run that calls a venue carries its name: deploy/dagster.yaml's QueuedRunCoordinator
@@ -88,10 +89,23 @@ def ledger_version(conn: psycopg.Connection, qualified: str) -> dg.DataVersion:
 def ledger_checks(table: str) -> list[dg.AssetChecksDefinition]:
     """Blocking: no conflicting re-deliveries, the hash chain of the rows added (chain_intact,
     orchestration/lib/chain.py), no schema or unit drift (schema_drift). Error (non-blocking):
-    the latest sync reached the venue. Warning: nothing waiting in quarantine."""
+    the latest sync reached the venue. Warning: nothing waiting in quarantine.
+
+    Two steps per ledger: `source_ok` alone (it fails its own step when the stream is stale,
+    so the run is red while dbt, which waits for blocking checks only, still runs), and the
+    other four together (orchestration/lib/checks.py: one step, four checks)."""
     key = ledger_key(table)
     qualified = f"ledger.{table}"
+    parts = [
+        conflicts_part(key, qualified),
+        quarantine_part(key, table),
+        chain_part(key, qualified),
+        drift_part(table),
+    ]
+    return [source_ok_check(key, table), combined(f"{table}_ledger_checks", parts)]
 
+
+def source_ok_check(key: dg.AssetKey, table: str) -> dg.AssetChecksDefinition:
     @dg.asset_check(
         asset=key,
         name="source_ok",
@@ -129,9 +143,13 @@ def ledger_checks(table: str) -> list[dg.AssetChecksDefinition]:
                 allow_retries=False,
             )
 
-    @dg.asset_check(
+    return source_ok
+
+
+def conflicts_part(key: dg.AssetKey, qualified: str) -> CheckPart:
+    spec = dg.AssetCheckSpec(
+        "no_conflicting_redelivery",
         asset=key,
-        name="no_conflicting_redelivery",
         blocking=True,
         description=(
             "A record the venue delivered again has the content stored the first time. Fails, "
@@ -140,7 +158,8 @@ def ledger_checks(table: str) -> list[dg.AssetChecksDefinition]:
             "decides which is right."
         ),
     )
-    def no_conflicts(tradelake: TradelakeResource) -> dg.AssetCheckResult:
+
+    def evaluate(_context, tradelake: TradelakeResource) -> dg.AssetCheckResult:
         with psycopg.connect(tradelake.ingest_url()) as conn:
             row = conn.execute(
                 "select count(*), min(natural_key::text) from ops.ledger_conflicts "
@@ -149,6 +168,8 @@ def ledger_checks(table: str) -> list[dg.AssetChecksDefinition]:
             ).fetchone()
         count, example = row or (0, None)
         return dg.AssetCheckResult(
+            asset_key=key,
+            check_name=spec.name,
             passed=count == 0,
             description=(
                 "same natural key re-delivered with different content; see ops.ledger_conflicts"
@@ -158,16 +179,21 @@ def ledger_checks(table: str) -> list[dg.AssetChecksDefinition]:
             metadata={"conflicts": count, **({"example_key": example} if example else {})},
         )
 
-    @dg.asset_check(
+    return CheckPart(spec, evaluate)
+
+
+def quarantine_part(key: dg.AssetKey, table: str) -> CheckPart:
+    spec = dg.AssetCheckSpec(
+        "quarantine_empty",
         asset=key,
-        name="quarantine_empty",
         description=(
             "No record of this stream waits in ops.quarantine. Warns (non-blocking) while some "
             "do: each was rejected with its reason and raw page kept, its page-mates loaded; "
             "fix the parser or the data and re-run to load them."
         ),
     )
-    def quarantine_empty(tradelake: TradelakeResource) -> dg.AssetCheckResult:
+
+    def evaluate(_context, tradelake: TradelakeResource) -> dg.AssetCheckResult:
         source, stream = _STREAMS.get(table, (table.split("_", 1)[0], None))
         with psycopg.connect(tradelake.ingest_url()) as conn:
             rows = conn.execute(
@@ -178,6 +204,8 @@ def ledger_checks(table: str) -> list[dg.AssetChecksDefinition]:
             ).fetchall()
         total = sum(r[1] for r in rows)
         return dg.AssetCheckResult(
+            asset_key=key,
+            check_name=spec.name,
             passed=total == 0,
             severity=dg.AssetCheckSeverity.WARN,
             description=(
@@ -191,13 +219,7 @@ def ledger_checks(table: str) -> list[dg.AssetChecksDefinition]:
             },
         )
 
-    return [
-        no_conflicts,
-        source_ok,
-        quarantine_empty,
-        chain_check(key, qualified),
-        drift_check(table),
-    ]
+    return CheckPart(spec, evaluate)
 
 
 DRIFT = """
@@ -208,13 +230,13 @@ order by not is_blocking, first_seen_at, field, change
 """
 
 
-def drift_check(table: str) -> dg.AssetChecksDefinition:
+def drift_part(table: str) -> CheckPart:
     """Blocking on a schema or unit change of the stream's answers (ingestion/drift.py); a warning
     only for fields the model does not declare."""
-
-    @dg.asset_check(
-        asset=ledger_key(table),
-        name="schema_drift",
+    key = ledger_key(table)
+    spec = dg.AssetCheckSpec(
+        "schema_drift",
+        asset=key,
         blocking=True,
         description=(
             "The venue's answers still have the shape and units the wire model reads "
@@ -224,7 +246,8 @@ def drift_check(table: str) -> dg.AssetChecksDefinition:
             "held until the row is cleared. New fields the model does not declare only warn."
         ),
     )
-    def schema_drift(tradelake: TradelakeResource) -> dg.AssetCheckResult:
+
+    def evaluate(_context, tradelake: TradelakeResource) -> dg.AssetCheckResult:
         source, stream = _STREAMS[table]
         with psycopg.connect(tradelake.ingest_url()) as conn:
             rows = conn.execute(DRIFT, (source, stream)).fetchall()
@@ -240,6 +263,8 @@ def drift_check(table: str) -> dg.AssetChecksDefinition:
         else:
             description = "every answer had the shape and units the model reads"
         return dg.AssetCheckResult(
+            asset_key=key,
+            check_name=spec.name,
             passed=not rows,
             severity=dg.AssetCheckSeverity.ERROR if blocking else dg.AssetCheckSeverity.WARN,
             description=description[:4000],
@@ -250,7 +275,12 @@ def drift_check(table: str) -> dg.AssetChecksDefinition:
             },
         )
 
-    return schema_drift
+    return CheckPart(spec, evaluate)
+
+
+def drift_check(table: str) -> dg.AssetChecksDefinition:
+    """The schema_drift check as its own step (for a job that needs only it)."""
+    return standalone(drift_part(table))
 
 
 def wallet_history_check(
