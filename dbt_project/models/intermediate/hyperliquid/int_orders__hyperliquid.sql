@@ -1,52 +1,9 @@
 -- Hyperliquid input of core.orders: the latest observed state of each own order, with when it
--- became terminal (as int_orders__kalshi). market_id is the raw coin, instrument the readable
+-- became terminal (macros/order_states.sql). market_id is the raw coin, instrument the readable
 -- symbol of the order's fills (HYPE/USDC for `@107`), else the coin. Sizes are already in the
 -- coin (base units); avg_fill_price and fees come from the order's own fills (fees in the fills'
 -- fee token, positive = paid).
-with observations as (
-    select
-        *,
-        row_number() over (partition by account, order_id order by observed_at desc) as recency,
-        lag(status) over (partition by account, order_id order by observed_at) as status_before,
-        lag(venue_updated_at) over (partition by account, order_id order by observed_at)
-            as venue_updated_before
-    from {{ ref('stg_hyperliquid__order_observations') }}
-),
-
-terminal_states as (
-    select
-        account,
-        order_id,
-        case
-            when
-                status_before is not null
-                and coalesce(
-                    venue_updated_at = venue_updated_before,
-                    venue_updated_at is null and venue_updated_before is null
-                )
-                then observed_at
-            else coalesce(venue_updated_at, observed_at)
-        end as terminal_at,
-        row_number() over (partition by account, order_id order by observed_at) as nth
-    from observations
-    where
-        status in ('filled', 'canceled', 'rejected', 'expired')
-        and (status_before is null or status_before not in ('filled', 'canceled', 'rejected', 'expired'))
-),
-
-terminal as (
-    select
-        account,
-        order_id,
-        terminal_at
-    from terminal_states
-    where nth = 1
-),
-
-latest as (
-    select * from observations
-    where recency = 1
-),
+with {{ order_states(ref('stg_hyperliquid__order_observations')) }},
 
 fills as (
     select

@@ -1,57 +1,12 @@
 -- OKX input of core.orders: the latest observed state of each own order, with when it became
--- terminal (as int_orders__kalshi). market_id and instrument are the instId. Quantities in the
+-- terminal (macros/order_states.sql). market_id and instrument are the instId. Quantities in the
 -- base currency: SPOT/MARGIN `sz` as sent; SWAP/FUTURES with ctType linear: contracts x ctVal
 -- (ctVal in the base currency, https://www.okx.com/docs-v5/en/#public-data-rest-api-get-instruments),
 -- with the contract terms observed at or before the order's creation, else the earliest ones
 -- after it (as int_fills__okx). Inverse contracts, options and orders without an instrument
 -- observation keep OKX's contracts (not convertible to base here). Prices per base unit as sent;
 -- fees positive = paid, in fee_currency.
-with observations as (
-    select
-        *,
-        row_number() over (partition by account, order_id order by observed_at desc) as recency,
-        lag(status) over (partition by account, order_id order by observed_at) as status_before,
-        lag(venue_updated_at) over (partition by account, order_id order by observed_at)
-            as venue_updated_before
-    from {{ ref('stg_okx__order_observations') }}
-),
-
--- the observation in which the order was first seen terminal: OKX's uTime when it moved (or
--- the order was first seen already terminal), else our observation time
-terminal_states as (
-    select
-        account,
-        order_id,
-        case
-            when
-                status_before is not null
-                and coalesce(
-                    venue_updated_at = venue_updated_before,
-                    venue_updated_at is null and venue_updated_before is null
-                )
-                then observed_at
-            else coalesce(venue_updated_at, observed_at)
-        end as terminal_at,
-        row_number() over (partition by account, order_id order by observed_at) as nth
-    from observations
-    where
-        status in ('filled', 'canceled', 'rejected', 'expired')
-        and (status_before is null or status_before not in ('filled', 'canceled', 'rejected', 'expired'))
-),
-
-terminal as (
-    select
-        account,
-        order_id,
-        terminal_at
-    from terminal_states
-    where nth = 1
-),
-
-latest as (
-    select * from observations
-    where recency = 1
-),
+with {{ order_states(ref('stg_okx__order_observations')) }},
 
 instruments as (
     select * from {{ ref('stg_okx__instruments') }}
