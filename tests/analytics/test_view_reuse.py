@@ -96,6 +96,17 @@ def test_unchanged_views_are_kept(db_url: str, tmp_path: Path) -> None:
     with psycopg.connect(db_url) as conn:
         assert conn.execute("select count(*) from intermediate.int_late_streams").fetchone() == (0,)
 
+    # a migration adds a column to a table a view reads: the view is re-created (a `select *`
+    # froze the column list when the view was created), on the same SQL and vars
+    with psycopg.connect(db_url) as conn:
+        conn.execute("alter table ops.sync_runs add column probe text")
+    build(
+        db_url, tmp_path, vars_=json.dumps({"stream_late_after_minutes": {"kalshi/markets": 180}})
+    )
+    migrated = oids(db_url)
+    assert migrated["staging.stg_ops__sync_runs"] != third["staging.stg_ops__sync_runs"]
+    third = migrated
+
     # --full-refresh re-creates every view
     build(db_url, tmp_path, "--full-refresh")
     fourth = oids(db_url)

@@ -3,7 +3,9 @@
   was created is left as it is instead of being re-created on every run.
 
   The fingerprint is the md5 of what makes the view: its compiled SQL, its description and
-  column descriptions (written as comments) and its grants. It is kept in the view's own comment
+  column descriptions (written as comments), its grants, and the columns of the relations it
+  reads (a `select *` froze them when the view was created: a migration adding a column to a
+  ledger, or an incremental model gaining one, re-creates the views over it). It is kept in the view's own comment
   (after the description), so it lives and dies with the view: a view dropped by a cascade (a
   table upstream rebuilt and swapped: Postgres views follow the old table, which dbt then drops
   with its dependents) is simply missing and gets created again. The catalog is read here
@@ -13,25 +15,36 @@
 {% materialization view, adapter='postgres' %}
 
   {%- set target_relation = this.incorporate(type='view') -%}
+  {#- the relations it reads, whose columns a `select *` view froze when it was created -#}
+  {%- set parents = [] -%}
+  {%- for node_id in model.depends_on.nodes -%}
+    {%- set node = graph.sources.get(node_id) or graph.nodes.get(node_id) -%}
+    {%- if node and node.resource_type in ('source', 'model', 'seed', 'snapshot') -%}
+      {%- do parents.append(node.schema ~ '.' ~ (node.identifier or node.alias or node.name)) -%}
+    {%- endif -%}
+  {%- endfor -%}
+  {%- set state = run_query(
+      "select (select obj_description(c.oid, 'pg_class') from pg_class as c "
+      ~ "join pg_namespace as n on n.oid = c.relnamespace where n.nspname = '" ~ this.schema
+      ~ "' and c.relname = '" ~ this.identifier ~ "' and c.relkind = 'v'), "
+      ~ "(select md5(coalesce(string_agg(a.attrelid::regclass::text || '.' || a.attname || ':' "
+      ~ "|| format_type(a.atttypid, a.atttypmod), ',' order by a.attrelid::regclass::text, "
+      ~ "a.attnum), '')) from pg_attribute as a where a.attnum > 0 and not a.attisdropped "
+      ~ "and a.attrelid in (select to_regclass(p) from unnest(array["
+      ~ ("'" ~ (parents | join("','")) ~ "'" if parents else "") ~ "]::text[]) as p))"
+  ) -%}
+  {%- set comment = state.columns[0].values()[0] or '' -%}
   {%- set fingerprint = local_md5(
       sql ~ '|' ~ tojson(model.description) ~ '|' ~ tojson(model.columns) ~ '|'
-      ~ tojson(config.get('grants'))
+      ~ tojson(config.get('grants')) ~ '|' ~ state.columns[1].values()[0]
   ) -%}
   {%- set marker = '(dbt view fingerprint ' ~ fingerprint ~ ')' -%}
 
-  {%- if not should_full_refresh() -%}
-    {%- set found = run_query(
-        "select 1 from pg_class as c join pg_namespace as n on n.oid = c.relnamespace "
-        ~ "where n.nspname = '" ~ this.schema ~ "' and c.relname = '" ~ this.identifier ~ "' "
-        ~ "and c.relkind = 'v' and strpos(coalesce(obj_description(c.oid, 'pg_class'), ''), '"
-        ~ marker ~ "') > 0"
-    ) -%}
-    {%- if found | length > 0 -%}
-      {% call statement('main') -%}
-        select 'unchanged view {{ this }}'
-      {%- endcall %}
-      {{ return({'relations': [target_relation]}) }}
-    {%- endif -%}
+  {%- if not should_full_refresh() and marker in comment -%}
+    {% call statement('main') -%}
+      select 'unchanged view {{ this }}'
+    {%- endcall %}
+    {{ return({'relations': [target_relation]}) }}
   {%- endif -%}
 
   {%- set existing_relation = load_cached_relation(this) -%}
