@@ -46,8 +46,8 @@ CANDLES_SQL = """
 insert into ledger.hyperliquid_candles (coin, interval, open_time, close_time, open, high, low,
     close, volume, trades, is_closed, observed_at, record_hash, loaded_at)
 select 'COIN' || lpad(k::text, 2, '0'), '1h', t, t + interval '1 hour' - interval '1 ms',
-       p.price, round(greatest(p.price, p.next) * 1.002, 4), round(least(p.price, p.next) * 0.998, 4),
-       p.next,
+       p.price, round(greatest(p.price, p.next) * 1.002, 4),
+       round(least(p.price, p.next) * 0.998, 4), p.next,
        case when (h + 37 * k) %% 400 < 30 then 3.5 else ((h * 31 + k) %% 5000) + 1000.5 end,
        (h * 13 + k) %% 900, true, t + interval '1 hour' + interval '1 minute', md5(k || '-' || h),
        t + interval '1 hour' + %(delay)s::interval
@@ -78,8 +78,10 @@ POSITIONS_SQL = """
 insert into ledger.hyperliquid_position_observations (account, coin, szi, entry_px,
     position_value, unrealized_pnl, leverage_type, leverage, margin_used,
     cum_funding_since_open, observed_at, record_hash, loaded_at)
-select '0x' || lpad(to_hex(1000 + a), 40, '0'), 'COIN' || lpad(((a + j) %% %(instruments)s::int)::text, 2, '0'),
-       case when j = 0 then 2 else -1 end * (1 + h %% 3), 100 + 37 * ((a + j) %% %(instruments)s::int),
+select '0x' || lpad(to_hex(1000 + a), 40, '0'),
+       'COIN' || lpad(((a + j) %% %(instruments)s::int)::text, 2, '0'),
+       case when j = 0 then 2 else -1 end * (1 + h %% 3),
+       100 + 37 * ((a + j) %% %(instruments)s::int),
        1000, (h %% 50) - 25, 'cross', 5, 200, 1,
        %(t0)s::timestamptz + h * interval '1 hour' + interval '30 minutes',
        md5('p' || a || '-' || j || '-' || h),
@@ -92,7 +94,8 @@ cross join generate_series(%(first)s::int, %(last)s::int) as h
 FUNDING_SQL = """
 insert into ledger.hyperliquid_funding (account, coin, paid_at, usdc, szi, funding_rate,
     record_hash, loaded_at)
-select '0x' || lpad(to_hex(1000 + a), 40, '0'), 'COIN' || lpad(((a + j) %% %(instruments)s::int)::text, 2, '0'),
+select '0x' || lpad(to_hex(1000 + a), 40, '0'),
+       'COIN' || lpad(((a + j) %% %(instruments)s::int)::text, 2, '0'),
        %(t0)s::timestamptz + h * interval '1 hour', -0.01 * (1 + h %% 3), 1, 0.0000125,
        md5('f' || a || '-' || j || '-' || h),
        %(t0)s::timestamptz + h * interval '1 hour' + %(delay)s::interval
@@ -109,11 +112,13 @@ def append_hours(conn: psycopg.Connection, params: dict, first: int, last: int) 
     conn.commit()
 
 
-def dbt_run(url: str, work: Path, until: datetime, *extra: str) -> tuple[float, dict, dict]:
+def dbt_run(
+    url: str, work: Path, until: datetime, *extra: str, select: str = SELECT
+) -> tuple[float, dict, dict]:
     executable = Path(sys.executable).parent / "dbt"
     env = {**os.environ, **dbt_env(url), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
     command = [
-        str(executable), "run", "--select", *SELECT.split(), "--project-dir",
+        str(executable), "run", "--select", *select.split(), "--project-dir",
         str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR), "--target-path",
         str(work / "target"), "--log-path", str(work / "logs"), "--vars",
         json.dumps({"account_equity_until": until.isoformat()}), *extra,
@@ -132,6 +137,14 @@ def dbt_run(url: str, work: Path, until: datetime, *extra: str) -> tuple[float, 
     return wall, seconds, rows
 
 
+def table_hash(url: str) -> str:
+    with psycopg.connect(url) as conn:
+        return conn.execute(
+            "select md5(string_agg(t::text, '|' order by venue, instrument, candle_open_time)) "
+            "from marts.market_states as t"
+        ).fetchone()[0]
+
+
 def counts(url: str) -> dict[str, int]:
     with psycopg.connect(url) as conn:
         return {
@@ -145,6 +158,11 @@ def main() -> None:
     parser.add_argument("--instruments", type=int, default=20)
     parser.add_argument("--days", type=int, default=365)
     parser.add_argument("--accounts", type=int, default=4)
+    parser.add_argument(
+        "--check",
+        action="store_true",
+        help="then rebuild market_states with --full-refresh and compare it with the incremental",
+    )
     parser.add_argument("--keep", action="store_true", help="keep the database for inspection")
     args = parser.parse_args()
     server = None
@@ -174,7 +192,7 @@ def main() -> None:
         f"2 positions and their funding each ({time.perf_counter() - started:.1f} s to generate)"
     )
     end = T0 + timedelta(hours=hours)  # the hour after the last candle's
-    full_wall, full, full_rows = dbt_run(url, work, end - timedelta(hours=1), "--full-refresh")
+    full_wall, full, _ = dbt_run(url, work, end - timedelta(hours=1), "--full-refresh")
     full_counts = counts(url)
     with psycopg.connect(url) as conn:
         append_hours(conn, params, hours, hours)
@@ -191,6 +209,14 @@ def main() -> None:
                 f"{incr_rows.get(model) or '':>9}"
             )
     print(f"{'dbt run wall time':28s} {full_wall:9.2f} {incr_wall:9.2f}")
+    if args.check:
+        incremental = table_hash(url)
+        dbt_run(url, work, end, "--full-refresh", select="market_states")
+        same = table_hash(url) == incremental
+        print(
+            "market_states after the incremental run "
+            f"{'equals' if same else 'DIFFERS FROM'} a full refresh (every column)"
+        )
     if not args.keep:
         with psycopg.connect(admin, autocommit=True) as conn:
             conn.execute('drop database if exists "tl_bench_market_states" with (force)')
