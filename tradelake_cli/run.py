@@ -167,6 +167,9 @@ def _materialize(select: str | None, console: Console, *, full_refresh: bool) ->
     run_config = dbt_run_config(defs, keys) if full_refresh else None
     job = defs.resolve_job_def(JOB_NAME)
     instance = dg.DagsterInstance.get()
+    # Dagster's PostgreSQL storage opens a new connection for every event it stores (NullPool)
+    # unless told, as its webserver tells it, to keep a pool: a run stores thousands of events.
+    instance.optimize_for_webserver(statement_timeout=0, pool_recycle=3600, max_overflow=10)
     run_id = str(uuid.uuid4())
     total = len(keys) if keys else len(defs.resolve_asset_graph().get_all_asset_keys())
     holder: dict[str, object] = {}
