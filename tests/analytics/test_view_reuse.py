@@ -85,10 +85,10 @@ def test_unchanged_views_are_kept(db_url: str, tmp_path: Path) -> None:
     assert comment.startswith("One row per 4h report window and scheduled source stream")
     assert "(dbt view fingerprint " in comment
 
-    # its SQL changed (another var: late after 3 h, so not late any more): only that view and what reads it are re-created
-    build(
-        db_url, tmp_path, vars_=json.dumps({"stream_late_after_minutes": {"kalshi/markets": 180}})
-    )
+    # its SQL changed (another var: late after 3 h, so not late any more): only that view and
+    # what reads it are re-created
+    late_after_3h = json.dumps({"stream_late_after_minutes": {"kalshi/markets": 180}})
+    build(db_url, tmp_path, vars_=late_after_3h)
     third = oids(db_url)
     assert third["intermediate.int_late_streams"] != second["intermediate.int_late_streams"]
     assert third["staging.stg_ops__sync_runs"] == second["staging.stg_ops__sync_runs"]
@@ -100,9 +100,7 @@ def test_unchanged_views_are_kept(db_url: str, tmp_path: Path) -> None:
     # froze the column list when the view was created), on the same SQL and vars
     with psycopg.connect(db_url) as conn:
         conn.execute("alter table ops.sync_runs add column probe text")
-    build(
-        db_url, tmp_path, vars_=json.dumps({"stream_late_after_minutes": {"kalshi/markets": 180}})
-    )
+    build(db_url, tmp_path, vars_=late_after_3h)
     migrated = oids(db_url)
     assert migrated["staging.stg_ops__sync_runs"] != third["staging.stg_ops__sync_runs"]
     third = migrated
