@@ -85,7 +85,8 @@ def test_unchanged_views_are_kept(db_url: str, tmp_path: Path) -> None:
     assert comment.startswith("One row per 4h report window and scheduled source stream")
     assert "(dbt view fingerprint " in comment
 
-    # its SQL changed (another var: late after 3 h, so not late any more): only that view and what reads it are re-created
+    # its SQL changed (another var: late after 3 h, so not late any more): only that view and
+    # what reads it are re-created
     build(
         db_url, tmp_path, vars_=json.dumps({"stream_late_after_minutes": {"kalshi/markets": 180}})
     )
