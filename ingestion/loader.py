@@ -115,23 +115,14 @@ def load(
     page_id: int | None = None,
     rejects: Sequence[Rejected] = (),
     cursor: CursorUpdate | None = None,
-) -> LoadResult:
-    """Load one batch atomically: rows, quarantined rejects and the cursor commit together."""
-    return _load(conn, table, records, page_id=page_id, rejects=rejects, cursor=cursor)
-
-
-def _load(
-    conn: psycopg.Connection,
-    table: LedgerTable,
-    records: Sequence[Mapping[str, Any]],
-    *,
-    page_id: int | None = None,
-    rejects: Sequence[Rejected] = (),
-    cursor: CursorUpdate | None = None,
     staged: Callable[[], None] | None = None,
 ) -> LoadResult:
-    """`load`; `staged`, if given, is called once the batch is staged and before anything is
-    written to the ledger (it may wait, or raise to roll the batch back)."""
+    """Load one batch atomically: rows, quarantined rejects and the cursor commit together.
+
+    `staged`, if given, is called once the batch is staged, before anything is written to the
+    ledger (it may wait, or raise to roll the batch back): `load_batches` holds its last batch
+    there until every earlier one has committed.
+    """
     result = LoadResult(rows=len(records))
     with conn.transaction():
         if records:
@@ -357,7 +348,7 @@ def load_batches(
             def load_last() -> LoadResult:
                 # Staged while the last earlier batches load; written, with the cursor, only
                 # once every earlier batch has committed.
-                return _load(
+                return load(
                     last_conn,
                     table,
                     last,
