@@ -25,6 +25,8 @@ from ingestion.cursors import CursorUpdate, set_cursor
 from ingestion.quarantine import Rejected, quarantine
 
 _stage_names = itertools.count()
+# A ledger batch of at least this many rows first tries a plain INSERT (`_insert_ledger`).
+_OPTIMISTIC_ROWS = 10_000
 
 
 @dataclass(frozen=True)
@@ -113,14 +115,25 @@ def load(
     page_id: int | None = None,
     rejects: Sequence[Rejected] = (),
     cursor: CursorUpdate | None = None,
+    staged: Callable[[], None] | None = None,
 ) -> LoadResult:
-    """Load one batch atomically: rows, quarantined rejects and the cursor commit together."""
+    """Load one batch atomically: rows, quarantined rejects and the cursor commit together.
+
+    `staged`, if given, is called once the batch is staged, before anything is written to the
+    ledger (it may wait, or raise to roll the batch back): `load_batches` holds its last batch
+    there until every earlier one has committed.
+    """
     result = LoadResult(rows=len(records))
     with conn.transaction():
         if records:
             stage = _stage(conn, table, records)
+        if staged is not None:
+            staged()
+        if records:
             if table.mode == "ledger":
-                result.inserted = _insert_ledger(conn, table, stage, page_id)
+                result.inserted = _insert_ledger(
+                    conn, table, stage, page_id, optimistic=len(records) >= _OPTIMISTIC_ROWS
+                )
             else:
                 result.inserted = _insert_observations(conn, table, stage, page_id)
             # Only rows that were not inserted can conflict. An observation too: a changed
@@ -211,10 +224,22 @@ def _record_conflicts(conn, table: LedgerTable, stage: sql.Identifier, page_id) 
     return int(row[0]) if row else 0
 
 
-def _insert_ledger(conn, table: LedgerTable, stage: sql.Identifier, page_id) -> int:
+def _insert_ledger(
+    conn, table: LedgerTable, stage: sql.Identifier, page_id, *, optimistic: bool = False
+) -> int:
+    """INSERT the staged rows whose key is new; returns how many were inserted.
+
+    `optimistic` (bulk batches): first a plain INSERT in a savepoint, which saves ON CONFLICT's
+    speculative insertion (≈ 1.2 µs a row); if any row hits a unique key (stored already, twice
+    in the batch, or committed meanwhile by another loader) the savepoint is rolled back (the
+    chain trigger's running head, a transaction-local setting, with it) and the batch goes
+    through ON CONFLICT DO NOTHING as always. The rows stored, their order, hashes and chain are
+    the same either way; a bulk batch that mostly repeats stored rows pays for the failed try,
+    which stops at its first stored key.
+    """
     query = sql.SQL(
         "insert into {target} ({cols}, page_id, record_hash) "
-        "select {cols}, {page_id}, {h} from {stage} as s on conflict do nothing"
+        "select {cols}, {page_id}, {h} from {stage} as s"
     ).format(
         target=_ident(table.name),
         cols=_cols(table.columns),
@@ -222,7 +247,13 @@ def _insert_ledger(conn, table: LedgerTable, stage: sql.Identifier, page_id) -> 
         h=_hash_expr(table, "s"),
         stage=stage,
     )
-    return conn.execute(query).rowcount
+    if optimistic:
+        try:
+            with conn.transaction():
+                return conn.execute(query).rowcount
+        except psycopg.errors.UniqueViolation:
+            pass
+    return conn.execute(query + sql.SQL(" on conflict do nothing")).rowcount
 
 
 def _insert_observations(conn, table: LedgerTable, stage: sql.Identifier, page_id) -> int:
@@ -281,7 +312,8 @@ def load_batches(
     workers: int = 2,
 ) -> LoadResult:
     """Bulk load (backfills): batches go through `load` on `workers` connections at once, so
-    one batch's client-side COPY overlaps another's server-side INSERT.
+    one batch's client-side COPY overlaps another's server-side INSERT. The last batch is
+    staged on its own connection while the last earlier ones load.
 
     Each batch is its own transaction. The cursor commits with the last batch, and only after
     every earlier batch has committed, so it never points past rows that are not stored.
@@ -301,11 +333,39 @@ def load_batches(
         return load(conn, table, batch, page_id=page_id)
 
     try:
-        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="loader") as pool:
-            for result in pool.map(work, head):
-                _merge(total, result)
-        with connect() as conn:
-            _merge(total, load(conn, table, last, page_id=page_id, cursor=cursor))
+        # Exited in reverse: the last batch's thread ends before its connection closes.
+        with (
+            connect() as last_conn,
+            ThreadPoolExecutor(max_workers=workers, thread_name_prefix="loader") as pool,
+            ThreadPoolExecutor(max_workers=1, thread_name_prefix="loader-last") as final,
+        ):
+            parts = [pool.submit(work, batch) for batch in head]
+
+            def earlier_committed() -> None:
+                for part in parts:
+                    part.result()  # a failed batch fails this one too: nothing written
+
+            def load_last() -> LoadResult:
+                # Staged while the last earlier batches load; written, with the cursor, only
+                # once every earlier batch has committed.
+                return load(
+                    last_conn,
+                    table,
+                    last,
+                    page_id=page_id,
+                    cursor=cursor,
+                    staged=earlier_committed,
+                )
+
+            last_part = None
+            start_last_at = max(len(parts) - workers, 0)
+            for i, part in enumerate(parts):
+                if i == start_last_at:
+                    last_part = final.submit(load_last)
+                _merge(total, part.result())
+            if last_part is None:
+                last_part = final.submit(load_last)
+            _merge(total, last_part.result())
     finally:
         for conn in opened:
             conn.close()

@@ -24,6 +24,10 @@ the time in ms up to which every payment is loaded, paged like the fills.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
+from typing import Any
+
 from ingestion.cursors import CursorUpdate, get_cursor
 from ingestion.errors import SourceSkipped
 from ingestion.http.paginate import Truncation
@@ -70,17 +74,50 @@ def spot_symbols(client: HyperliquidClient, result: SyncResult) -> dict[str, str
     return SpotMeta.model_validate(page.payload).symbols()
 
 
-def sync_fills(ctx: SyncContext, **client_kw) -> SyncResult:
+def _required_accounts(ctx: SyncContext) -> list[str]:
     accounts = own_accounts(ctx)
     if not accounts:
         raise SourceSkipped("accounts.hyperliquid.addresses is empty in tradelake.yaml")
+    return accounts
+
+
+def _required_wallets(ctx: SyncContext) -> list[str]:
+    wallets = tracked_wallets(ctx)
+    if not wallets:
+        raise SourceSkipped("no wallet in tradelake.yaml has `hyperliquid: true`")
+    return wallets
+
+
+def _for_each(
+    ctx: SyncContext,
+    stream: str,
+    items: list[str],
+    sync_one: Callable[..., None],
+    client_kw: dict[str, Any],
+    prepare: Callable[[HyperliquidClient, SyncResult], Any] | None = None,
+) -> SyncResult:
+    """One client and one connection for the run: `sync_one(conn, client, result, item)` for
+    each item (an address, a coin) in turn; `prepare(client, result)`, if given, runs first and
+    its value is passed on as a fifth argument."""
+    result = SyncResult(SOURCE, stream)
+    client = make_client(ctx.settings, ctx.transport(SOURCE), ctx.lander, **client_kw)
+    try:
+        extra = () if prepare is None else (prepare(client, result),)
+        with ctx.connect() as conn:
+            for item in items:
+                sync_one(conn, client, result, item, *extra)
+    finally:
+        client.close()
+    return result
+
+
+def sync_fills(ctx: SyncContext, **client_kw) -> SyncResult:
+    accounts = _required_accounts(ctx)
     return _sync(ctx, "fills", t.FILLS, "account", accounts, **client_kw)
 
 
 def sync_wallet_fills(ctx: SyncContext, **client_kw) -> SyncResult:
-    wallets = tracked_wallets(ctx)
-    if not wallets:
-        raise SourceSkipped("no wallet in tradelake.yaml has `hyperliquid: true`")
+    wallets = _required_wallets(ctx)
     return _sync(ctx, "wallet_fills", t.WALLET_FILLS, "wallet", wallets, **client_kw)
 
 
@@ -88,28 +125,21 @@ def sync_wallet_equity(ctx: SyncContext, **client_kw) -> SyncResult:
     """Each tracked wallet's perp account summary now (marginSummary.accountValue = its equity,
     the denominator of core.wallet_events.size_fraction). One request per wallet; a malformed
     answer is quarantined with its reason and the other wallets still load."""
-    wallets = tracked_wallets(ctx)
-    if not wallets:
-        raise SourceSkipped("no wallet in tradelake.yaml has `hyperliquid: true`")
-    result = SyncResult(SOURCE, "wallet_equity")
-    client = make_client(ctx.settings, ctx.transport(SOURCE), ctx.lander, **client_kw)
-    try:
-        with ctx.connect() as conn:
-            for wallet in wallets:
-                observed_at = ctx.now()
-                page = client.clearinghouse_state(wallet)
+    wallets = _required_wallets(ctx)
 
-                def parse(raw, _w=wallet, _at=observed_at):
-                    return equity_row(ClearinghouseState.model_validate(raw), _w, _at)
+    def one(conn, client, result, wallet: str) -> None:
+        observed_at = ctx.now()
+        page = client.clearinghouse_state(wallet)
 
-                rows, bad = partition(
-                    [page.payload], parse, source=SOURCE, stream="wallet_equity",
-                    page_id=page.page_id,
-                )  # fmt: skip
-                result.add(load(conn, t.WALLET_EQUITY, rows, page_id=page.page_id, rejects=bad))
-    finally:
-        client.close()
-    return result
+        def parse(raw):
+            return equity_row(ClearinghouseState.model_validate(raw), wallet, observed_at)
+
+        rows, bad = partition(
+            [page.payload], parse, source=SOURCE, stream="wallet_equity", page_id=page.page_id
+        )
+        result.add(load(conn, t.WALLET_EQUITY, rows, page_id=page.page_id, rejects=bad))
+
+    return _for_each(ctx, "wallet_equity", wallets, one, client_kw)
 
 
 def _sync(
@@ -120,16 +150,10 @@ def _sync(
     addresses: list[str],
     **client_kw,
 ) -> SyncResult:
-    result = SyncResult(SOURCE, stream)
-    client = make_client(ctx.settings, ctx.transport(SOURCE), ctx.lander, **client_kw)
-    try:
-        symbols = spot_symbols(client, result)
-        with ctx.connect() as conn:
-            for address in addresses:
-                _sync_address(ctx, conn, client, result, stream, table, column, address, symbols)
-    finally:
-        client.close()
-    return result
+    def one(conn, client, result, address: str, symbols: dict[str, str]) -> None:
+        _sync_address(ctx, conn, client, result, stream, table, column, address, symbols)
+
+    return _for_each(ctx, stream, addresses, one, client_kw, prepare=spot_symbols)
 
 
 def _sync_address(ctx, conn, client, result, stream, table, column, address, symbols) -> None:
@@ -162,15 +186,7 @@ def sync_candles(ctx: SyncContext, **client_kw) -> SyncResult:
     coins = list(ctx.settings.config.markets.hyperliquid.coins)
     if not coins:
         raise SourceSkipped("markets.hyperliquid.coins is empty in tradelake.yaml")
-    result = SyncResult(SOURCE, "candles")
-    client = make_client(ctx.settings, ctx.transport(SOURCE), ctx.lander, **client_kw)
-    try:
-        with ctx.connect() as conn:
-            for coin in coins:
-                _sync_coin_candles(ctx, conn, client, result, coin)
-    finally:
-        client.close()
-    return result
+    return _for_each(ctx, "candles", coins, partial(_sync_coin_candles, ctx), client_kw)
 
 
 def _hour_floor(ms: int) -> int:
@@ -208,18 +224,9 @@ def sync_positions(ctx: SyncContext, **client_kw) -> SyncResult:
     """Each own account's perp positions now (one clearinghouseState per address). A position
     the parser refuses (e.g. `szi` not a number) is quarantined with its reason and its
     page-mates load. The summary in the same answer is the accounts stream's (sync_accounts)."""
-    accounts = own_accounts(ctx)
-    if not accounts:
-        raise SourceSkipped("accounts.hyperliquid.addresses is empty in tradelake.yaml")
-    result = SyncResult(SOURCE, "positions")
-    client = make_client(ctx.settings, ctx.transport(SOURCE), ctx.lander, **client_kw)
-    try:
-        with ctx.connect() as conn:
-            for account in accounts:
-                _sync_account_positions(ctx, conn, client, result, account)
-    finally:
-        client.close()
-    return result
+    accounts = _required_accounts(ctx)
+    one = partial(_sync_account_positions, ctx)
+    return _for_each(ctx, "positions", accounts, one, client_kw)
 
 
 def _held_coins(conn, account: str) -> set[str]:
@@ -263,44 +270,28 @@ def sync_accounts(ctx: SyncContext, **client_kw) -> SyncResult:
     """Each own account's perp summary now (clearinghouseState marginSummary: accountValue is
     its equity, withdrawable its free cash), a row when it changed; a malformed answer is
     quarantined with its reason and the other accounts still load."""
-    accounts = own_accounts(ctx)
-    if not accounts:
-        raise SourceSkipped("accounts.hyperliquid.addresses is empty in tradelake.yaml")
-    result = SyncResult(SOURCE, "accounts")
-    client = make_client(ctx.settings, ctx.transport(SOURCE), ctx.lander, **client_kw)
-    try:
-        with ctx.connect() as conn:
-            for account in accounts:
-                observed_at = ctx.now()
-                page = client.clearinghouse_state(account)
+    accounts = _required_accounts(ctx)
 
-                def parse(raw, _a=account, _at=observed_at):
-                    return account_row(raw, _a, _at)
+    def one(conn, client, result, account: str) -> None:
+        observed_at = ctx.now()
+        page = client.clearinghouse_state(account)
 
-                rows, bad = partition(
-                    [page.payload], parse, source=SOURCE, stream="accounts", page_id=page.page_id
-                )
-                table = t.ACCOUNT_OBSERVATIONS
-                result.add(load(conn, table, rows, page_id=page.page_id, rejects=bad))
-    finally:
-        client.close()
-    return result
+        def parse(raw):
+            return account_row(raw, account, observed_at)
+
+        rows, bad = partition(
+            [page.payload], parse, source=SOURCE, stream="accounts", page_id=page.page_id
+        )
+        table = t.ACCOUNT_OBSERVATIONS
+        result.add(load(conn, table, rows, page_id=page.page_id, rejects=bad))
+
+    return _for_each(ctx, "accounts", accounts, one, client_kw)
 
 
 def sync_funding(ctx: SyncContext, **client_kw) -> SyncResult:
     """Own funding payments since each address's cursor (first run: sync_start)."""
-    accounts = own_accounts(ctx)
-    if not accounts:
-        raise SourceSkipped("accounts.hyperliquid.addresses is empty in tradelake.yaml")
-    result = SyncResult(SOURCE, "funding")
-    client = make_client(ctx.settings, ctx.transport(SOURCE), ctx.lander, **client_kw)
-    try:
-        with ctx.connect() as conn:
-            for account in accounts:
-                _sync_account_funding(ctx, conn, client, result, account)
-    finally:
-        client.close()
-    return result
+    accounts = _required_accounts(ctx)
+    return _for_each(ctx, "funding", accounts, partial(_sync_account_funding, ctx), client_kw)
 
 
 def _sync_account_funding(ctx, conn, client, result, account: str) -> None:
@@ -328,29 +319,23 @@ ORDERS_CAP = 2000  # historicalOrders: "at most 2000 most recent historical orde
 
 
 def sync_orders(ctx: SyncContext, **client_kw) -> SyncResult:
-    accounts = own_accounts(ctx)
-    if not accounts:
-        raise SourceSkipped("accounts.hyperliquid.addresses is empty in tradelake.yaml")
-    result = SyncResult(SOURCE, "orders")
-    client = make_client(ctx.settings, ctx.transport(SOURCE), ctx.lander, **client_kw)
-    try:
-        with ctx.connect() as conn:
-            for address in accounts:
-                observed_at = ctx.now()
-                page = client.historical_orders(address)
+    accounts = _required_accounts(ctx)
 
-                def parse(raw: dict, address: str = address, at=observed_at) -> dict:
-                    return order_row(HistoricalOrder.model_validate(raw), address, at)
+    def one(conn, client, result, address: str) -> None:
+        observed_at = ctx.now()
+        page = client.historical_orders(address)
 
-                rows, bad = partition(
-                    page.payload, parse, source=SOURCE, stream="orders", page_id=page.page_id
-                )
-                if len(page.payload) >= ORDERS_CAP:
-                    result.notes.append(
-                        f"hyperliquid historicalOrders of {address} answered {ORDERS_CAP} "
-                        "orders, the venue's cap: older orders' later states are out of reach"
-                    )
-                result.add(load(conn, t.ORDERS, rows, page_id=page.page_id, rejects=bad))
-    finally:
-        client.close()
-    return result
+        def parse(raw: dict) -> dict:
+            return order_row(HistoricalOrder.model_validate(raw), address, observed_at)
+
+        rows, bad = partition(
+            page.payload, parse, source=SOURCE, stream="orders", page_id=page.page_id
+        )
+        if len(page.payload) >= ORDERS_CAP:
+            result.notes.append(
+                f"hyperliquid historicalOrders of {address} answered {ORDERS_CAP} "
+                "orders, the venue's cap: older orders' later states are out of reach"
+            )
+        result.add(load(conn, t.ORDERS, rows, page_id=page.page_id, rejects=bad))
+
+    return _for_each(ctx, "orders", accounts, one, client_kw)

@@ -29,7 +29,7 @@ from ingestion.cursors import CursorUpdate, get_cursor
 from ingestion.loader import load
 from ingestion.okx import SOURCE
 from ingestion.okx import tables as t
-from ingestion.okx.client import OkxClient, make_client, next_after, next_order_after, rows_of
+from ingestion.okx.client import OkxClient, make_client, next_order_after, rows_of
 from ingestion.okx.models import Balance, Bill, Order, Position
 from ingestion.okx.normalize import (
     balance_rows,
@@ -38,7 +38,7 @@ from ingestion.okx.normalize import (
     order_row,
     position_row,
 )
-from ingestion.okx.sync import _config, account_of
+from ingestion.okx.sync import _config, account_of, load_pages, within_reach
 from ingestion.quarantine import partition
 from ingestion.sync import SyncContext, SyncResult
 
@@ -132,14 +132,7 @@ def sync_funding(ctx: SyncContext, **client_kw) -> SyncResult:
             value = get_cursor(conn, SOURCE, "funding", "")
         stored = json.loads(value) if value else None
         lower = _lower_bound(ctx, stored)
-        floor = now - ARCHIVE_WINDOW
-        if lower < floor:
-            result.notes.append(
-                f"okx funding bills before {floor:%Y-%m-%d} are out of reach: OKX serves 3 "
-                f"months of bills (wanted from {lower:%Y-%m-%d})"
-            )
-            ctx.log.warning(result.notes[-1])
-            lower = floor
+        lower = within_reach(ctx, result, lower, now - ARCHIVE_WINDOW, "funding bills", "bills")
 
         def parse(raw: dict) -> dict:
             return funding_bill_row(Bill.model_validate(raw), account)
@@ -157,15 +150,8 @@ def sync_funding(ctx: SyncContext, **client_kw) -> SyncResult:
 
 
 def _load(conn, result: SyncResult, pages, parse, cursor: CursorUpdate | None) -> None:
-    for page in pages:
-        rows, bad = partition(
-            rows_of(page.payload), parse, source=SOURCE, stream="funding", page_id=page.page_id
-        )
-        last = next_after(page.payload) is None
-        update = cursor if last else None
-        result.add(
-            load(conn, t.FUNDING_BILLS, rows, page_id=page.page_id, rejects=bad, cursor=update)
-        )
+    update = None if cursor is None else (lambda _rows: cursor)
+    load_pages(conn, result, pages, parse, table=t.FUNDING_BILLS, stream="funding", cursor=update)
 
 
 def sync_orders(ctx: SyncContext, **client_kw) -> SyncResult:
@@ -189,14 +175,9 @@ def _sync_orders_of(
     with ctx.connect() as conn:
         value = get_cursor(conn, SOURCE, "orders", inst_type)
     lower = _lower_bound(ctx, json.loads(value) if value else None)
-    floor = now - ARCHIVE_WINDOW
-    if lower < floor:
-        result.notes.append(
-            f"okx {inst_type} orders before {floor:%Y-%m-%d} are out of reach: OKX serves 3 "
-            f"months of order history (wanted from {lower:%Y-%m-%d})"
-        )
-        ctx.log.warning(result.notes[-1])
-        lower = floor
+    lower = within_reach(
+        ctx, result, lower, now - ARCHIVE_WINDOW, f"{inst_type} orders", "order history"
+    )
 
     def parse(raw: dict) -> dict:
         return order_row(Order.model_validate(raw), account, observed_at)
@@ -210,9 +191,8 @@ def _sync_orders_of(
 
 
 def _load_orders(conn, result: SyncResult, pages, parse, cursor: CursorUpdate | None) -> None:
-    for page in pages:
-        rows, bad = partition(
-            rows_of(page.payload), parse, source=SOURCE, stream="orders", page_id=page.page_id
-        )
-        update = cursor if next_order_after(page.payload) is None else None
-        result.add(load(conn, t.ORDERS, rows, page_id=page.page_id, rejects=bad, cursor=update))
+    update = None if cursor is None else (lambda _rows: cursor)
+    load_pages(
+        conn, result, pages, parse, table=t.ORDERS, stream="orders", cursor=update,
+        next_page=next_order_after,
+    )  # fmt: skip

@@ -170,19 +170,7 @@ class OkxClient:
     ) -> Iterator[Page]:
         """Every fill of `inst_type` since `begin`, newest first, page by page to the end."""
         path = FILLS_HISTORY if history else FILLS
-        http = self._http(path)
-        endpoint = "trade/fills-history" if history else "trade/fills"
-
-        def fetch(after: str | None) -> Page:
-            params = {
-                "instType": inst_type,
-                "begin": None if begin is None else epoch_ms_from_datetime(begin),
-                "limit": FILLS_LIMIT,
-                "after": after,
-            }
-            return http.get(path, params, endpoint=endpoint)
-
-        return cursor_pages(fetch, next_after)
+        return self._pages_back(path, {"instType": inst_type}, begin, FILLS_LIMIT, next_after)
 
     def orders(
         self, inst_type: str, *, archive: bool, begin: datetime | None = None
@@ -190,19 +178,8 @@ class OkxClient:
         """Every own order of `inst_type` (created since `begin`), newest first, page by page
         backwards by ordId (`after`: records earlier than that ordId) to a short page."""
         path = ORDERS_ARCHIVE if archive else ORDERS
-        http = self._http(path)
-        endpoint = path.removeprefix("/api/v5/")
-
-        def fetch(after: str | None) -> Page:
-            params = {
-                "instType": inst_type,
-                "begin": None if begin is None else epoch_ms_from_datetime(begin),
-                "limit": ORDERS_LIMIT,
-                "after": after,
-            }
-            return http.get(path, params, endpoint=endpoint)
-
-        return cursor_pages(fetch, next_order_after)
+        params = {"instType": inst_type}
+        return self._pages_back(path, params, begin, ORDERS_LIMIT, next_order_after)
 
     def candles(self, inst_id: str, stop_ms: int) -> Iterator[Page]:
         """Hourly candles of `inst_id`, newest first, back to the one opening at `stop_ms`."""
@@ -241,19 +218,31 @@ class OkxClient:
     def funding_bills(self, *, archive: bool, begin: datetime | None = None) -> Iterator[Page]:
         """Every funding-fee bill (type 8) since `begin`, newest first, page by page to the end."""
         path = BILLS_ARCHIVE if archive else BILLS
+        return self._pages_back(path, {"type": FUNDING_FEE}, begin, BILLS_LIMIT, next_after)
+
+    def _pages_back(
+        self,
+        path: str,
+        params: dict[str, Any],
+        begin: datetime | None,
+        limit: int,
+        next_page: Callable[[Any], str | None],
+    ) -> Iterator[Page]:
+        """`path` page by page backwards from the newest record: `params`, then `begin` (ms),
+        `limit` and `after` (the cursor `next_page` reads off the previous page)."""
         http = self._http(path)
         endpoint = path.removeprefix("/api/v5/")
 
         def fetch(after: str | None) -> Page:
-            params = {
-                "type": FUNDING_FEE,
+            query = {
+                **params,
                 "begin": None if begin is None else epoch_ms_from_datetime(begin),
-                "limit": BILLS_LIMIT,
+                "limit": limit,
                 "after": after,
             }
-            return http.get(path, params, endpoint=endpoint)
+            return http.get(path, query, endpoint=endpoint)
 
-        return cursor_pages(fetch, next_after)
+        return cursor_pages(fetch, next_page)
 
 
 def make_client(

@@ -14,11 +14,12 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta
+from typing import Any
 
 from ingestion.cursors import CursorUpdate, get_cursor
 from ingestion.errors import SourceSkipped, VenueError
 from ingestion.http.client import Page
-from ingestion.loader import load
+from ingestion.loader import LedgerTable, load
 from ingestion.okx import SOURCE
 from ingestion.okx import tables as t
 from ingestion.okx.client import OkxClient, make_client, next_after, rows_of
@@ -79,6 +80,45 @@ def _lower_bound(ctx: SyncContext, stored: dict | None) -> datetime:
     return datetime.fromisoformat(mark) - OVERLAP
 
 
+def within_reach(
+    ctx: SyncContext, result: SyncResult, lower: datetime, floor: datetime, what: str, served: str
+) -> datetime:
+    """`lower`, or `floor` (the oldest record OKX serves) with a note saying what is lost."""
+    if lower < floor:
+        result.notes.append(
+            f"okx {what} before {floor:%Y-%m-%d} are out of reach: OKX serves 3 months of "
+            f"{served} (wanted from {lower:%Y-%m-%d})"
+        )
+        ctx.log.warning(result.notes[-1])
+        return floor
+    return lower
+
+
+def load_pages(
+    conn,
+    result: SyncResult,
+    pages: Iterator[Page],
+    parse: Callable[[dict], dict],
+    *,
+    table: LedgerTable,
+    stream: str,
+    cursor: Callable[[list[dict]], CursorUpdate] | None = None,
+    next_page: Callable[[Any], str | None] = next_after,
+) -> list[dict]:
+    """Load each page of a backwards-paged endpoint in its own transaction; the last page (no
+    `next_page` cursor) carries `cursor(every row loaded)`. Returns the rows loaded."""
+    loaded: list[dict] = []
+    for page in pages:
+        rows, bad = partition(
+            rows_of(page.payload), parse, source=SOURCE, stream=stream, page_id=page.page_id
+        )
+        loaded += rows
+        last = next_page(page.payload) is None
+        update = cursor(loaded) if (cursor and last) else None
+        result.add(load(conn, table, rows, page_id=page.page_id, rejects=bad, cursor=update))
+    return loaded
+
+
 def _load_fill_pages(
     ctx: SyncContext,
     result: SyncResult,
@@ -86,17 +126,8 @@ def _load_fill_pages(
     parse: Callable[[dict], dict],
     cursor: Callable[[list[dict]], CursorUpdate] | None = None,
 ) -> list[dict]:
-    loaded: list[dict] = []
     with ctx.connect() as conn:
-        for page in pages:
-            rows, bad = partition(
-                rows_of(page.payload), parse, source=SOURCE, stream="fills", page_id=page.page_id
-            )
-            loaded += rows
-            last = next_after(page.payload) is None
-            update = cursor(loaded) if (cursor and last) else None
-            result.add(load(conn, t.FILLS, rows, page_id=page.page_id, rejects=bad, cursor=update))
-    return loaded
+        return load_pages(conn, result, pages, parse, table=t.FILLS, stream="fills", cursor=cursor)
 
 
 def _sync_inst_type(
@@ -105,14 +136,9 @@ def _sync_inst_type(
     now = ctx.now()
     stored = read_cursor(ctx, inst_type)
     lower = _lower_bound(ctx, stored)
-    history_floor = now - HISTORY_WINDOW
-    if lower < history_floor:
-        result.notes.append(
-            f"okx {inst_type} fills before {history_floor:%Y-%m-%d} are out of reach: OKX serves "
-            f"3 months of fill history (wanted from {lower:%Y-%m-%d})"
-        )
-        ctx.log.warning(result.notes[-1])
-        lower = history_floor
+    lower = within_reach(
+        ctx, result, lower, now - HISTORY_WINDOW, f"{inst_type} fills", "fill history"
+    )
 
     def parse(raw: dict) -> dict:
         return fill_row(Fill.model_validate(raw), account)

@@ -8,8 +8,10 @@ from decimal import Decimal
 import psycopg
 import pytest
 
+from ingestion import loader
+from ingestion.chain import stored_heads, verify_table
 from ingestion.cursors import CursorUpdate, get_cursor
-from ingestion.loader import LedgerTable, load
+from ingestion.loader import LedgerTable, load, load_batches
 from ingestion.quarantine import partition
 
 FILLS = LedgerTable(
@@ -156,3 +158,76 @@ def test_ledger_rows_cannot_be_rewritten(ledger) -> None:
     ledger.rollback()
     with pytest.raises(psycopg.errors.InsufficientPrivilege):
         ledger.execute("delete from ledger.test_fills")
+
+
+def _stored(conn) -> list[tuple]:
+    return conn.execute(
+        "select fill_id, price, record_hash, page_id, chain_seq from ledger.test_fills "
+        "order by chain_seq"
+    ).fetchall()
+
+
+def _chain_intact(conn, table: str = "ledger.test_fills") -> bool:
+    report = verify_table(conn, table, recorded=stored_heads(conn).get(table))
+    return report.intact
+
+
+@pytest.mark.parametrize("optimistic_rows", [10_000, 2])
+def test_bulk_plain_insert_and_its_fallback_store_what_on_conflict_does(
+    ledger, monkeypatch, optimistic_rows
+) -> None:
+    """A bulk batch tries a plain INSERT first; a stored key, a key twice in the batch or a
+    changed record rolls that try back and ON CONFLICT loads it: same rows, hashes, chain."""
+    monkeypatch.setattr(loader, "_OPTIMISTIC_ROWS", optimistic_rows)
+    first = load(ledger, FILLS, [fill(1, "0.40"), fill(2)], page_id=7)
+    # f3 new, f1 changed (a conflict), f2 stored (a duplicate), f4 twice in the batch
+    second = load(ledger, FILLS, [fill(3), fill(1, "0.41"), fill(2), fill(4), fill(4)])
+    third = load(ledger, FILLS, [fill(5), fill(6)])
+    assert (first.inserted, first.duplicates, first.conflicts) == (2, 0, 0)
+    assert (second.inserted, second.duplicates, second.conflicts) == (2, 2, 1)
+    assert (third.inserted, third.duplicates, third.conflicts) == (2, 0, 0)
+    stored = _stored(ledger)
+    assert [(f, p, seq) for f, _, _, p, seq in stored] == [
+        ("f1", 7, 1), ("f2", 7, 2), ("f3", None, 3), ("f4", None, 4), ("f5", None, 5),
+        ("f6", None, 6),
+    ]  # fmt: skip
+    assert stored[0][1] == Decimal("0.40")
+    hashes = ledger.execute(
+        "select bool_and(record_hash = md5(row(fill_id, price, quantity, side, executed_at, "
+        "raw)::text)) from ledger.test_fills"
+    ).fetchone()
+    assert hashes == (True,)
+    assert count(ledger, "ops.ledger_conflicts") == 1
+    assert _chain_intact(ledger)
+
+
+def test_load_batches_stores_every_batch_in_order_with_the_cursor(ledger, db_url) -> None:
+    batches = [[fill(i) for i in range(k * 3, k * 3 + 3)] for k in range(5)]
+    result = load_batches(
+        lambda: psycopg.connect(db_url),
+        FILLS,
+        batches,
+        cursor=CursorUpdate("test", "fills", "done"),
+    )
+    assert (result.rows, result.inserted, result.duplicates) == (15, 15, 0)
+    assert count(ledger, "ledger.test_fills") == 15
+    assert get_cursor(ledger, "test", "fills") == "done"
+    assert _chain_intact(ledger)
+
+
+def test_load_batches_failing_batch_holds_the_last_batch_and_cursor(ledger, db_url) -> None:
+    bad = fill(4)
+    bad["side"] = None  # violates NOT NULL
+    batches = [[fill(1)], [fill(2)], [fill(3), bad], [fill(5)], [fill(6)]]
+    with pytest.raises(psycopg.errors.NotNullViolation):
+        load_batches(
+            lambda: psycopg.connect(db_url),
+            FILLS,
+            batches,
+            cursor=CursorUpdate("test", "fills", "done"),
+        )
+    ledger.rollback()
+    stored = {r[0] for r in _stored(ledger)}
+    assert "f6" not in stored and "f3" not in stored and {"f1", "f2"} <= stored
+    assert get_cursor(ledger, "test", "fills") is None
+    assert _chain_intact(ledger)
