@@ -65,15 +65,26 @@ def test_live_sensor_polls_only_while_games_are_live(resource, monkeypatch):
 
 def test_dbt_is_scheduled_only_for_a_ledger_that_loaded_rows(resource, db_url):
     """Declarative automation (issue 19): a ledger's data version is its hash chain's head, and
-    the dbt models read from it are requested when that version changed, not on every sync."""
+    the dbt models read from it are requested when that version changed, not on every sync.
+    Evaluated by Dagster on the ESPN ledger and a model downstream of it with the condition every
+    dbt model has (checked on the real definitions first)."""
     import psycopg
 
     from orchestration.definitions import defs
+    from orchestration.lib.dbt import on_changed_inputs
 
-    definitions = defs()
     ledger = dg.AssetKey(["ledger", "espn_game_observations"])
     staging = dg.AssetKey(["staging", "stg_espn__game_observations"])
-    assert ledger in definitions.resolve_asset_graph().get(staging).parent_keys
+    node = defs().resolve_asset_graph().get(staging)
+    assert ledger in node.parent_keys
+    assert node.automation_condition.get_label() == on_changed_inputs().get_label()
+
+    @dg.asset(key=staging, deps=[ledger], automation_condition=on_changed_inputs())
+    def model() -> None: ...
+
+    definitions = dg.Definitions(
+        assets=[assets.espn_games, model], resources={"tradelake": resource}
+    )
 
     def tick(instance, cursor):
         result = dg.evaluate_automation_conditions(
