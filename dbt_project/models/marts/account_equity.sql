@@ -103,25 +103,167 @@ carried as (
     {%- endif %}
 ),
 
-hours as (
+account_hours as (
+    -- the first and the last hour this run computes per account: an account already built
+    -- restarts at the last built hour; a new one (even one whose history arrived late) starts at
+    -- its first hour
     select
         f.venue,
         f.account,
-        h.hour,
-        h.hour + interval '1 hour' as as_of
-    from firsts as f
-    cross join bounds as b
-    -- an account already built restarts at the last built hour; a new one (even one whose
-    -- history arrived late) starts at its first hour
-    left join carried as c on f.venue = c.venue and f.account = c.account
-    cross join lateral generate_series(
         case
             when c.account is null then date_trunc('hour', f.first_at)
             else greatest(date_trunc('hour', f.first_at), b.restart_at)
-        end,
-        b.until_hour,
-        interval '1 hour'
-    ) as h (hour)
+        end as first_hour,
+        b.until_hour as last_hour
+    from firsts as f
+    cross join bounds as b
+    left join carried as c on f.venue = c.venue and f.account = c.account
+),
+
+hours as (
+    select
+        a.venue,
+        a.account,
+        h.hour,
+        h.hour + interval '1 hour' as as_of
+    from account_hours as a
+    cross join lateral generate_series(a.first_hour, a.last_hour, interval '1 hour') as h (hour)
+),
+
+-- "The latest observation before the hour's end" without a lookup per hour: an observation at
+-- observed_at is before the end (hour + 1 hour) of every hour from date_trunc('hour',
+-- observed_at) on, so each key's last observation within an hour holds from that hour until the
+-- next hour with an observation of the key; each is spread over those hours (of this run's
+-- range) with generate_series and joined to the hours by equality.
+
+balance_changes as (
+    -- each currency's last balance observed within each hour, and the next such hour
+    select
+        latest.venue,
+        latest.account,
+        latest.from_hour,
+        lead(latest.from_hour) over (
+            partition by latest.venue, latest.account, latest.currency
+            order by latest.from_hour
+        ) as next_hour,
+        latest.value
+    from (
+        select distinct on (b.venue, b.account, b.currency, date_trunc('hour', b.observed_at))
+            b.venue,
+            b.account,
+            b.currency,
+            date_trunc('hour', b.observed_at) as from_hour,
+            case
+                when upper(b.currency) in ('USD', 'USDC', 'USDT') then b.balance
+                else coalesce(b.equity, 0)
+            end as value
+        from balances as b
+        where b.venue is not null and b.account is not null
+        order by
+            b.venue asc,
+            b.account asc,
+            b.currency asc,
+            date_trunc('hour', b.observed_at) asc,
+            b.observed_at desc
+    ) as latest
+),
+
+hourly_balances as (
+    select
+        c.venue,
+        c.account,
+        h.hour,
+        sum(c.value) as balance
+    from balance_changes as c
+    inner join account_hours as a on c.venue = a.venue and c.account = a.account
+    cross join
+        lateral generate_series(
+            greatest(c.from_hour, a.first_hour),
+            least(c.next_hour - interval '1 hour', a.last_hour),  -- least() skips a null: no next one
+            interval '1 hour'
+        ) as h (hour)
+    group by c.venue, c.account, h.hour
+),
+
+position_changes as (
+    -- each position's last observation within each hour, and the next such hour
+    select
+        latest.*,
+        lead(latest.from_hour) over (
+            partition by latest.venue, latest.account, latest.market_id, latest.outcome
+            order by latest.from_hour
+        ) as next_hour
+    from (
+        select distinct on (
+            p.venue, p.account, p.market_id, p.outcome, date_trunc('hour', p.observed_at)
+        )
+            p.venue,
+            p.account,
+            p.market_id,
+            p.outcome,
+            date_trunc('hour', p.observed_at) as from_hour,
+            p.quantity,
+            p.cost,
+            p.position_side,
+            p.entry_price,
+            p.unrealized_pnl
+        from positions as p
+        where p.venue is not null and p.account is not null
+        order by
+            p.venue asc,
+            p.account asc,
+            p.market_id asc,
+            p.outcome asc,
+            date_trunc('hour', p.observed_at) asc,
+            p.observed_at desc
+    ) as latest
+),
+
+hourly_positions as (
+    -- the positions open at each hour's end, marked at the hour's close
+    select
+        latest.venue,
+        latest.account,
+        h.hour,
+        sum(
+            case
+                when
+                    latest.position_side is not null and candle.close is not null
+                    then
+                        latest.quantity * (candle.close - latest.entry_price)
+                        * case when latest.position_side = 'short' then -1 else 1 end
+                when latest.position_side is not null then coalesce(latest.unrealized_pnl, 0)
+                when price.price is not null then latest.quantity * price.price - latest.cost
+                else 0
+            end
+        ) as unrealized_pnl
+    from position_changes as latest
+    inner join account_hours as a on latest.venue = a.venue and latest.account = a.account
+    cross join
+        lateral generate_series(
+            greatest(latest.from_hour, a.first_hour),
+            least(latest.next_hour - interval '1 hour', a.last_hour),  -- least() skips a null: no next one
+            interval '1 hour'
+        ) as h (hour)
+    left join {{ ref('candles') }} as candle
+        on
+            latest.venue = candle.venue
+            and latest.market_id = candle.instrument
+            and candle.interval = '1h'
+            and h.hour = candle.open_time
+    left join lateral (
+        select ph.price
+        from {{ ref('price_history') }} as ph
+        where
+            ph.venue = latest.venue
+            and ph.market_id = latest.market_id
+            and ph.outcome = latest.outcome
+            and ph.ts < h.hour + interval '1 hour'
+        order by ph.ts desc
+        limit 1
+    ) as price on latest.position_side is null
+    where latest.quantity > 0
+    group by latest.venue, latest.account, h.hour
 ),
 
 valued as (
@@ -133,70 +275,10 @@ valued as (
         coalesce(bal.balance, 0) as balance,
         coalesce(pos.unrealized_pnl, 0) as unrealized_pnl
     from hours as h
-    left join lateral (
-        select
-            sum(
-                case
-                    when upper(latest.currency) in ('USD', 'USDC', 'USDT') then latest.balance
-                    else coalesce(latest.equity, 0)
-                end
-            ) as balance
-        from (
-            select distinct on (b.currency)
-                b.currency,
-                b.balance,
-                b.equity
-            from balances as b
-            where b.venue = h.venue and b.account = h.account and b.observed_at < h.as_of
-            order by b.currency asc, b.observed_at desc
-        ) as latest
-    ) as bal on true
-    left join lateral (
-        select
-            sum(
-                case
-                    when
-                        latest.position_side is not null and candle.close is not null
-                        then
-                            latest.quantity * (candle.close - latest.entry_price)
-                            * case when latest.position_side = 'short' then -1 else 1 end
-                    when latest.position_side is not null then coalesce(latest.unrealized_pnl, 0)
-                    when price.price is not null then latest.quantity * price.price - latest.cost
-                    else 0
-                end
-            ) as unrealized_pnl
-        from (
-            select distinct on (p.market_id, p.outcome)
-                p.market_id,
-                p.outcome,
-                p.quantity,
-                p.cost,
-                p.position_side,
-                p.entry_price,
-                p.unrealized_pnl
-            from positions as p
-            where p.venue = h.venue and p.account = h.account and p.observed_at < h.as_of
-            order by p.market_id asc, p.outcome asc, p.observed_at desc
-        ) as latest
-        left join {{ ref('candles') }} as candle
-            on
-                h.venue = candle.venue
-                and latest.market_id = candle.instrument
-                and candle.interval = '1h'
-                and h.hour = candle.open_time
-        left join lateral (
-            select ph.price
-            from {{ ref('price_history') }} as ph
-            where
-                ph.venue = h.venue
-                and ph.market_id = latest.market_id
-                and ph.outcome = latest.outcome
-                and ph.ts < h.as_of
-            order by ph.ts desc
-            limit 1
-        ) as price on latest.position_side is null
-        where latest.quantity > 0
-    ) as pos on true
+    left join hourly_balances as bal
+        on h.venue = bal.venue and h.account = bal.account and h.hour = bal.hour
+    left join hourly_positions as pos
+        on h.venue = pos.venue and h.account = pos.account and h.hour = pos.hour
 ),
 
 hourly_flows as (
