@@ -87,9 +87,17 @@ def test_dbt_is_scheduled_only_for_a_ledger_that_loaded_rows(resource, db_url):
     )
 
     def tick(instance, cursor):
-        result = dg.evaluate_automation_conditions(
-            defs=definitions, instance=instance, cursor=cursor
-        )
+        # evaluate_automation_conditions runs asyncio.run(): in a thread of its own, so that an
+        # event loop an earlier test left running in this thread (Playwright's) does not matter
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(1) as pool:
+            result = pool.submit(
+                dg.evaluate_automation_conditions,
+                defs=definitions,
+                instance=instance,
+                cursor=cursor,
+            ).result()
         return result.get_num_requested(staging), result.cursor
 
     def sync(instance):

@@ -191,7 +191,12 @@ def test_database_restart_mid_run_is_one_line_exit_2_and_the_next_run_completes(
     assert broken.exit_code == 2, broken.output
     out = flat(broken.output)
     assert "the database stopped answering during the run" in out
-    assert "terminating connection due to administrator command" in out
+    # the cause as the first connection to notice said it: a session of ours, or one of the
+    # connections Dagster's storage keeps in its pool
+    assert (
+        "terminating connection due to administrator command" in out
+        or "server closed the connection unexpectedly" in out
+    ), out
     assert "Traceback" not in broken.output
 
     again = runner.invoke(app, ["materialize", "--select", "group:kalshi"])
