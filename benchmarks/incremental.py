@@ -145,25 +145,34 @@ from generate_series(0, %(n)s - 1) as k
 """
 
 
-def dbt_run(
-    url: str, work: Path, as_of: datetime, *extra: str, command_name: str = "run"
-) -> tuple[float, dict[str, float]]:
+def dbt_timed(
+    url: str, work: Path, command_name: str, select: str, variables: dict, *extra: str
+) -> tuple[float, list[dict]]:
+    """One dbt command on `url` (private target and log paths under `work`): its wall time and
+    the results of run_results.json (dbt's own execution_time per node)."""
     executable = Path(sys.executable).parent / "dbt"
     env = {**os.environ, **dbt_env(url), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
     command = [
-        str(executable), command_name, "--select", *SELECT.split(), "--project-dir",
+        str(executable), command_name, "--select", *select.split(), "--project-dir",
         str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR), "--target-path",
         str(work / "target"), "--log-path", str(work / "logs"), "--vars",
-        json.dumps({"scores_as_of": as_of.isoformat()}), *extra,
+        json.dumps(variables), *extra,
     ]  # fmt: skip
     started = time.perf_counter()
     done = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
     wall = time.perf_counter() - started
     if done.returncode != 0:
         raise SystemExit(done.stdout[-4000:])
-    results = json.loads((work / "target" / "run_results.json").read_text())
-    per_model = {r["unique_id"].split(".")[-1]: r["execution_time"] for r in results["results"]}
-    return wall, per_model
+    return wall, json.loads((work / "target" / "run_results.json").read_text())["results"]
+
+
+def dbt_run(
+    url: str, work: Path, as_of: datetime, *extra: str, command_name: str = "run"
+) -> tuple[float, dict[str, float]]:
+    wall, results = dbt_timed(
+        url, work, command_name, SELECT, {"scores_as_of": as_of.isoformat()}, *extra
+    )
+    return wall, {r["unique_id"].split(".")[-1]: r["execution_time"] for r in results}
 
 
 def fresh_database(admin_url: str, name: str) -> str:
@@ -175,6 +184,17 @@ def fresh_database(admin_url: str, name: str) -> str:
         return f"postgresql://{p.user}@/{name}?host={p.host}&port={p.port}"
     auth = p.user + (f":{p.password}" if p.password else "")
     return f"postgresql://{auth}@{p.host}:{p.port}/{name}"
+
+
+def release_database(admin_url: str, name: str, server, url: str, *, keep: bool) -> None:
+    """Drop the benchmark's database and stop a throwaway server, or say where they were kept."""
+    if keep:
+        print(f"kept: {url}")
+        return
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        conn.execute(f'drop database if exists "{name}" with (force)')
+    if server is not None:
+        server.cleanup()
 
 
 def append_window(conn: psycopg.Connection, fills: int, trades: int) -> tuple[int, int]:
@@ -310,13 +330,7 @@ def main() -> None:
         "daily_performance and int_fill_pnl after the incremental runs "
         f"{'equal' if same else 'DIFFER FROM'} the full refresh"
     )
-    if not args.keep:
-        with psycopg.connect(admin, autocommit=True) as conn:
-            conn.execute('drop database if exists "tl_bench_incremental" with (force)')
-    if server is not None and not args.keep:
-        server.cleanup()
-    elif args.keep:
-        print(f"kept: {url}")
+    release_database(admin, "tl_bench_incremental", server, url, keep=args.keep)
 
 
 if __name__ == "__main__":

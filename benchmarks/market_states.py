@@ -19,10 +19,7 @@ Prints each model's own time from dbt's run_results.json. Figures go in docs/ben
 from __future__ import annotations
 
 import argparse
-import json
 import os
-import subprocess
-import sys
 import tempfile
 import time
 from datetime import UTC, datetime, timedelta
@@ -30,10 +27,8 @@ from pathlib import Path
 
 import psycopg
 
-from benchmarks.incremental import fresh_database
-from ingestion.roles import dbt_env
+from benchmarks.incremental import dbt_timed, fresh_database, release_database
 from ingestion.schema import migrate
-from orchestration.lib.resources import DBT_PROJECT_DIR
 
 T0 = datetime(2025, 11, 1, tzinfo=UTC)
 DELAY = timedelta(minutes=5)
@@ -115,24 +110,13 @@ def append_hours(conn: psycopg.Connection, params: dict, first: int, last: int) 
 def dbt_run(
     url: str, work: Path, until: datetime, *extra: str, select: str = SELECT
 ) -> tuple[float, dict, dict]:
-    executable = Path(sys.executable).parent / "dbt"
-    env = {**os.environ, **dbt_env(url), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
-    command = [
-        str(executable), "run", "--select", *select.split(), "--project-dir",
-        str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR), "--target-path",
-        str(work / "target"), "--log-path", str(work / "logs"), "--vars",
-        json.dumps({"account_equity_until": until.isoformat()}), *extra,
-    ]  # fmt: skip
-    started = time.perf_counter()
-    done = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
-    wall = time.perf_counter() - started
-    if done.returncode != 0:
-        raise SystemExit(done.stdout[-4000:])
-    results = json.loads((work / "target" / "run_results.json").read_text())
-    seconds = {r["unique_id"].split(".")[-1]: r["execution_time"] for r in results["results"]}
+    wall, results = dbt_timed(
+        url, work, "run", select, {"account_equity_until": until.isoformat()}, *extra
+    )
+    seconds = {r["unique_id"].split(".")[-1]: r["execution_time"] for r in results}
     rows = {
         r["unique_id"].split(".")[-1]: r.get("adapter_response", {}).get("rows_affected")
-        for r in results["results"]
+        for r in results
     }
     return wall, seconds, rows
 
@@ -217,13 +201,7 @@ def main() -> None:
             "market_states after the incremental run "
             f"{'equals' if same else 'DIFFERS FROM'} a full refresh (every column)"
         )
-    if not args.keep:
-        with psycopg.connect(admin, autocommit=True) as conn:
-            conn.execute('drop database if exists "tl_bench_market_states" with (force)')
-    if server is not None and not args.keep:
-        server.cleanup()
-    elif args.keep:
-        print(f"kept: {url}")
+    release_database(admin, "tl_bench_market_states", server, url, keep=args.keep)
 
 
 if __name__ == "__main__":
