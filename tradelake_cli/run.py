@@ -170,6 +170,9 @@ def _materialize(select: str | None, console: Console, *, full_refresh: bool) ->
     # Dagster's PostgreSQL storage opens a new connection for every event it stores (NullPool)
     # unless told, as its webserver tells it, to keep a pool: a run stores thousands of events.
     instance.optimize_for_webserver(statement_timeout=0, pool_recycle=3600, max_overflow=10)
+    # Great Expectations is imported in the background once the first step has started (not
+    # before: the import would compete with planning for the interpreter).
+    warm = _validates(defs, keys)
     run_id = str(uuid.uuid4())
     total = len(keys) if keys else len(defs.resolve_asset_graph().get_all_asset_keys())
     holder: dict[str, object] = {}
@@ -205,6 +208,11 @@ def _materialize(select: str | None, console: Console, *, full_refresh: bool) ->
         worker.start()
         while worker.is_alive():
             _update(progress, task, instance, run_id, seen)
+            if warm and seen.started:
+                from quality.validate import prewarm
+
+                prewarm()
+                warm = False
             worker.join(0.5)
         _update(progress, task, instance, run_id, seen)
     if "error" in holder:
@@ -214,6 +222,19 @@ def _materialize(select: str | None, console: Console, *, full_refresh: bool) ->
     if not summary.database_lost:
         _digest(summary, instance, run_id)
     return summary
+
+
+def _validates(defs: dg.Definitions, keys: list[dg.AssetKey] | None) -> bool:
+    """Whether the run executes a Great Expectations suite (an `expectations` check on a ledger
+    or a dbt relation it materializes)."""
+    from orchestration.defs.quality.checks import CHECK
+
+    checked = {
+        check.asset_key
+        for check in defs.resolve_asset_graph().asset_check_keys
+        if check.name == CHECK
+    }
+    return bool(checked if keys is None else checked & set(keys))
 
 
 def _digest(summary: RunSummary, instance: dg.DagsterInstance, run_id: str) -> None:
@@ -232,6 +253,7 @@ class _Seen:
 
     cursor: str | None = None
     materialized: int = 0
+    started: bool = False  # a step has started
     step: str = "starting"
 
 
@@ -248,6 +270,7 @@ def _update(
                 if event is None:
                     continue
                 seen.materialized += event.is_step_materialization
+                seen.started = seen.started or event.is_step_start
                 seen.step = event.step_key or seen.step
             seen.cursor = page.cursor
             if not page.has_more:

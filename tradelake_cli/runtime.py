@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import warnings
 from pathlib import Path
+from urllib.parse import urlencode
 
 from ingestion.db import DatabaseUnavailable, connect, database_url, sqlalchemy_url
 from ingestion.pgsession import is_lock_timeout, libpq_options, lock_timeout_message
@@ -62,7 +63,7 @@ def prepare(*, run_migrations: bool = True) -> str:
     notices.extend(filter(None, [announce(url)]))
     # Children (dagster dev, dbt) reuse the same server without starting another.
     os.environ["DATABASE_URL"] = url
-    os.environ["TRADELAKE_DAGSTER_PG_URL"] = sqlalchemy_url(url, driver="psycopg2")
+    os.environ["TRADELAKE_DAGSTER_PG_URL"] = dagster_storage_url(url)
     os.environ.update(dbt_env(url))
     os.environ["DAGSTER_HOME"] = str(dagster_home(home))
     os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
@@ -70,6 +71,24 @@ def prepare(*, run_migrations: bool = True) -> str:
     # test to a model outside the selection would read a relation that may not exist yet.
     os.environ.setdefault("DBT_INDIRECT_SELECTION", "cautious")
     return url
+
+
+def dagster_storage_url(url: str) -> str:
+    """The SQLAlchemy URL Dagster's run, event and schedule storage use: the same database, with
+    the lock timeout, and `synchronous_commit=off` for those sessions only.
+
+    A run stores an event per step, materialization and check result (≈ 3,000 for a whole
+    run), each in its own commits; waiting for the WAL flush of every one of them took ≈ 2–3 ms
+    a commit on the embedded server, most of what Dagster added to a dbt build
+    (docs/benchmarks.md). Without the wait a crash of the machine (not of PostgreSQL) can lose
+    the last fraction of a second of run history; the database stays consistent, and the
+    ledgers, written on their own sessions, keep the server's setting (`on`).
+    """
+    options = libpq_options(os.environ.get("PGOPTIONS"))
+    if "synchronous_commit" not in options:
+        options = f"{options} -c synchronous_commit=off"
+    base = sqlalchemy_url(url, driver="psycopg2")
+    return f"{base}{'&' if '?' in base else '?'}{urlencode({'options': options.strip()})}"
 
 
 def dagster_home(home: Path) -> Path:

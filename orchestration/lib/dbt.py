@@ -5,6 +5,7 @@ from __future__ import annotations
 import fcntl
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -133,6 +134,30 @@ def lock_timeout_failure(invocation: DbtCliInvocation, url: str) -> dg.Failure |
     ]
     what = f"dbt build of {', '.join(relations) or 'a model'}"
     return dg.Failure(description=lock_timeout_message(url, what, relations))
+
+
+KEEP_FAILED_TARGETS = 10
+
+
+def prune_target_dirs(target: Path, *, succeeded: bool) -> None:
+    """dagster-dbt gives every dbt step its own target folder (`<op>-<run>-<id>` under
+    dbt_project/target: compiled SQL, run results, dbt.log; ≈ 36 MB for a whole build), and
+    nothing removes it: a schedule building every few minutes would fill the disk. A step's
+    folder is removed once its results have been read; a failed step's stays for diagnosis,
+    the newest KEEP_FAILED_TARGETS of them."""
+    if succeeded:
+        shutil.rmtree(target, ignore_errors=True)
+    # Only the folders dagster-dbt made for our dbt ops (`tradelake_dbt…-<run>-<id>`).
+    made = [p for p in target.parent.glob("tradelake_dbt*-*-*") if p.is_dir() and p != target]
+    for old in sorted(made, key=_mtime, reverse=True)[KEEP_FAILED_TARGETS:]:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def _mtime(path: Path) -> float:
+    try:
+        return path.stat().st_mtime
+    except OSError:
+        return 0.0
 
 
 class TradelakeTranslator(DagsterDbtTranslator):

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import importlib.metadata
 import logging
 import os
 import sys
+from functools import cached_property
 from pathlib import Path
 
 import dagster as dg
 from dagster_dbt import DbtCliResource, DbtProject
+from packaging import version
 
 from ingestion.db import database_url
 from ingestion.roles import dbt_env, ingest_url
@@ -65,10 +68,29 @@ def dbt_executable() -> str:
     return str(wrapper if wrapper.exists() else bin_dir / "dbt")
 
 
+class TradelakeDbtResource(DbtCliResource):
+    """dagster-dbt's dbt CLI resource without two start-up costs we do not use, each paid by
+    every dbt step before dbt starts (≈ 1.5 s each on the 2-core machine, docs/benchmarks.md):
+
+    - the dbt version, which dagster-dbt asks a `dbt --version` process for: it is the dbt-core
+      installed in this environment, which `dbt_executable` runs;
+    - a dbt adapter built in this process (a profile, project and macro load) that dagster-dbt
+      needs only for `fetch_row_counts()` / `fetch_column_metadata()`: row counts and column
+      schemas come from orchestration/lib/dbt_metadata.py instead.
+    """
+
+    @cached_property
+    def _cli_version(self) -> version.Version:
+        return version.parse(importlib.metadata.version("dbt-core"))
+
+    def _initialize_dbt_core_adapter(self, args):
+        return None
+
+
 def shared_resources() -> dict[str, object]:
     return {
         "tradelake": TradelakeResource(replay_dir=os.environ.get("TRADELAKE_REPLAY_DIR") or None),
-        "dbt": DbtCliResource(
+        "dbt": TradelakeDbtResource(
             project_dir=dbt_project(),
             profiles_dir=str(DBT_PROJECT_DIR),
             # The venv's dbt, whether or not the venv is on PATH (uv run, CI, Dagster code server),

@@ -63,6 +63,23 @@ def test_materialize_everything_twice_adds_nothing_the_second_time(cli_env: str)
     columns = {c.name for c in metadata["dagster/column_schema"].schema.columns}
     assert {"venue", "fill_id", "price", "quantity", "fee", "executed_at"} <= columns
 
+    # the dbt steps removed their target folders (dagster-dbt makes one per step and run)
+    with dg.DagsterInstance.get() as instance:
+        run_id = instance.get_runs(limit=1)[0].run_id
+    target = ROOT / "dbt_project" / "target"
+    assert not list(target.glob(f"tradelake_dbt*-{run_id[:7]}-*"))
+
+    # Dagster's storage sessions skip the WAL flush wait; the ledgers' sessions keep it
+    import sqlalchemy as sa
+
+    engine = sa.create_engine(os.environ["TRADELAKE_DAGSTER_PG_URL"])
+    with engine.connect() as conn:
+        assert conn.execute(sa.text("show synchronous_commit")).scalar() == "off"
+        assert conn.execute(sa.text("show lock_timeout")).scalar() != "0"
+    engine.dispose()
+    with psycopg.connect(cli_env) as conn:
+        assert conn.execute("show synchronous_commit").fetchone()[0] == "on"
+
     # `tradelake report` writes the latest report verbatim: not re-wrapped at 80 columns (the
     # runner's output is not a terminal, as in `tradelake report > file`)
     with psycopg.connect(cli_env) as conn:

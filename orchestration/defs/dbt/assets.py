@@ -4,7 +4,12 @@ import dagster as dg
 from dagster_dbt import DbtCliResource, dbt_assets
 from pydantic import Field
 
-from orchestration.lib.dbt import TradelakeTranslator, ensure_manifest, lock_timeout_failure
+from orchestration.lib.dbt import (
+    TradelakeTranslator,
+    ensure_manifest,
+    lock_timeout_failure,
+    prune_target_dirs,
+)
 from orchestration.lib.dbt_metadata import built_relation_metadata
 from orchestration.lib.resources import TradelakeResource
 
@@ -45,6 +50,7 @@ def _build(
             yield attach(invocation.manifest, event)
     # A model that waited past TRADELAKE_LOCK_TIMEOUT: name the session that blocked it.
     error = lock_timeout_failure(invocation, tradelake.database_url()) or invocation.get_error()
+    prune_target_dirs(invocation.target_path, succeeded=error is None)
     if error is not None:
         raise error
 
