@@ -46,8 +46,7 @@ def test_spreads_reach_market_states_and_the_mark_falls_back(hl_ctx, db_url, tmp
             (NOW - timedelta(hours=1), NOW),
         ).fetchall()
         mark = conn.execute(
-            "select market_id, outcome, mark_price from core.positions "
-            "where venue = 'hyperliquid'"
+            "select market_id, outcome, mark_price from core.positions where venue = 'hyperliquid'"
         ).fetchall()
     assert spreads == [
         ("BTC", NOW, Decimal("100598.0"), Decimal("100604.0"), Decimal("100601"), BTC_BPS,
