@@ -3,8 +3,9 @@
     previous close, ATR (simple mean of the true range over `market_atr_periods` candles), the
     24h volume, their medians over the `market_baseline_hours` before the candle, the OKX
     instrument's state as last observed by the candle's close, and its bid-ask spread at the
-    latest ticker quoted within the hour before the close (OKX only; NULL without one: an older
-    quote says little about the book at that close).
+    latest quote within the hour before the close (OKX tickers; Hyperliquid asset contexts, whose
+    bid and ask are impact prices; NULL without one: an older quote says little about the book
+    at that close).
 
     Medians are exact: the mean of the lower and upper middle values (percentile_disc ascending
     and descending), over an array gathered by a range window, so each candle looks at its own
@@ -195,8 +196,15 @@ left join lateral (
     limit 1
 ) as instrument_state on true
 left join lateral (
+    -- OKX: the ticker's best bid and ask; Hyperliquid: the asset context's impact prices
     select spreads.spread_bps
-    from {{ ref('int_ticker_spreads__okx') }} as spreads
+    from (
+        select venue, instrument, quoted_at, spread_bps
+        from {{ ref('int_ticker_spreads__okx') }}
+        union all
+        select venue, instrument, quoted_at, spread_bps
+        from {{ ref('int_ticker_spreads__hyperliquid') }}
+    ) as spreads
     where
         spreads.venue = baselines.venue
         and spreads.instrument = baselines.instrument

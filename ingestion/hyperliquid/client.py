@@ -18,6 +18,10 @@
   Asked in windows of CANDLE_CAP hours (`window_pages`), so no answer can be cut by the cap;
   an empty window (before the kept history, a halt) does not end the walk.
 
+- `{"type": "metaAndAssetCtxs"}`: `[meta, assetCtxs]`, the perp universe (`meta.universe[i]`:
+  name, szDecimals, maxLeverage, ...) and, at the same index, each asset's context (markPx,
+  midPx, oraclePx, funding, openInterest, ...); one answer for every coin, no paging.
+
 - `{"type": "userFunding", "user", "startTime", "endTime"}`: the user's hourly funding payments
   with time in [startTime, endTime] (ms, both inclusive), oldest first. "Responses that take a
   time range will only return 500 elements or distinct blocks of data. To query larger ranges,
@@ -94,6 +98,30 @@ class HyperliquidClient:
         page = self.http.post("/info", {"type": "spotMeta"}, endpoint="spotMeta")
         if not isinstance(page.payload, dict):
             raise VenueError(f"spotMeta: expected an object (raw page {page.page_id})")
+        return page
+
+    def meta_and_asset_ctxs(self) -> Page:
+        """The perp universe and its asset contexts. The two arrays are read by index, so an
+        answer whose lengths differ cannot be paired and is refused whole (kept as raw)."""
+        page = self.http.post("/info", {"type": "metaAndAssetCtxs"}, endpoint="metaAndAssetCtxs")
+        body = page.payload
+        ok = (
+            isinstance(body, list)
+            and len(body) == 2
+            and isinstance(body[0], dict)
+            and isinstance(body[0].get("universe"), list)
+            and isinstance(body[1], list)
+        )
+        if not ok:
+            raise VenueError(
+                "metaAndAssetCtxs: expected [meta with universe, contexts] "
+                f"(raw page {page.page_id})"
+            )
+        if len(body[0]["universe"]) != len(body[1]):
+            raise VenueError(
+                f"metaAndAssetCtxs: {len(body[0]['universe'])} universe entries but "
+                f"{len(body[1])} contexts, cannot pair them (raw page {page.page_id})"
+            )
         return page
 
     def clearinghouse_state(self, user: str) -> Page:

@@ -156,3 +156,17 @@ ORDERS = LedgerTable(
     mode="observation",
     hash_exclude=("venue_updated_at",),
 )  # fmt: skip
+
+# Perp asset contexts of markets.hyperliquid.coins (metaAndAssetCtxs): a row per coin when its
+# context changed (observation mode, keyed on our clock; the answer has no venue timestamp, so
+# nothing is left out of the version).
+ASSET_CONTEXTS = LedgerTable(
+    name="ledger.hyperliquid_asset_context_observations",
+    columns=(
+        "coin", "mark_px", "mid_px", "oracle_px", "funding", "premium", "open_interest",
+        "day_ntl_vlm", "day_base_vlm", "prev_day_px", "impact_bid_px", "impact_ask_px",
+        "sz_decimals", "max_leverage", "only_isolated", "is_delisted", "observed_at",
+    ),
+    key=("coin", "observed_at"),
+    mode="observation",
+)  # fmt: skip

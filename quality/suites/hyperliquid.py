@@ -30,6 +30,14 @@ RULES = {
         past_time("open_time"),
         past_time("observed_at"),
     ],
+    "hyperliquid_asset_context_observations": [
+        non_empty("coin"),
+        positive("mark_px"),
+        positive("mid_px"),
+        positive("oracle_px"),
+        between("open_interest", 0),
+        past_time("observed_at"),
+    ],
     "hyperliquid_position_observations": [
         address("account"),
         non_empty("coin"),

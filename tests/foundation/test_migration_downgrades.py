@@ -22,7 +22,7 @@ from ingestion.schema import MIGRATIONS_DIR, alembic_config, downgrade_all
 # The migrations whose downgrade removes a ledger/raw table or column: they must refuse.
 DROPPING = {
     "0001", "0101", "0102", "0103", "0104", "0105", "0106", "0111", "0202", "0210", "0213",
-    "0214", "0217", "0219", "0220", "0223", "0224",
+    "0214", "0217", "0219", "0220", "0223", "0224", "0225",
 }  # fmt: skip
 
 FINANCIAL_DROP = [

@@ -33,7 +33,7 @@ def test_up_down_up(empty_db_url: str) -> None:
     assert {"raw.pages", "ops.quarantine", "ops.cursors", "ref.strategies"} <= tables
     # 0201 (0210 for the challenge events, 0213 for the wallet equity ledgers, 0217 for the
     # candles, 0219 for the orders, 0220 for the OKX market and account ledgers, 0223 for the
-    # Hyperliquid positions, account and funding): the
+    # Hyperliquid positions, account and funding, 0225 for its asset contexts): the
     # ledgers feeding incremental dbt models find new rows by a
     # BRIN index
     with psycopg.connect(empty_db_url) as conn:
@@ -41,7 +41,7 @@ def test_up_down_up(empty_db_url: str) -> None:
             "select count(*) from pg_indexes where schemaname = 'ledger' "
             "and indexdef like '%%USING brin (loaded_at)%%'"
         ).fetchone()[0]
-    assert brin == 27
+    assert brin == 28
 
     migrate(empty_db_url)  # idempotent
     assert _tables(empty_db_url) == tables

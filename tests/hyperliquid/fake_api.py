@@ -15,6 +15,7 @@
   ones do not.
 - userFunding: funding payments of `user` (set in `funding`) with startTime <= time <= endTime,
   oldest first, at most `funding_cap` (500, the info endpoint's time-range cap) per answer.
+- metaAndAssetCtxs: `asset_ctxs` as set (`[meta, contexts]`, see meta_and_asset_ctxs()).
 - The first `throttle` requests answer 429.
 """
 
@@ -42,6 +43,7 @@ class FakeHyperliquid:
     candle_keep: int = 5000
     funding: dict[str, list[dict]] = field(default_factory=dict)  # user -> funding payments
     funding_cap: int = 500
+    asset_ctxs: Any = None  # the metaAndAssetCtxs answer
     calls: int = 0
     bodies: list[dict] = field(default_factory=list)
 
@@ -68,6 +70,8 @@ class FakeHyperliquid:
             return self._funding(body)
         if kind == "candleSnapshot":
             return self._candles(body.get("req") or {})
+        if kind == "metaAndAssetCtxs":
+            return self._json(self.asset_ctxs or meta_and_asset_ctxs({}))
         if kind == "clearinghouseState":
             return self._json(self.states.get(body.get("user", "").lower(), clearinghouse()))
         return httpx.Response(422, text="Failed to deserialize the JSON body into the target type")
@@ -184,3 +188,21 @@ def make_funding(time: int, coin: str = "BTC", usdc: str = "-0.55", **fields) ->
     delta = {"type": "funding", "coin": coin, "usdc": usdc, "szi": "0.05",
              "fundingRate": "0.0000125", "nSamples": None, **fields}  # fmt: skip
     return {"time": time, "hash": "0x" + "0" * 64, "delta": delta}
+
+
+def make_asset_ctx(mark: str = "100000.0", **fields) -> dict:
+    """A metaAndAssetCtxs context (docs: info-endpoint/perpetuals, "Retrieve perpetuals asset
+    contexts"): every number a decimal string; midPx, premium and impactPxs may be null."""
+    return {
+        "dayNtlVlm": "1169046.29406", "funding": "0.0000125", "impactPxs": ["99990.0", "100010.0"],
+        "markPx": mark, "midPx": "100001.0", "openInterest": "688.11", "oraclePx": "100020.0",
+        "premium": "0.00031774", "prevDayPx": "98000.0", "dayBaseVlm": "11.69", **fields,
+    }  # fmt: skip
+
+
+def meta_and_asset_ctxs(contexts: dict[str, dict]) -> list:
+    """`[meta, contexts]`: the universe lists the coins in order, each context at its index."""
+    universe = [
+        {"name": coin, "szDecimals": 5, "maxLeverage": 40, "marginTableId": 56} for coin in contexts
+    ]
+    return [{"universe": universe, "marginTables": []}, list(contexts.values())]

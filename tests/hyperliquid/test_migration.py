@@ -16,6 +16,7 @@ LEDGERS = (
     "hyperliquid_account_observations",
     "hyperliquid_funding",
     "hyperliquid_order_observations",
+    "hyperliquid_asset_context_observations",
 )
 
 

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from pydantic import ValidationError
 
 from ingestion.http.client import parse_json
+from ingestion.hyperliquid.asset_contexts import asset_context_row, configured_contexts
 from ingestion.hyperliquid.models import (
     Candle,
     ClearinghouseState,
@@ -96,6 +97,14 @@ def test_every_fixture_normalises(path: Path):
                 Decimal(raw[k]) for k in ("h", "l", "v")
             )
             assert row["is_closed"] == (raw["T"] < NOW.timestamp() * 1000)
+        return
+    if kind == "metaAndAssetCtxs":
+        universe = [u["name"] for u in body[0]["universe"]]
+        items, _ = configured_contexts(body, universe)
+        for item in items:  # every coin of the answer, whether configured or not
+            row = asset_context_row(item, NOW)
+            assert row["mark_px"] == Decimal(item["ctx"]["markPx"])
+            assert row["mid_px"] == (item["ctx"]["midPx"] and Decimal(item["ctx"]["midPx"]))
         return
     if kind == "historicalOrders":
         for raw in body:

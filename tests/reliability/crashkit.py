@@ -21,6 +21,7 @@ FIXTURES = ROOT / "tests" / "fixtures"
 def streams():
     from ingestion.espn.sync import sync_games
     from ingestion.etherscan.sync import sync_token_transfers, sync_transactions
+    from ingestion.hyperliquid.asset_contexts import sync_asset_contexts as hl_asset_contexts
     from ingestion.hyperliquid.sync import sync_accounts as hl_accounts
     from ingestion.hyperliquid.sync import sync_candles as hl_candles
     from ingestion.hyperliquid.sync import sync_fills as hl_fills
@@ -63,6 +64,7 @@ def streams():
         ("hyperliquid", "wallet_fills", sync_wallet_fills),
         ("hyperliquid", "wallet_equity", sync_wallet_equity),
         ("hyperliquid", "candles", hl_candles),
+        ("hyperliquid", "asset_contexts", hl_asset_contexts),
         ("hyperliquid", "positions", hl_positions),
         ("hyperliquid", "accounts", hl_accounts),
         ("hyperliquid", "funding", hl_funding),

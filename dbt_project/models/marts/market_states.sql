@@ -21,6 +21,7 @@
 -- depends_on: {{ ref('candles') }}
 -- depends_on: {{ ref('stg_okx__instruments') }}
 -- depends_on: {{ ref('int_ticker_spreads__okx') }}
+-- depends_on: {{ ref('int_ticker_spreads__hyperliquid') }}
 {{ config(
     materialized='incremental',
     unique_key=['venue', 'instrument', 'candle_open_time'],

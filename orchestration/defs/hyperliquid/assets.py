@@ -1,8 +1,9 @@
 """Hyperliquid: own fills, own orders, tracked-wallet fills, tracked-wallet equity, hourly
-candles, own positions (with the account summary) and own funding, one asset each, in group
-`hyperliquid`."""
+candles, perp asset contexts (mark/mid/oracle/impact prices), own positions (with the account
+summary) and own funding, one asset each, in group `hyperliquid`."""
 
 from ingestion.hyperliquid import SOURCE
+from ingestion.hyperliquid.asset_contexts import sync_asset_contexts
 from ingestion.hyperliquid.sync import (
     sync_accounts,
     sync_candles,
@@ -23,6 +24,7 @@ POSITIONS = "hyperliquid_position_observations"
 ACCOUNTS = "hyperliquid_account_observations"
 FUNDING = "hyperliquid_funding"
 ORDERS = "hyperliquid_order_observations"
+ASSET_CONTEXTS = "hyperliquid_asset_context_observations"
 
 hyperliquid_fills = ledger_asset(
     source=SOURCE,
@@ -110,5 +112,18 @@ hyperliquid_orders = ledger_asset(
         "Own orders of accounts.hyperliquid.addresses (POST /info historicalOrders, the 2000 most "
         "recent), a row per changed state (statusTimestamp is not the version); status mapped "
         "to resting/partial/filled/canceled/rejected, the venue's status kept."
+    ),
+)
+
+hyperliquid_asset_contexts = ledger_asset(
+    source=SOURCE,
+    stream="asset_contexts",
+    table=ASSET_CONTEXTS,
+    sync=sync_asset_contexts,
+    description=(
+        "Perp asset contexts (POST /info metaAndAssetCtxs) of markets.hyperliquid.coins, a row "
+        "per coin when its context changed: mark, mid (NULL without a book), oracle and impact "
+        "prices (USDC), hourly funding, open interest (coin). Feeds marts.market_states' spread "
+        "and the fallback mark of core.positions."
     ),
 )

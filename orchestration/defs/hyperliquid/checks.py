@@ -4,6 +4,7 @@
 from ingestion.hyperliquid import SOURCE
 from orchestration.defs.hyperliquid.assets import (
     ACCOUNTS,
+    ASSET_CONTEXTS,
     CANDLES,
     FILLS,
     FUNDING,
@@ -16,7 +17,17 @@ from orchestration.lib.ingest import ledger_checks, wallet_history_check
 
 standard_checks = [
     c
-    for table in (FILLS, WALLET_FILLS, WALLET_EQUITY, CANDLES, POSITIONS, ACCOUNTS, FUNDING, ORDERS)
+    for table in (
+        FILLS,
+        WALLET_FILLS,
+        WALLET_EQUITY,
+        CANDLES,
+        ASSET_CONTEXTS,
+        POSITIONS,
+        ACCOUNTS,
+        FUNDING,
+        ORDERS,
+    )
     for c in ledger_checks(table)
 ]
 

@@ -2,14 +2,17 @@
 address); tracked-wallet equity hourly (a snapshot: it moves with every mark price, an hour-old
 one sizes a trade well enough and keeps the ledger small); candles hourly, a few minutes past
 the hour, so the hour that just ended is read closed (and the new one as its first open
-version); own positions and account summary every 15 minutes (they move with every mark: a
-quarter-hour keeps the equity curve's hourly marks fresh without a row per minute); own funding
-hourly, after the venue's hourly settlement."""
+version); perp asset contexts every 5 minutes, like OKX tickers (one request for every coin;
+marts.market_states reads the latest within each candle's hour); own positions and account
+summary every 15 minutes (they move with every mark: a quarter-hour keeps the equity curve's
+hourly marks fresh without a row per minute); own funding hourly, after the venue's hourly
+settlement."""
 
 import dagster as dg
 
 from orchestration.defs.hyperliquid.assets import (
     ACCOUNTS,
+    ASSET_CONTEXTS,
     CANDLES,
     FILLS,
     FUNDING,
@@ -67,4 +70,15 @@ hyperliquid_funding_hourly = dg.ScheduleDefinition(
     default_status=dg.DefaultScheduleStatus.RUNNING,
     tags=venue_tags("hyperliquid"),
     description="Own funding payments (userFunding) since each address's cursor.",
+)
+
+hyperliquid_asset_contexts_every_5_minutes = dg.ScheduleDefinition(
+    name="hyperliquid_asset_contexts_every_5_minutes",
+    target=dg.AssetSelection.assets(ledger_key(ASSET_CONTEXTS)),
+    cron_schedule="*/5 * * * *",
+    default_status=dg.DefaultScheduleStatus.RUNNING,
+    tags=venue_tags("hyperliquid"),
+    description=(
+        "Perp asset contexts (metaAndAssetCtxs) of markets.hyperliquid.coins, a row per change."
+    ),
 )

@@ -2,6 +2,9 @@
 -- position, keyed by side (outcome = position_side, `long`/`short`). A position that closed
 -- (szi 0) or flipped side also closes the side it left: a row of quantity 0 for that side at
 -- the same observation, so core.positions drops it.
+-- The mark is positionValue / |szi|, read in the same answer as the position (so it agrees with
+-- its unrealizedPnl); only where the venue sent no positionValue does the coin's latest markPx
+-- (metaAndAssetCtxs) observed at or in the hour before the position stand in.
 with observations as (
     select
         *,
@@ -18,7 +21,7 @@ held as (
         case when signed_size > 0 then 'long' else 'short' end as position_side,
         abs(signed_size) as quantity,
         entry_price,
-        position_value / abs(signed_size) as mark_price,
+        coalesce(position_value / abs(signed_size), latest_mark.mark_price) as mark_price,
         unrealized_pnl,
         leverage,
         liquidation_price,
@@ -26,6 +29,16 @@ held as (
         cum_funding_since_open as funding_paid,
         observed_at
     from observations
+    left join lateral (
+        select contexts.mark_price
+        from {{ ref('stg_hyperliquid__asset_contexts') }} as contexts
+        where
+            contexts.coin = observations.coin
+            and contexts.observed_at <= observations.observed_at
+            and contexts.observed_at > observations.observed_at - interval '1 hour'
+        order by contexts.observed_at desc
+        limit 1
+    ) as latest_mark on true
     where signed_size <> 0
 ),
 
