@@ -128,7 +128,9 @@ def test_kill_9_mid_dbt_stops_dbt_and_the_next_run_marks_the_run_failed(cli_env)
     killed.wait()
     _, alive = psutil.wait_procs([dbt], timeout=20)
     assert not alive, f"dbt (pid {dbt.pid}) outlived the killed run"
-    with psycopg.connect(cli_env) as conn:  # and its waiting query was cancelled, not left behind
+    # and its waiting query was cancelled, not left behind. Autocommit: PostgreSQL snapshots
+    # pg_stat_activity once per transaction, so polling inside one would never see it change.
+    with psycopg.connect(cli_env, autocommit=True) as conn:
         left = "select count(*) from pg_stat_activity where application_name = 'dbt'"
         wait_for(lambda: conn.execute(left).fetchone()[0] == 0, 20, "dbt's sessions to end")
     analyst.close()
