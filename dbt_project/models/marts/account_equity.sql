@@ -19,7 +19,9 @@
 
     Incremental: a run recomputes only from the last built hour (the current hour, possibly
     built while it was still running) on, carrying the sums and the peak forward from each
-    account's row of the hour before it; `dbt build --full-refresh` recomputes everything (an
+    account's row of the hour before it; of a built account's balance and position observations
+    it values only those from that hour on and each key's latest one before it (the carry-in),
+    and only the candles from that hour on. `dbt build --full-refresh` recomputes everything (an
     event that arrives late for an hour already closed in this table needs it). `until` (var
     `account_equity_until`, default now) ends the series.
 -#}
@@ -45,11 +47,23 @@ with bounds as (
 ),
 
 balances as (
-    select * from {{ ref('int_balance_observations') }}
+    select venue, account, currency, balance, equity, observed_at
+    from {{ ref('int_balance_observations') }}
 ),
 
 positions as (
-    select * from {{ ref('int_position_observations') }}
+    select
+        venue,
+        account,
+        market_id,
+        outcome,
+        observed_at,
+        quantity,
+        cost,
+        position_side,
+        entry_price,
+        unrealized_pnl
+    from {{ ref('int_position_observations') }}
 ),
 
 pnl_events as (
@@ -130,6 +144,55 @@ hours as (
     cross join lateral generate_series(a.first_hour, a.last_hour, interval '1 hour') as h (hour)
 ),
 
+-- The observations this run's hours need. A full build, or an account not built yet: all of
+-- them. A built account: those from the restart on, and per key the latest one before it (the
+-- "carry-in"), which holds from its hour until the key's next observation; the earlier ones
+-- only valued hours that are not recomputed.
+
+balance_reads as (
+    {% if is_incremental() -%}
+        select b.*
+        from balances as b
+        cross join bounds
+        left join carried as c on b.venue = c.venue and b.account = c.account
+        where b.observed_at >= bounds.restart_at or c.account is null
+        union all
+        select carry_in.*
+        from (
+            select distinct on (b.venue, b.account, b.currency) b.*
+            from balances as b
+            inner join carried as c on b.venue = c.venue and b.account = c.account
+            cross join bounds
+            where b.observed_at < bounds.restart_at
+            order by b.venue asc, b.account asc, b.currency asc, b.observed_at desc
+        ) as carry_in
+    {%- else -%}
+        select * from balances
+    {%- endif %}
+),
+
+position_reads as (
+    {% if is_incremental() -%}
+        select p.*
+        from positions as p
+        cross join bounds
+        left join carried as c on p.venue = c.venue and p.account = c.account
+        where p.observed_at >= bounds.restart_at or c.account is null
+        union all
+        select carry_in.*
+        from (
+            select distinct on (p.venue, p.account, p.market_id, p.outcome) p.*
+            from positions as p
+            inner join carried as c on p.venue = c.venue and p.account = c.account
+            cross join bounds
+            where p.observed_at < bounds.restart_at
+            order by p.venue asc, p.account asc, p.market_id asc, p.outcome asc, p.observed_at desc
+        ) as carry_in
+    {%- else -%}
+        select * from positions
+    {%- endif %}
+),
+
 -- "The latest observation before the hour's end" without a lookup per hour: an observation at
 -- observed_at is before the end (hour + 1 hour) of every hour from date_trunc('hour',
 -- observed_at) on, so each key's last observation within an hour holds from that hour until the
@@ -157,7 +220,7 @@ balance_changes as (
                 when upper(b.currency) in ('USD', 'USDC', 'USDT') then b.balance
                 else coalesce(b.equity, 0)
             end as value
-        from balances as b
+        from balance_reads as b
         where b.venue is not null and b.account is not null
         order by
             b.venue asc,
@@ -207,7 +270,7 @@ position_changes as (
             p.position_side,
             p.entry_price,
             p.unrealized_pnl
-        from positions as p
+        from position_reads as p
         where p.venue is not null and p.account is not null
         order by
             p.venue asc,
@@ -251,6 +314,9 @@ hourly_positions as (
             and latest.market_id = candle.instrument
             and candle.interval = '1h'
             and h.hour = candle.open_time
+            {%- if is_incremental() %}
+                and candle.open_time >= (select min(first_hour) from account_hours)
+            {%- endif %}
     left join lateral (
         select ph.price
         from {{ ref('price_history') }} as ph
