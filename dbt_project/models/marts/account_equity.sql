@@ -144,53 +144,15 @@ hours as (
     cross join lateral generate_series(a.first_hour, a.last_hour, interval '1 hour') as h (hour)
 ),
 
--- The observations this run's hours need. A full build, or an account not built yet: all of
--- them. A built account: those from the restart on, and per key the latest one before it (the
--- "carry-in"), which holds from its hour until the key's next observation; the earlier ones
--- only valued hours that are not recomputed.
+-- The observations this run's hours need: macros/carry_in_reads.sql (all of them on a full
+-- build; for a built account those from the restart on and each key's latest one before it).
 
 balance_reads as (
-    {% if is_incremental() -%}
-        select b.*
-        from balances as b
-        cross join bounds
-        left join carried as c on b.venue = c.venue and b.account = c.account
-        where b.observed_at >= bounds.restart_at or c.account is null
-        union all
-        select carry_in.*
-        from (
-            select distinct on (b.venue, b.account, b.currency) b.*
-            from balances as b
-            inner join carried as c on b.venue = c.venue and b.account = c.account
-            cross join bounds
-            where b.observed_at < bounds.restart_at
-            order by b.venue asc, b.account asc, b.currency asc, b.observed_at desc
-        ) as carry_in
-    {%- else -%}
-        select * from balances
-    {%- endif %}
+    {{ carry_in_reads('balances', 'b', ['venue', 'account', 'currency']) }}
 ),
 
 position_reads as (
-    {% if is_incremental() -%}
-        select p.*
-        from positions as p
-        cross join bounds
-        left join carried as c on p.venue = c.venue and p.account = c.account
-        where p.observed_at >= bounds.restart_at or c.account is null
-        union all
-        select carry_in.*
-        from (
-            select distinct on (p.venue, p.account, p.market_id, p.outcome) p.*
-            from positions as p
-            inner join carried as c on p.venue = c.venue and p.account = c.account
-            cross join bounds
-            where p.observed_at < bounds.restart_at
-            order by p.venue asc, p.account asc, p.market_id asc, p.outcome asc, p.observed_at desc
-        ) as carry_in
-    {%- else -%}
-        select * from positions
-    {%- endif %}
+    {{ carry_in_reads('positions', 'p', ['venue', 'account', 'market_id', 'outcome']) }}
 ),
 
 -- "The latest observation before the hour's end" without a lookup per hour: an observation at
