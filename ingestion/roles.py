@@ -170,14 +170,26 @@ def announce(owner_url: str, env: dict[str, str] | None = None) -> str | None:
     return message if first else None
 
 
+DBT_CLIENT_CHECK = "2s"
+
+
 def dbt_env(url: str) -> dict[str, str]:
     """dbt's profiles.yml reads these (see dbt_project/profiles.yml): the owner URL `url`
     becomes dbt's own role (tradelake_dbt, or TRADELAKE_DBT_DATABASE_URL: dbt_url above);
     libpq reads PGOPTIONS, which carries the lock timeout (ingestion/pgsession.py) to every dbt
-    session."""
+    session.
+
+    dbt's sessions also check every few seconds that dbt is still there while a query runs
+    (`client_connection_check_interval`, PostgreSQL 14+ on Linux, macOS and BSD): dbt cancels its
+    queries when it is interrupted, but a dbt that dies before it can (killed with its parent
+    mid-cancel, OOM-killed) would leave a query waiting on a lock for as long as the lock is
+    held; the server now ends it within seconds (tests/reliability/test_runs.py)."""
     p = dsn_parts(dbt_url(url))
+    options = libpq_options(os.environ.get("PGOPTIONS"))
+    if "client_connection_check_interval" not in options:
+        options = f"{options} -c client_connection_check_interval={DBT_CLIENT_CHECK}"
     return {
-        "PGOPTIONS": libpq_options(os.environ.get("PGOPTIONS")),
+        "PGOPTIONS": options,
         "TRADELAKE_PG_HOST": p.host,
         "TRADELAKE_PG_PORT": str(p.port),
         "TRADELAKE_PG_USER": p.user,

@@ -43,3 +43,48 @@ def test_what_counts_as_a_lost_database() -> None:
     assert connection_lost(httpx.ConnectError("[Errno 111] Connection refused")) is None
     lock = psycopg.errors.LockNotAvailable("canceling statement due to lock timeout")
     assert is_lock_timeout(lock) and connection_lost(lock) is None
+
+
+def test_a_dbt_session_whose_process_died_mid_lock_wait_ends_within_seconds(db_url: str) -> None:
+    """dbt cancels its own queries when interrupted; one that dies before it can (kill -9, OOM)
+    must not leave its query waiting on a lock: dbt's sessions check that the client is still
+    there (ingestion/roles.py dbt_env)."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from ingestion.roles import dbt_env
+
+    options = dbt_env(db_url)["PGOPTIONS"]
+    assert "client_connection_check_interval=" in options
+    with psycopg.connect(db_url, autocommit=True) as watcher:
+        watcher.execute("create table held (x int)")
+        holder = psycopg.connect(db_url)
+        holder.execute("lock table held in access exclusive mode")
+        child = subprocess.Popen(
+            [
+                sys.executable,
+                "-c",
+                "import psycopg, sys; c = psycopg.connect(sys.argv[1], application_name="
+                "'dying-dbt'); c.execute('select * from held')",
+                db_url,
+            ],
+            env={**os.environ, "PGOPTIONS": options},
+        )
+        try:
+            waiting = "select count(*) from pg_stat_activity where application_name = 'dying-dbt' "
+            deadline = time.monotonic() + 60
+            while not watcher.execute(waiting + "and wait_event_type = 'Lock'").fetchone()[0]:
+                assert time.monotonic() < deadline, "the child never waited on the lock"
+                time.sleep(0.05)
+            child.send_signal(signal.SIGKILL)  # no cancel, no goodbye to the server
+            child.wait()
+            deadline = time.monotonic() + 15  # the check runs every 2 s
+            while watcher.execute(waiting).fetchone()[0]:
+                assert time.monotonic() < deadline, "the dead client's query still waits"
+                time.sleep(0.1)
+        finally:
+            child.kill()
+            holder.close()
