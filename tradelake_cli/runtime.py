@@ -14,24 +14,8 @@ from ingestion.settings import tradelake_home
 
 DAGSTER_YAML = """\
 # Written by tradelake: run history, events and schedules live in the data PostgreSQL.
-run_storage:
-  module: dagster_postgres.run_storage
-  class: PostgresRunStorage
-  config:
-    postgres_url:
-      env: TRADELAKE_DAGSTER_PG_URL
-# Dagster's PostgreSQL event log that does not re-read its schema per event
-# (orchestration/lib/event_storage.py).
-event_log_storage:
-  module: orchestration.lib.event_storage
-  class: TradelakeEventLogStorage
-  config:
-    postgres_url:
-      env: TRADELAKE_DAGSTER_PG_URL
-schedule_storage:
-  module: dagster_postgres.schedule_storage
-  class: PostgresScheduleStorage
-  config:
+storage:
+  postgres:
     postgres_url:
       env: TRADELAKE_DAGSTER_PG_URL
 telemetry:

@@ -5,9 +5,7 @@ from __future__ import annotations
 import importlib.metadata
 import logging
 import os
-import queue
 import sys
-import threading
 from functools import cached_property
 from pathlib import Path
 
@@ -87,50 +85,6 @@ class TradelakeDbtResource(DbtCliResource):
 
     def _initialize_dbt_core_adapter(self, args):
         return None
-
-    def cli(self, args, **kwargs):
-        invocation = super().cli(args, **kwargs)
-        invocation.process.stdout = DrainedPipe(invocation.process.stdout)
-        return invocation
-
-
-class DrainedPipe:
-    """A child's stdout read into memory by a thread as fast as the child writes it.
-
-    dagster-dbt reads dbt's log lines in the loop that turns each into Dagster events (a stored
-    event, a check evaluation, an output: milliseconds each). Read from the pipe itself, dbt
-    blocks on a full pipe (64 kB, ≈ 40 JSON lines) whenever that loop falls behind, so dbt ran
-    only as fast as Dagster stored its events. Drained here, dbt runs at its own pace and Dagster
-    works through the lines already read. Iterates the lines as bytes, like the pipe."""
-
-    def __init__(self, pipe) -> None:
-        self._pipe = pipe
-        self._lines: queue.SimpleQueue[bytes | None] = queue.SimpleQueue()
-        self.closed = False
-        self._reader = threading.Thread(target=self._drain, name="dbt-stdout", daemon=True)
-        self._reader.start()
-
-    def _drain(self) -> None:
-        try:
-            for line in self._pipe:
-                self._lines.put(line)
-        except (OSError, ValueError):  # closed under us: the step was interrupted
-            pass
-        finally:
-            self._lines.put(None)
-
-    def __iter__(self):
-        while (line := self._lines.get()) is not None:
-            yield line
-
-    def close(self) -> None:
-        self.closed = True
-
-    def __enter__(self) -> DrainedPipe:
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.close()
 
 
 def shared_resources() -> dict[str, object]:

@@ -1,23 +1,14 @@
-"""dbt step housekeeping: target folders, the dbt version dagster-dbt is told, dbt's output read
-without holding dbt back."""
+"""dbt step housekeeping: target folders, the dbt version dagster-dbt is told."""
 
 from __future__ import annotations
 
 import os
 import re
 import subprocess
-import sys
-import textwrap
-import time
 from pathlib import Path
 
 from orchestration.lib.dbt import KEEP_FAILED_TARGETS, prune_target_dirs
-from orchestration.lib.resources import (
-    DrainedPipe,
-    TradelakeDbtResource,
-    dbt_executable,
-    shared_resources,
-)
+from orchestration.lib.resources import TradelakeDbtResource, dbt_executable, shared_resources
 
 
 def make(target: Path, name: str, mtime: float) -> Path:
@@ -73,43 +64,3 @@ def test_the_dbt_version_is_the_installed_dbt_without_a_process() -> None:
     assert re.fullmatch(r"\d+\.\d+\.\d+", installed)
     assert str(resource._cli_version) == installed
     assert resource._initialize_dbt_core_adapter(["build"]) is None
-
-
-CHATTY_CHILD = textwrap.dedent(
-    """
-    import sys
-    for i in range(20000):  # 1.6 MB of lines: far more than a pipe holds (64 kB)
-        sys.stdout.write(f"line {i:05d} " + "x" * 70 + "\\n")
-    sys.stdout.flush()
-    """
-)
-
-
-def test_dbt_never_waits_for_dagster_to_read_its_output() -> None:
-    """dbt writes its log lines faster than Dagster turns them into events; read from the pipe
-    itself, dbt would block once the pipe is full until the reader caught up."""
-    child = subprocess.Popen([sys.executable, "-c", CHATTY_CHILD], stdout=subprocess.PIPE)
-    lines = iter(DrainedPipe(child.stdout))
-    assert next(lines).startswith(b"line 00000 ")
-    # The reader is now "busy" (reads nothing more): the child must still get to the end.
-    deadline = time.monotonic() + 60
-    while child.poll() is None and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert child.returncode == 0, "the child blocked on a full pipe"
-    rest = list(lines)  # nothing lost, in order
-    assert len(rest) == 19999
-    assert rest[0].startswith(b"line 00001 ") and rest[-1].startswith(b"line 19999 ")
-
-
-def test_the_dbt_resource_drains_dbts_output(tmp_path: Path) -> None:
-    resource = shared_resources()["dbt"]
-    invocation = resource.cli(
-        ["debug", "--config-dir"],
-        manifest={"nodes": {}},
-        raise_on_error=False,
-        target_path=tmp_path,
-    )
-    assert isinstance(invocation.process.stdout, DrainedPipe)
-    said = [event.raw_event["info"]["msg"] for event in invocation.stream_raw_events()]
-    assert invocation.process.wait() == 0
-    assert said[0].startswith("Running with dbt=")  # dbt's JSON log lines, read through the drain
