@@ -183,7 +183,10 @@ def dbt_env(url: str) -> dict[str, str]:
     (`client_connection_check_interval`, PostgreSQL 14+ on Linux, macOS and BSD): dbt cancels its
     queries when it is interrupted, but a dbt that dies before it can (killed with its parent
     mid-cancel, OOM-killed) would leave a query waiting on a lock for as long as the lock is
-    held; the server now ends it within seconds (tests/reliability/test_runs.py)."""
+    held; the server now ends it within seconds (tests/reliability/test_pgsession.py). A value
+    already in PGOPTIONS is kept (`0` where the server cannot check, PostgreSQL on Windows).
+    `tradelake_cli.runtime.prepare` exports these to its own process too, so the CLI's loader
+    sessions carry the check as well."""
     p = dsn_parts(dbt_url(url))
     options = libpq_options(os.environ.get("PGOPTIONS"))
     if "client_connection_check_interval" not in options:
