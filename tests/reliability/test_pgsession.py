@@ -88,3 +88,21 @@ def test_a_dbt_session_whose_process_died_mid_lock_wait_ends_within_seconds(db_u
         finally:
             child.kill()
             holder.close()
+
+
+def test_dbts_options_add_the_client_check_unless_the_operator_set_one(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from ingestion.roles import dbt_env
+
+    url = "postgresql://owner:secret@db.example:5432/tradelake"
+    monkeypatch.delenv("PGOPTIONS", raising=False)
+    monkeypatch.delenv("TRADELAKE_LOCK_TIMEOUT", raising=False)
+    monkeypatch.delenv("TRADELAKE_DBT_DATABASE_URL", raising=False)
+    assert dbt_env(url)["PGOPTIONS"] == (
+        "-c lock_timeout=60000 -c client_connection_check_interval=2s"
+    )
+    monkeypatch.setenv("PGOPTIONS", "-c client_connection_check_interval=0")  # Windows server
+    assert (
+        dbt_env(url)["PGOPTIONS"] == "-c client_connection_check_interval=0 -c lock_timeout=60000"
+    )
