@@ -3,6 +3,7 @@ shared by `tradelake_cli.main` and `tradelake_cli.demo` (neither imports the oth
 
 from __future__ import annotations
 
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -47,7 +48,24 @@ def start_dagster(host: str, port: int) -> int:
         "-p",
         str(port),
     ]
+    # dagster dev maps SIGTERM to its SIGINT handler. Started from a background job (`… &` in a
+    # script, which ignores SIGINT for it), SIGINT arrives ignored and is inherited: dagster dev
+    # would then ignore SIGTERM as well and outlive a `kill`, with its webserver, daemon and code
+    # servers. It gets the default back; a SIGTERM to this process is passed on to it, and this
+    # process waits until dagster dev has stopped what it started.
+    dev = subprocess.Popen(cmd, cwd=PROJECT_ROOT, preexec_fn=_default_sigint)
+    previous = signal.signal(signal.SIGTERM, lambda *_: dev.send_signal(signal.SIGTERM))
+    interrupted = False
     try:
-        return subprocess.call(cmd, cwd=PROJECT_ROOT)
-    except KeyboardInterrupt:
-        return 0
+        while True:
+            try:
+                code = dev.wait()
+                return 0 if interrupted else code
+            except KeyboardInterrupt:  # Ctrl-C: dagster dev got it too and is shutting down
+                interrupted = True
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _default_sigint() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
