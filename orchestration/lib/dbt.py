@@ -19,6 +19,7 @@ from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtC
 
 from ingestion.pgsession import lock_timeout_message
 from orchestration.lib.owners import owner_of_schema
+from orchestration.lib.partial_parse import keep_state
 from orchestration.lib.resources import DBT_PROJECT_DIR
 
 MANIFEST = DBT_PROJECT_DIR / "target" / "manifest.json"
@@ -51,6 +52,8 @@ def ensure_manifest() -> Path:
             if not _fresh():
                 with tempfile.TemporaryDirectory(dir=MANIFEST.parent) as scratch:
                     _parse(Path(scratch))
+                    # dbt steps on this connection start from this parse, not from scratch
+                    keep_state(Path(scratch))
                     os.replace(Path(scratch) / "manifest.json", MANIFEST)
     return _for_database(os.environ.get("TRADELAKE_PG_DBNAME", DEFAULT_DBNAME))
 

@@ -1,13 +1,15 @@
-"""dbt step housekeeping: target folders, the dbt version dagster-dbt is told."""
+"""dbt step housekeeping: target folders, the parse state between steps, the dbt version."""
 
 from __future__ import annotations
 
 import os
 import re
 import subprocess
+import uuid
 from pathlib import Path
 
 from orchestration.lib.dbt import KEEP_FAILED_TARGETS, prune_target_dirs
+from orchestration.lib.partial_parse import keep_state, saved_state
 from orchestration.lib.resources import TradelakeDbtResource, dbt_executable, shared_resources
 
 
@@ -64,3 +66,36 @@ def test_the_dbt_version_is_the_installed_dbt_without_a_process() -> None:
     assert re.fullmatch(r"\d+\.\d+\.\d+", installed)
     assert str(resource._cli_version) == installed
     assert resource._initialize_dbt_core_adapter(["build"]) is None
+
+
+def test_a_dbt_step_parses_from_the_state_the_last_step_on_its_connection_left(
+    monkeypatch,
+) -> None:
+    """Each dbt step gets a new target folder; without the kept parse state dbt parsed the whole
+    project in every step. Real dbt `parse` through the resource, twice, on a connection no
+    other test uses (parsing does not connect): the second must parse nothing."""
+    monkeypatch.setenv("TRADELAKE_PG_DBNAME", f"partial_parse_{uuid.uuid4().hex[:12]}")
+    monkeypatch.setenv("TRADELAKE_PG_HOST", "/nonexistent")
+    resource = shared_resources()["dbt"]
+    first = resource.cli(["parse"], raise_on_error=True)
+    first.wait()
+    first_log = (first.target_path / "dbt.log").read_text()
+    assert "Unable to do partial parsing" in first_log or "Partial parse save file not found" in (
+        first_log
+    )
+    keep_state(first.target_path)
+    kept = saved_state(first.target_path.parent)
+    assert kept.exists()
+
+    second = resource.cli(["parse"], raise_on_error=True)
+    second.wait()
+    second_log = (second.target_path / "dbt.log").read_text()
+    assert "Partial parsing enabled, no changes found, skipping parsing" in second_log
+    assert "Unable to do partial parsing" not in second_log
+
+    # another connection (a different database) does not get this connection's state
+    monkeypatch.setenv("TRADELAKE_PG_DBNAME", f"partial_parse_{uuid.uuid4().hex[:12]}")
+    assert not saved_state(first.target_path.parent).exists()
+    for invocation in (first, second):
+        prune_target_dirs(invocation.target_path, succeeded=True)
+    kept.unlink()

@@ -11,6 +11,7 @@ from orchestration.lib.dbt import (
     prune_target_dirs,
 )
 from orchestration.lib.dbt_metadata import built_relation_metadata
+from orchestration.lib.partial_parse import keep_state
 from orchestration.lib.resources import TradelakeResource
 
 DBT_OP = "tradelake_dbt"
@@ -56,6 +57,7 @@ def _build(
             yield attach(invocation.manifest, event)
     # A model that waited past TRADELAKE_LOCK_TIMEOUT: name the session that blocked it.
     error = lock_timeout_failure(invocation, tradelake.database_url()) or invocation.get_error()
+    keep_state(invocation.target_path)  # the next step's parse starts from it (partial_parse.py)
     prune_target_dirs(invocation.target_path, succeeded=error is None)
     if error is not None:
         raise error
