@@ -6,6 +6,7 @@ prefix and excluding the query string; base64 in KALSHI-ACCESS-SIGNATURE."""
 from __future__ import annotations
 
 import base64
+import functools
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -51,7 +52,7 @@ def load_private_key(path: str | Path) -> rsa.RSAPrivateKey:
     except OSError as exc:
         raise bad(f"cannot read the file ({exc.strerror or exc})") from None
     try:
-        key = serialization.load_pem_private_key(data, password=None)
+        key = _parse_pem(data)
     except TypeError:
         raise bad("the private key is encrypted; Kalshi keys are used without a password") from None
     except ValueError as exc:
@@ -62,6 +63,14 @@ def load_private_key(path: str | Path) -> rsa.RSAPrivateKey:
     if not isinstance(key, rsa.RSAPrivateKey):
         raise bad(f"not an RSA private key (the file holds a {type(key).__name__.lstrip('_')})")
     return key
+
+
+@functools.lru_cache(maxsize=4)
+def _parse_pem(data: bytes):
+    """The key in a PEM file's bytes. Parsing checks the RSA key's consistency (≈ 50 ms); every
+    Kalshi portfolio stream of a run reads the same file, so the parsed key is kept per content
+    (a replaced key file is parsed again)."""
+    return serialization.load_pem_private_key(data, password=None)
 
 
 def check_key_file(settings: Settings) -> None:

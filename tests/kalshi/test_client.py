@@ -91,3 +91,29 @@ def test_tiers_follow_the_documented_read_budget():
     assert tier_limiter("Advanced").fill_per_second == 30
     with pytest.raises(ValueError, match="unknown Kalshi rate-limit tier"):
         tier_limiter("gold")
+
+
+def test_the_key_file_is_parsed_once_per_content_and_a_replaced_key_is_read_again(
+    key_file, private_key
+):
+    """Every Kalshi stream of a run loads the same key file: parsed once, yet a key file
+    replaced on disk (a rotated API key) is the new key at the next load."""
+    from cryptography.hazmat.primitives import serialization
+
+    from ingestion.kalshi.auth import load_private_key
+
+    first = load_private_key(key_file)
+    assert first.public_key().public_numbers() == private_key.public_key().public_numbers()
+    assert load_private_key(key_file) is first  # the same content: not parsed again
+
+    rotated = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    key_file.write_bytes(
+        rotated.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+    again = load_private_key(key_file)
+    assert again.public_key().public_numbers() == rotated.public_key().public_numbers()
+    assert again.public_key().public_numbers() != first.public_key().public_numbers()
