@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import atexit
-import gc
 import os
 import subprocess
 import sys
@@ -14,7 +12,10 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
+from orchestration.lib.process import tune_gc
 from tradelake_cli.console import PROJECT_ROOT, console, database_lost, err, fail, start_dagster
+
+tune_gc()  # before Dagster, dbt or the database are loaded (orchestration/lib/process.py)
 
 app = typer.Typer(
     help="tradelake: prediction-market and crypto trading data platform.",
@@ -23,11 +24,6 @@ app = typer.Typer(
     add_completion=False,
 )
 DBT_DIR = PROJECT_ROOT / "dbt_project"
-
-# Registered first, so it runs last at exit: the interpreter's final garbage collection would walk
-# every object Dagster, dbt and Great Expectations left in this process, ≈ 1.6 s after the
-# command's work was done (docs/benchmarks.md); frozen, they go with the process.
-atexit.register(gc.freeze)
 
 
 def _prepare(check_config: bool = True) -> str:

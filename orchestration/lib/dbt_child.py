@@ -5,25 +5,26 @@ OOM), dbt would go on building (and holding locks) with no one reading its outpu
 asks the kernel for SIGINT when its parent dies (prctl PR_SET_PDEATHSIG), then runs the venv's
 dbt in this process. SIGINT is dbt's Ctrl-C: it cancels its running queries and exits.
 
-dbt runs here rather than through exec so that its objects are frozen at exit (gc.freeze): the
-interpreter's last garbage collection would walk them all, ≈ 0.3–0.5 s of every dbt step on the
-2-core machine (docs/benchmarks.md).
+dbt runs here rather than through exec so that it runs with the pipeline's garbage-collector
+settings (orchestration/lib/process.py): a bare `dbt build` spent 2.2 s of its 11 s of CPU in
+collections, and the last one at exit took 0.3–0.5 s of every dbt step (docs/benchmarks.md).
 """
 
 from __future__ import annotations
 
-import atexit
 import ctypes
-import gc
 import os
 import signal
 import sys
 from pathlib import Path
 
+from orchestration.lib.process import tune_gc
+
 PR_SET_PDEATHSIG = 1
 
 
 def main() -> None:
+    tune_gc()
     if sys.platform.startswith("linux"):
         libc = ctypes.CDLL(None, use_errno=True)
         libc.prctl(PR_SET_PDEATHSIG, signal.SIGINT, 0, 0, 0)
@@ -31,7 +32,6 @@ def main() -> None:
         # signal us, so stop now.
         if os.getppid() == 1:
             sys.exit("tradelake-dbt: the process that started dbt has already exited")
-    atexit.register(gc.freeze)  # first registered, last run: after dbt's own exit handlers
     from dbt.cli.main import cli
 
     sys.argv[0] = str(Path(sys.executable).parent / "dbt")  # as the venv's `dbt` script runs it

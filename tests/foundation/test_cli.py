@@ -294,14 +294,17 @@ def test_help_and_configuration_errors_never_load_dagster_or_dbt(args, tmp_path)
 def test_the_cli_leaves_its_objects_to_the_os_at_exit(tmp_path) -> None:
     """The interpreter's last garbage collection walked every object a run left (Dagster, dbt's
     manifest, Great Expectations): ≈ 1.6 s after the work was done. The CLI freezes them at
-    exit, after every other exit handler has run."""
+    exit, after every other exit handler has run, and collects less often."""
     import subprocess
     import sys
+
+    from orchestration.lib.process import THRESHOLDS
 
     code = (
         "import atexit, gc\n"
         "from tradelake_cli.main import app\n"
         "assert gc.get_freeze_count() == 0\n"
+        "print('THRESHOLDS', gc.get_threshold())\n"
         "atexit._run_exitfuncs()\n"
         "print('FROZEN', gc.get_freeze_count())\n"
     )
@@ -310,3 +313,5 @@ def test_the_cli_leaves_its_objects_to_the_os_at_exit(tmp_path) -> None:
     )
     frozen = int(done.stdout.split("FROZEN")[-1]) if "FROZEN" in done.stdout else 0
     assert frozen > 10_000, done.stdout + done.stderr[-2000:]
+    # and it collects less often while it runs (orchestration/lib/process.py)
+    assert f"THRESHOLDS {THRESHOLDS}" in done.stdout

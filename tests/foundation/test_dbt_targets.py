@@ -99,3 +99,29 @@ def test_a_dbt_step_parses_from_the_state_the_last_step_on_its_connection_left(
     for invocation in (first, second):
         prune_target_dirs(invocation.target_path, succeeded=True)
     kept.unlink()
+
+
+def test_tradelake_dbt_runs_dbt_in_its_own_process_with_the_pipelines_gc_settings(
+    tmp_path: Path,
+) -> None:
+    """dbt runs inside `tradelake-dbt` (no second interpreter), with fewer collections and its
+    objects frozen at exit (orchestration/lib/process.py): the probe's exit handler, registered
+    before, runs after everything else."""
+    import sys
+
+    from orchestration.lib.process import THRESHOLDS
+
+    code = (
+        "import atexit, gc, sys\n"
+        "atexit.register(lambda: print('GC', gc.get_threshold(), gc.get_freeze_count() > 0,"
+        " 'dbt.cli.main' in sys.modules))\n"
+        "sys.argv = ['tradelake-dbt', 'parse', '--help']\n"
+        "from orchestration.lib.dbt_child import main\n"
+        "main()\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path, check=False
+    )
+    assert done.returncode == 0, done.stdout + done.stderr[-2000:]
+    assert "Usage: dbt parse" in done.stdout
+    assert f"GC {THRESHOLDS} True True" in done.stdout, done.stdout[-500:]
