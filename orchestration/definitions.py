@@ -10,6 +10,7 @@ import dagster as dg
 
 from orchestration.lib.freshness import ledger_freshness
 from orchestration.lib.owners import owner_of_schema
+from orchestration.lib.process import tune_gc
 from orchestration.lib.resources import shared_resources
 
 
@@ -25,6 +26,9 @@ def _operable(spec: dg.AssetSpec, freshness: dict[dg.AssetKey, dg.FreshnessPolic
 
 @dg.definitions
 def defs() -> dg.Definitions:
+    # The processes that load these run the pipeline: a run worker started by the daemon or the
+    # UI gets the CLI's garbage-collector settings too (orchestration/lib/process.py).
+    tune_gc()
     loaded = dg.load_from_defs_folder(path_within_project=Path(__file__).parent)
     merged = dg.Definitions.merge(loaded, dg.Definitions(resources=shared_resources()))
     with warnings.catch_warnings():

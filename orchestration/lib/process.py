@@ -18,9 +18,17 @@ import gc
 THRESHOLDS = (50_000, 20, 100)
 
 
+_tuned = False
+
+
 def tune_gc() -> None:
     """Collect less often, and leave the objects to the OS at exit: the interpreter's last
-    collection walked them all, 1.6 s after a CLI run's work was done. Call it first thing:
-    the freeze is then the last exit handler to run, after every handler registered later."""
+    collection walked them all, 1.6 s after a CLI run's work was done. Call it early: the
+    freeze is then the last exit handler to run, after every handler registered later. Once per
+    process (the definitions call it too, for Dagster's run workers, and may load again)."""
+    global _tuned
+    if _tuned:
+        return
+    _tuned = True
     gc.set_threshold(*THRESHOLDS)
     atexit.register(gc.freeze)
