@@ -18,6 +18,8 @@ import shutil
 from pathlib import Path
 
 STATE = "partial_parse.msgpack"
+# states kept (≈ 3.3 MB each): one per connection; tests make a database per worker and run
+KEEP_STATES = 8
 # what profiles.yml reads: dbt re-parses everything when any of these differ
 CONNECTION_VARS = (
     "TRADELAKE_PG_HOST",
@@ -59,3 +61,13 @@ def keep_state(step_target: Path) -> None:
     scratch = kept.with_name(f".{kept.name}.{os.getpid()}")
     shutil.copyfile(produced, scratch)
     os.replace(scratch, kept)
+    # the states of connections not used for longest go (a fresh one is parsed again)
+    for old in sorted(kept.parent.glob("*.msgpack"), key=_mtime, reverse=True)[KEEP_STATES:]:
+        old.unlink(missing_ok=True)
+
+
+def _mtime(path: Path) -> float:
+    try:
+        return path.stat().st_mtime
+    except OSError:
+        return 0.0

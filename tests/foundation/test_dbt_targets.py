@@ -9,7 +9,7 @@ import uuid
 from pathlib import Path
 
 from orchestration.lib.dbt import KEEP_FAILED_TARGETS, prune_target_dirs
-from orchestration.lib.partial_parse import keep_state, saved_state
+from orchestration.lib.partial_parse import KEEP_STATES, keep_state, saved_state
 from orchestration.lib.resources import TradelakeDbtResource, dbt_executable, shared_resources
 
 
@@ -125,3 +125,30 @@ def test_tradelake_dbt_runs_dbt_in_its_own_process_with_the_pipelines_gc_setting
     assert done.returncode == 0, done.stdout + done.stderr[-2000:]
     assert "Usage: dbt parse" in done.stdout
     assert f"GC {THRESHOLDS} True True" in done.stdout, done.stdout[-500:]
+
+
+def test_parse_states_of_the_connections_not_used_for_longest_are_removed(
+    tmp_path: Path, monkeypatch
+) -> None:
+    """One state per connection (≈ 3.3 MB), and tests make a database per worker and run: only
+    the KEEP_STATES most recently kept stay."""
+    states = tmp_path / "partial_parse"
+    states.mkdir()
+    for i in range(KEEP_STATES + 2):
+        old = states / f"old{i:02d}.msgpack"
+        old.write_bytes(b"x")
+        os.utime(old, (1000 + i, 1000 + i))
+    step = tmp_path / "tradelake_dbt-run0001-abc0001"
+    step.mkdir()
+    (step / "partial_parse.msgpack").write_bytes(b"state")
+    monkeypatch.setenv("TRADELAKE_PG_DBNAME", "kept_now")
+
+    keep_state(step)
+
+    mine = saved_state(tmp_path)
+    assert mine.read_bytes() == b"state"
+    left = sorted(p.name for p in states.glob("*.msgpack"))
+    # ours and the KEEP_STATES - 1 newest of the others (mtimes 1003..1009)
+    newest = [f"old{i:02d}.msgpack" for i in range(3, KEEP_STATES + 2)]
+    assert left == sorted([mine.name, *newest])
+    assert not list(states.glob(".*"))  # no scratch copy left behind
