@@ -19,7 +19,7 @@ from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtC
 
 from ingestion.pgsession import lock_timeout_message
 from orchestration.lib.owners import owner_of_schema
-from orchestration.lib.partial_parse import keep_state
+from orchestration.lib.partial_parse import keep_state, modified_at
 from orchestration.lib.resources import DBT_PROJECT_DIR
 
 MANIFEST = DBT_PROJECT_DIR / "target" / "manifest.json"
@@ -152,15 +152,8 @@ def prune_target_dirs(target: Path, *, succeeded: bool) -> None:
         shutil.rmtree(target, ignore_errors=True)
     # Only the folders dagster-dbt made for our dbt ops (`tradelake_dbt…-<run>-<id>`).
     made = [p for p in target.parent.glob("tradelake_dbt*-*-*") if p.is_dir() and p != target]
-    for old in sorted(made, key=_mtime, reverse=True)[KEEP_FAILED_TARGETS:]:
+    for old in sorted(made, key=modified_at, reverse=True)[KEEP_FAILED_TARGETS:]:
         shutil.rmtree(old, ignore_errors=True)
-
-
-def _mtime(path: Path) -> float:
-    try:
-        return path.stat().st_mtime
-    except OSError:
-        return 0.0
 
 
 class TradelakeTranslator(DagsterDbtTranslator):

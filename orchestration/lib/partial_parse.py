@@ -62,11 +62,12 @@ def keep_state(step_target: Path) -> None:
     shutil.copyfile(produced, scratch)
     os.replace(scratch, kept)
     # the states of connections not used for longest go (a fresh one is parsed again)
-    for old in sorted(kept.parent.glob("*.msgpack"), key=_mtime, reverse=True)[KEEP_STATES:]:
+    for old in sorted(kept.parent.glob("*.msgpack"), key=modified_at, reverse=True)[KEEP_STATES:]:
         old.unlink(missing_ok=True)
 
 
-def _mtime(path: Path) -> float:
+def modified_at(path: Path) -> float:
+    """A file's mtime; 0 for one removed meanwhile (by a concurrent step's pruning)."""
     try:
         return path.stat().st_mtime
     except OSError:
