@@ -12,6 +12,8 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
+from tradelake_cli.orphans import adopt_orphans, stop_orphans
+
 console = Console(stderr=False)
 err = Console(stderr=True, soft_wrap=True)  # an error stays one line, whatever the width
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -53,6 +55,9 @@ def start_dagster(host: str, port: int) -> int:
     # would then ignore SIGTERM as well and outlive a `kill`, with its webserver, daemon and code
     # servers. It gets the default back; a SIGTERM to this process is passed on to it, and this
     # process waits until dagster dev has stopped what it started.
+    # What dagster dev's children leave behind is reparented here and stopped after it
+    # (tradelake_cli/orphans.py).
+    adopt_orphans()
     dev = subprocess.Popen(cmd, cwd=PROJECT_ROOT, preexec_fn=_default_sigint)
     previous = signal.signal(signal.SIGTERM, lambda *_: dev.send_signal(signal.SIGTERM))
     interrupted = False
@@ -65,6 +70,8 @@ def start_dagster(host: str, port: int) -> int:
                 interrupted = True
     finally:
         signal.signal(signal.SIGTERM, previous)
+        if dev.poll() is not None and (left := stop_orphans()):
+            err.print(f"stopped {len(left)} process(es) dagster dev left behind")
 
 
 def _default_sigint() -> None:

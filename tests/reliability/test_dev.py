@@ -4,6 +4,7 @@ and everything dagster dev started, also when it was started from a background j
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import signal
 import subprocess
@@ -74,3 +75,67 @@ def test_a_sigterm_stops_dagster_dev_and_everything_it_started(
         for process in started:
             with contextlib.suppress(psutil.NoSuchProcess):
                 process.kill()
+
+
+ORPHAN_PROBE = """
+import json, os, subprocess, sys, time
+from tradelake_cli.orphans import adopt_orphans, children, stop_orphans
+
+adopted = adopt_orphans() if sys.argv[1] == "adopt" else False
+# a child that starts a grandchild ignoring SIGTERM (as a code server waiting for a cut-off run
+# does), then exits: the grandchild is orphaned
+middle = subprocess.Popen(
+    [sys.executable, "-c",
+     "import subprocess, sys; p = subprocess.Popen([sys.executable, '-c', "
+     "'import signal, time; signal.signal(signal.SIGTERM, signal.SIG_IGN); time.sleep(600)']); "
+     "print(p.pid, flush=True)"],
+    stdout=subprocess.PIPE, text=True,
+)
+orphan = int(middle.stdout.readline())
+middle.wait()
+time.sleep(0.3)
+with open(f"/proc/{orphan}/stat") as f:
+    ppid = int(f.read().rsplit(")", 1)[1].split()[1])
+seen = children()
+stopped = stop_orphans(grace=1.0)
+alive = os.path.exists(f"/proc/{orphan}")
+if alive:
+    os.kill(orphan, 9)
+print(json.dumps({"adopted": adopted, "parent_is_me": ppid == os.getpid(),
+                  "seen": orphan in seen, "stopped": orphan in stopped, "alive": alive}))
+"""
+
+
+@pytest.mark.parametrize("mode", ["adopt", "no-adopt"])
+def test_what_dagster_devs_children_leave_behind_is_adopted_and_stopped(
+    tmp_path: Path, mode: str
+) -> None:
+    """A process orphaned under `tradelake dev` (its parent gone, SIGTERM ignored) is reparented
+    to it and stopped once dagster dev has exited (tradelake_cli/orphans.py); without the
+    adoption it would go to init and run on."""
+    done = subprocess.run(
+        [sys.executable, "-c", ORPHAN_PROBE, mode],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    seen = json.loads(done.stdout.strip().splitlines()[-1])
+    if mode == "adopt":
+        assert seen == {
+            "adopted": True,
+            "parent_is_me": True,
+            "seen": True,
+            "stopped": True,
+            "alive": False,
+        }
+    else:  # the case before: init's child, invisible to us, still running when we are done
+        assert seen == {
+            "adopted": False,
+            "parent_is_me": False,
+            "seen": False,
+            "stopped": False,
+            "alive": True,
+        }
