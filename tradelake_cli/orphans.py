@@ -12,22 +12,19 @@ whatever was reparented to it.
 from __future__ import annotations
 
 import contextlib
-import ctypes
 import os
 import signal
-import sys
 import time
 from pathlib import Path
+
+from orchestration.lib.process import prctl
 
 PR_SET_CHILD_SUBREAPER = 36
 
 
 def adopt_orphans() -> bool:
     """Make this process the subreaper of its descendants; False where that is not possible."""
-    if not sys.platform.startswith("linux"):
-        return False
-    libc = ctypes.CDLL(None, use_errno=True)
-    return libc.prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) == 0
+    return prctl(PR_SET_CHILD_SUBREAPER, 1)
 
 
 def children() -> list[int]:

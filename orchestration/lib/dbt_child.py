@@ -12,26 +12,23 @@ collections, and the last one at exit took 0.3–0.5 s of every dbt step (docs/b
 
 from __future__ import annotations
 
-import ctypes
 import os
 import signal
 import sys
 from pathlib import Path
 
-from orchestration.lib.process import tune_gc
+from orchestration.lib.process import prctl, tune_gc
 
 PR_SET_PDEATHSIG = 1
 
 
 def main() -> None:
     tune_gc()
-    if sys.platform.startswith("linux"):
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(PR_SET_PDEATHSIG, signal.SIGINT, 0, 0, 0)
-        # The parent may have died before prctl (then we were handed to init): nobody would
-        # signal us, so stop now.
-        if os.getppid() == 1:
-            sys.exit("tradelake-dbt: the process that started dbt has already exited")
+    prctl(PR_SET_PDEATHSIG, signal.SIGINT)
+    # The parent may have died before prctl (then we were handed to init): nobody would
+    # signal us, so stop now.
+    if sys.platform.startswith("linux") and os.getppid() == 1:
+        sys.exit("tradelake-dbt: the process that started dbt has already exited")
     from dbt.cli.main import cli
 
     sys.argv[0] = str(Path(sys.executable).parent / "dbt")  # as the venv's `dbt` script runs it

@@ -1,5 +1,6 @@
-"""Interpreter settings for the processes that run the pipeline: the `tradelake` CLI and the dbt
-steps (`tradelake-dbt`). Standard library only: the CLI applies them before anything is loaded.
+"""Interpreter and process settings for the processes that run the pipeline: the `tradelake` CLI
+and the dbt steps (`tradelake-dbt`). Standard library only: the CLI applies them before anything
+is loaded.
 
 Both hold a large, long-lived object graph (Dagster's definitions and dbt's manifest: millions of
 objects) and allocate many short-lived objects per event and per dbt node. With CPython's default
@@ -11,7 +12,9 @@ spent 2.2–2.3 s in 2,940 collections, a `tradelake materialize` of the dbt gro
 from __future__ import annotations
 
 import atexit
+import ctypes
 import gc
+import sys
 
 # a young collection every 50,000 net allocations; the middle one every 20 of those, the oldest
 # every 100 of the middle (CPython still skips a full one until a quarter of the old objects is new)
@@ -19,6 +22,15 @@ THRESHOLDS = (50_000, 20, 100)
 
 
 _tuned = False
+
+
+def prctl(option: int, value: int) -> bool:
+    """Linux prctl(2) on this process (e.g. PR_SET_PDEATHSIG, PR_SET_CHILD_SUBREAPER); False
+    where it is not available or failed."""
+    if not sys.platform.startswith("linux"):
+        return False
+    libc = ctypes.CDLL(None, use_errno=True)
+    return libc.prctl(option, value, 0, 0, 0) == 0
 
 
 def tune_gc() -> None:

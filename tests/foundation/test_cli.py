@@ -9,6 +9,7 @@ import psycopg
 import pytest
 from typer.testing import CliRunner
 
+from tests.probes import run_python
 from tradelake_cli.main import app
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -272,8 +273,6 @@ def test_unusable_kalshi_key_file_names_the_variable_and_exits_2(
 def test_help_and_configuration_errors_never_load_dagster_or_dbt(args, tmp_path) -> None:
     """The CLI's imports stay lazy: help and a configuration error (here: no tradelake.yaml)
     answer without loading Dagster, dagster-dbt, dbt or alembic (seconds of imports)."""
-    import subprocess
-    import sys
 
     code = (
         "import sys\n"
@@ -285,9 +284,7 @@ def test_help_and_configuration_errors_never_load_dagster_or_dbt(args, tmp_path)
     )
     env = {k: v for k, v in os.environ.items() if k not in ("TRADELAKE_CONFIG", "DATABASE_URL")}
     env["TRADELAKE_HOME"] = str(tmp_path / "home")
-    done = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path, env=env
-    )
+    done = run_python(code, cwd=tmp_path, env=env)
     assert "HEAVY []" in done.stdout, done.stdout + done.stderr[-2000:]
 
 
@@ -295,8 +292,6 @@ def test_the_cli_leaves_its_objects_to_the_os_at_exit(tmp_path) -> None:
     """The interpreter's last garbage collection walked every object a run left (Dagster, dbt's
     manifest, Great Expectations): ≈ 1.6 s after the work was done. The CLI freezes them at
     exit, after every other exit handler has run, and collects less often."""
-    import subprocess
-    import sys
 
     from orchestration.lib.process import THRESHOLDS
 
@@ -308,9 +303,7 @@ def test_the_cli_leaves_its_objects_to_the_os_at_exit(tmp_path) -> None:
         "atexit._run_exitfuncs()\n"
         "print('FROZEN', gc.get_freeze_count())\n"
     )
-    done = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path, check=False
-    )
+    done = run_python(code, cwd=tmp_path)
     frozen = int(done.stdout.split("FROZEN")[-1]) if "FROZEN" in done.stdout else 0
     assert frozen > 10_000, done.stdout + done.stderr[-2000:]
     # and it collects less often while it runs (orchestration/lib/process.py)

@@ -11,6 +11,7 @@ from pathlib import Path
 from orchestration.lib.dbt import KEEP_FAILED_TARGETS, prune_target_dirs
 from orchestration.lib.partial_parse import KEEP_STATES, keep_state, saved_state
 from orchestration.lib.resources import TradelakeDbtResource, dbt_executable, shared_resources
+from tests.probes import run_python
 
 
 def make(target: Path, name: str, mtime: float) -> Path:
@@ -107,7 +108,6 @@ def test_tradelake_dbt_runs_dbt_in_its_own_process_with_the_pipelines_gc_setting
     """dbt runs inside `tradelake-dbt` (no second interpreter), with fewer collections and its
     objects frozen at exit (orchestration/lib/process.py): the probe's exit handler, registered
     before, runs after everything else."""
-    import sys
 
     from orchestration.lib.process import THRESHOLDS
 
@@ -119,9 +119,7 @@ def test_tradelake_dbt_runs_dbt_in_its_own_process_with_the_pipelines_gc_setting
         "from orchestration.lib.dbt_child import main\n"
         "main()\n"
     )
-    done = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path, check=False
-    )
+    done = run_python(code, cwd=tmp_path)
     assert done.returncode == 0, done.stdout + done.stderr[-2000:]
     assert "Usage: dbt parse" in done.stdout
     assert f"GC {THRESHOLDS} True True" in done.stdout, done.stdout[-500:]

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import ast
 import pkgutil
-import subprocess
-import sys
 from pathlib import Path
 
 import dagster as dg
 import pytest
 
 import ingestion
+from tests.probes import run_python
 from tradelake_cli.run import load_definitions
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -112,7 +111,7 @@ def test_ingestion_never_imports_dagster() -> None:
         "bad = sorted(m for m in sys.modules if m == 'dagster' or m.startswith('dagster.'))\n"
         "assert not bad, bad\n"
     )
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
+    done = run_python(code, cwd=ROOT)
     assert done.returncode == 0, done.stderr[-2000:]
 
 

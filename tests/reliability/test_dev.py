@@ -17,6 +17,7 @@ import psutil
 import pytest
 
 from tests.ports import free_port
+from tests.probes import run_python
 
 TRADELAKE = str(Path(sys.executable).parent / "tradelake")
 
@@ -113,14 +114,7 @@ def test_what_dagster_devs_children_leave_behind_is_adopted_and_stopped(
     """A process orphaned under `tradelake dev` (its parent gone, SIGTERM ignored) is reparented
     to it and stopped once dagster dev has exited (tradelake_cli/orphans.py); without the
     adoption it would go to init and run on."""
-    done = subprocess.run(
-        [sys.executable, "-c", ORPHAN_PROBE, mode],
-        capture_output=True,
-        text=True,
-        cwd=tmp_path,
-        timeout=60,
-        check=False,
-    )
+    done = run_python(ORPHAN_PROBE, mode, cwd=tmp_path, timeout=60)
     assert done.returncode == 0, done.stderr[-2000:]
     seen = json.loads(done.stdout.strip().splitlines()[-1])
     if mode == "adopt":
