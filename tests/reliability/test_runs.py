@@ -35,6 +35,16 @@ def lock_holder_pid(url: str) -> int | None:
     return row[0] if row else None
 
 
+def run_lock_waiters(url: str, holder: int) -> int:
+    """How many other `tradelake run` sessions than the lock holder's are connected."""
+    with psycopg.connect(url) as conn:
+        return conn.execute(
+            "select count(*) from pg_stat_activity "
+            "where application_name like 'tradelake run (pid %%' and pid <> %s",
+            (holder,),
+        ).fetchone()[0]
+
+
 def wait_for(predicate, timeout: float, what: str):
     deadline = time.monotonic() + timeout
     while not (value := predicate()):
@@ -61,21 +71,39 @@ def test_a_second_run_waits_for_the_first_or_exits_3_with_no_wait(cli_env, make_
     assert "another tradelake run (pid 4242, started " in flat(busy.output)
     assert "holds the run lock; not waiting (--no-wait)" in flat(busy.output)
 
-    # two real runs at once: the second waits for the first, then adds nothing twice
+    # two real runs at once: the second waits for the first, then adds nothing twice. The first
+    # is held mid-run (an analyst locks the ESPN ledger it loads) until the second has seen its
+    # lock, so the second cannot start after the first has already finished.
+    analyst = psycopg.connect(cli_env)
+    analyst.execute("lock table ledger.espn_game_observations in access exclusive mode")
     first = subprocess.Popen(
         [TRADELAKE, "materialize", "--select", "group:espn"],
-        env=dict(os.environ),
+        env={**os.environ, "TRADELAKE_LOCK_TIMEOUT": "10min"},
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
     )
-    wait_for(lambda: lock_holder_pid(cli_env), 120, "the first run to take the run lock")
-    second = runner.invoke(app, ["materialize", "--select", "group:espn"])
+    try:
+        holder = wait_for(lambda: lock_holder_pid(cli_env), 120, "the first run to take the lock")
+        second: list = []
+        waiter = threading.Thread(
+            target=lambda: second.append(
+                runner.invoke(app, ["materialize", "--select", "group:espn"])
+            )
+        )
+        waiter.start()
+        wait_for(lambda: run_lock_waiters(cli_env, holder), 120, "the second run to try the lock")
+        time.sleep(1)  # it tries at once, tells, and polls every 0.5 s
+        assert first.poll() is None, "the first run was not held by the analyst's lock"
+    finally:
+        analyst.close()  # the first run goes on
     first_output = first.communicate(timeout=300)[0]
+    waiter.join(timeout=300)
     assert first.returncode == 0, first_output
-    assert second.exit_code == 0, second.output
-    assert f"another tradelake run (pid {first.pid}, started " in flat(second.output)
-    assert "holds the run lock; waiting for it to finish" in flat(second.output)
+    assert second[0].exit_code == 0, second[0].output
+    assert f"another tradelake run (pid {first.pid}, started " in flat(second[0].output)
+    assert "holds the run lock; waiting for it to finish" in flat(second[0].output)
+    assert "the other run finished after " in flat(second[0].output)
     reference = make_db()
     run_all(reference, ("espn",))
     espn = {k: v for k, v in fingerprint(cli_env).items() if k.startswith("espn")}
