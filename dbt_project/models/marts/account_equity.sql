@@ -66,6 +66,98 @@ positions as (
     from {{ ref('int_position_observations') }}
 ),
 
+carried as (
+    -- each built account's sums and peak up to the hour before the first one this run computes
+    {% if is_incremental() -%}
+        select
+            t.venue,
+            t.account,
+            t.realized_pnl_cum,
+            t.fees_cum,
+            t.funding_paid_cum,
+            t.peak_equity
+        from {{ this }} as t
+        cross join bounds as b
+        where t.hour = b.restart_at - interval '1 hour'
+    {%- else -%}
+        select
+            cast(null as text) as venue,
+            cast(null as text) as account,
+            cast(null as numeric) as realized_pnl_cum,
+            cast(null as numeric) as fees_cum,
+            cast(null as numeric) as funding_paid_cum,
+            cast(null as numeric) as peak_equity
+        where false
+    {%- endif %}
+),
+
+{% if is_incremental() -%}
+new_accounts as (
+    -- the accounts of the inputs not built yet (even one whose whole history arrived late):
+    -- the observations' and the funding payments' accounts by a skip scan of their indexes
+    select accounts.venue, accounts.account
+    from (
+        {{ index_distinct(ref('int_balance_observations'), ['venue', 'account']) }}
+        union
+        {{ index_distinct(ref('int_position_observations'), ['venue', 'account']) }}
+        union
+        {{ index_distinct(ref('funding_payments'), ['venue', 'account']) }}
+        union
+        select venue, account from {{ ref('int_pnl_events') }} where not is_replaced
+    ) as accounts
+    where
+        accounts.account is not null
+        and not exists (
+            select from carried as c
+            where c.venue = accounts.venue and c.account = accounts.account
+        )
+),
+
+pnl_events as (
+    -- a built account's events from the restart on (the earlier ones are in its carried sums)
+    select e.venue, e.account, e.recognized_at, e.pnl, e.fee
+    from {{ ref('int_pnl_events') }} as e
+    where not e.is_replaced and e.recognized_at >= (select restart_at from bounds)
+    union all
+    select e.venue, e.account, e.recognized_at, e.pnl, e.fee
+    from new_accounts as n
+    inner join {{ ref('int_pnl_events') }} as e on n.venue = e.venue and n.account = e.account
+    where not e.is_replaced and e.recognized_at < (select restart_at from bounds)
+),
+
+funding as (
+    select f.venue, f.account, f.paid_at, f.amount
+    from {{ ref('funding_payments') }} as f
+    where f.paid_at >= (select restart_at from bounds)
+    union all
+    select f.venue, f.account, f.paid_at, f.amount
+    from new_accounts as n
+    cross join lateral (
+        select f.venue, f.account, f.paid_at, f.amount
+        from {{ ref('funding_payments') }} as f
+        where f.venue = n.venue and f.account = n.account and f.paid_at < (select restart_at from bounds)
+    ) as f
+),
+
+firsts as (
+    -- a built account restarts at the restart hour (its first hour lies before it); an account
+    -- not built yet starts at its first observation, event or payment
+    select c.venue, c.account, b.restart_at as first_at
+    from carried as c
+    cross join bounds as b
+    union all
+    select
+        n.venue,
+        n.account,
+        least(
+            (select min(r.observed_at) from balances as r where r.venue = n.venue and r.account = n.account),
+            (select min(r.observed_at) from positions as r where r.venue = n.venue and r.account = n.account),
+            (select min(r.recognized_at) from pnl_events as r where r.venue = n.venue and r.account = n.account),
+            (select min(r.paid_at) from funding as r where r.venue = n.venue and r.account = n.account)
+        ) as first_at
+    from new_accounts as n
+),
+{%- else -%}
 pnl_events as (
     select venue, account, recognized_at, pnl, fee
     from {{ ref('int_pnl_events') }}
@@ -91,31 +183,7 @@ firsts as (
     where account is not null
     group by venue, account
 ),
-
-carried as (
-    -- each built account's sums and peak up to the hour before the first one this run computes
-    {% if is_incremental() -%}
-        select
-            t.venue,
-            t.account,
-            t.realized_pnl_cum,
-            t.fees_cum,
-            t.funding_paid_cum,
-            t.peak_equity
-        from {{ this }} as t
-        cross join bounds as b
-        where t.hour = b.restart_at - interval '1 hour'
-    {%- else -%}
-        select
-            cast(null as text) as venue,
-            cast(null as text) as account,
-            cast(null as numeric) as realized_pnl_cum,
-            cast(null as numeric) as fees_cum,
-            cast(null as numeric) as funding_paid_cum,
-            cast(null as numeric) as peak_equity
-        where false
-    {%- endif %}
-),
+{%- endif %}
 
 account_hours as (
     -- the first and the last hour this run computes per account: an account already built
@@ -144,15 +212,34 @@ hours as (
     cross join lateral generate_series(a.first_hour, a.last_hour, interval '1 hour') as h (hour)
 ),
 
--- The observations this run's hours need: macros/carry_in_reads.sql (all of them on a full
--- build; for a built account those from the restart on and each key's latest one before it).
+-- The observations this run's hours need: all of them on a full build; on an incremental run
+-- (macros/carry_in_reads.sql) a built account's from the restart on and each key's latest one
+-- before it, by index probes, and every one of an account not built yet.
 
 balance_reads as (
-    {{ carry_in_reads('balances', 'b', ['venue', 'account', 'currency']) }}
+    {% if is_incremental() -%}
+        {{ carry_in_reads(
+            ref('int_balance_observations'),
+            ['venue', 'account', 'currency'],
+            ['venue', 'account', 'currency', 'balance', 'equity', 'observed_at'],
+        ) }}
+    {%- else -%}
+        select * from balances
+    {%- endif %}
 ),
 
 position_reads as (
-    {{ carry_in_reads('positions', 'p', ['venue', 'account', 'market_id', 'outcome']) }}
+    {% if is_incremental() -%}
+        {{ carry_in_reads(
+            ref('int_position_observations'),
+            ['venue', 'account', 'market_id', 'outcome'],
+            ['venue', 'account', 'market_id', 'outcome', 'observed_at', 'quantity', 'cost',
+             'position_side', 'entry_price', 'unrealized_pnl'],
+            carry_in_filter='r.quantity > 0',
+        ) }}
+    {%- else -%}
+        select * from positions
+    {%- endif %}
 ),
 
 -- "The latest observation before the hour's end" without a lookup per hour: an observation at

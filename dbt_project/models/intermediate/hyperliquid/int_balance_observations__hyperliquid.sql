@@ -8,5 +8,6 @@ select
     'USDC' as currency,
     account_value - coalesce(unrealized_pnl, 0) as balance,
     account_value as equity,
-    observed_at
+    observed_at,
+    loaded_at
 from {{ ref('stg_hyperliquid__account_observations') }}

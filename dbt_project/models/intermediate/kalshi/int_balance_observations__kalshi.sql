@@ -6,5 +6,6 @@ select
     currency,
     balance,
     cast(null as numeric) as equity,
-    observed_at
+    observed_at,
+    loaded_at
 from {{ ref('stg_kalshi__balance_observations') }}

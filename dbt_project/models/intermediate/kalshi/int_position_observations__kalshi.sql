@@ -17,5 +17,6 @@ select
     cast(null as numeric) as leverage,
     cast(null as numeric) as liquidation_price,
     cast(null as numeric) as margin,
-    cast(null as numeric) as funding_paid
+    cast(null as numeric) as funding_paid,
+    loaded_at
 from {{ ref('stg_kalshi__position_observations') }}
