@@ -17,21 +17,19 @@
     select r.*
     from {{ index_distinct(relation, keys) }} as k
     inner join carried as c on k.venue = c.venue and k.account = c.account
-    cross join bounds as b
     cross join lateral (
         select {% for col in columns %}r.{{ col }}{{ ", " if not loop.last }}{% endfor %}
         from {{ relation }} as r
-        where {{ key_match }} and r.observed_at >= b.restart_at
+        where {{ key_match }} and r.observed_at >= (select bounds.restart_at from bounds)
     ) as r
     union all
     select r.*
     from {{ index_distinct(relation, keys) }} as k
     inner join carried as c on k.venue = c.venue and k.account = c.account
-    cross join bounds as b
     cross join lateral (
         select {% for col in columns %}r.{{ col }}{{ ", " if not loop.last }}{% endfor %}
         from {{ relation }} as r
-        where {{ key_match }} and r.observed_at < b.restart_at
+        where {{ key_match }} and r.observed_at < (select bounds.restart_at from bounds)
         order by r.observed_at desc
         limit 1
     ) as r

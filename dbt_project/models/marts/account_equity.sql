@@ -36,7 +36,21 @@
 with bounds as (
     select
         {% if is_incremental() -%}
-            coalesce((select max(t.hour) from {{ this }} as t), cast('-infinity' as timestamptz))
+            -- the last built hour: each built account's last hour, by index (macro index_distinct)
+            coalesce(
+                (
+                    select max(last_built.hour)
+                    from {{ index_distinct(this, ['venue', 'account']) }} as built
+                    cross join lateral (
+                        select t.hour
+                        from {{ this }} as t
+                        where t.venue = built.venue and t.account = built.account
+                        order by t.hour desc
+                        limit 1
+                    ) as last_built
+                ),
+                cast('-infinity' as timestamptz)
+            )
         {%- else -%}
             cast('-infinity' as timestamptz)
         {%- endif %} as restart_at,
@@ -126,16 +140,24 @@ pnl_events as (
 ),
 
 funding as (
+    -- a built account's payments from the restart on, by index; every one of a new account
     select f.venue, f.account, f.paid_at, f.amount
-    from {{ ref('funding_payments') }} as f
-    where f.paid_at >= (select restart_at from bounds)
+    from carried as c
+    cross join lateral (
+        select f.venue, f.account, f.paid_at, f.amount
+        from {{ ref('funding_payments') }} as f
+        where
+            f.venue = c.venue
+            and f.account = c.account
+            and f.paid_at >= (select bounds.restart_at from bounds)
+    ) as f
     union all
     select f.venue, f.account, f.paid_at, f.amount
     from new_accounts as n
     cross join lateral (
         select f.venue, f.account, f.paid_at, f.amount
         from {{ ref('funding_payments') }} as f
-        where f.venue = n.venue and f.account = n.account and f.paid_at < (select restart_at from bounds)
+        where f.venue = n.venue and f.account = n.account
     ) as f
 ),
 
@@ -357,15 +379,25 @@ hourly_positions as (
             least(latest.next_hour - interval '1 hour', a.last_hour),  -- least() skips a null: no next one
             interval '1 hour'
         ) as h (hour)
+    {%- if is_incremental() %}
+    -- the few position-hours of an incremental run each look up their candle by its unique key
+    left join lateral (
+        select candle.close
+        from {{ ref('candles') }} as candle
+        where
+            latest.venue = candle.venue
+            and latest.market_id = candle.instrument
+            and candle.interval = '1h'
+            and h.hour = candle.open_time
+    ) as candle on true
+    {%- else %}
     left join {{ ref('candles') }} as candle
         on
             latest.venue = candle.venue
             and latest.market_id = candle.instrument
             and candle.interval = '1h'
             and h.hour = candle.open_time
-            {%- if is_incremental() %}
-                and candle.open_time >= (select min(first_hour) from account_hours)
-            {%- endif %}
+    {%- endif %}
     left join lateral (
         select ph.price
         from {{ ref('price_history') }} as ph
