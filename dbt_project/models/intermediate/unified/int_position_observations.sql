@@ -169,11 +169,19 @@ kalshi_rows as (
             and kalshi.observed_at >= kalshi_recompute.recompute_from
 )
 
+{#- the contract's columns, cast to its types (a unit test's context has no columns: names only) #}
+{%- set types = {} %}
+{%- for c in model.columns.values() %}{% do types.update({c.name: c.data_type}) %}{% endfor %}
+{%- set columns = [
+    'venue', 'account', 'market_id', 'outcome', 'quantity', 'cost', 'realized_pnl', 'fees_paid',
+    'observed_at', 'position_side', 'entry_price', 'mark_price', 'unrealized_pnl', 'leverage',
+    'liquidation_price', 'margin', 'funding_paid', 'loaded_at',
+] %}
 {%- for rows in ['kalshi_rows', 'okx_rows', 'hyperliquid_rows'] %}
 {{ "union all" if not loop.first }}
 select
-    {%- for c in model.columns.values() %}
-    cast({{ c.name }} as {{ c.data_type }}) as {{ c.name }}{{ "," if not loop.last }}
+    {%- for name in columns %}
+    {% if name in types %}cast({{ name }} as {{ types[name] }}){% else %}{{ name }}{% endif %} as {{ name }}{{ "," if not loop.last }}
     {%- endfor %}
 from {{ rows }}
 {%- endfor %}
