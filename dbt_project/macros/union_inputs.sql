@@ -38,3 +38,16 @@
     {%- endif %}
     {%- endfor %}
 {%- endmacro %}
+
+{#-
+    The select list of `columns` (names, in the contract's order), each cast to the type the
+    model's YAML contract declares; names only in a unit test's context, which has no columns.
+-#}
+{% macro contract_columns(columns) -%}
+    {%- set types = {} -%}
+    {%- for c in model.columns.values() %}{% do types.update({c.name: c.data_type}) %}{% endfor -%}
+    {%- for name in columns -%}
+        {%- if name in types %}cast({{ name }} as {{ types[name] }}){% else %}{{ name }}{% endif %} as {{ name }}
+        {{- ", " if not loop.last }}
+    {%- endfor -%}
+{%- endmacro %}

@@ -106,105 +106,119 @@ carried as (
 ),
 
 {% if is_incremental() -%}
-new_accounts as (
-    -- the accounts of the inputs not built yet (even one whose whole history arrived late):
-    -- the observations' and the funding payments' accounts by a skip scan of their indexes
-    select accounts.venue, accounts.account
-    from (
-        {{ index_distinct(ref('int_balance_observations'), ['venue', 'account']) }}
-        union
-        {{ index_distinct(ref('int_position_observations'), ['venue', 'account']) }}
-        union
-        {{ index_distinct(ref('funding_payments'), ['venue', 'account']) }}
-        union
-        select venue, account from {{ ref('int_pnl_events') }} where not is_replaced
-    ) as accounts
-    where
-        accounts.account is not null
-        and not exists (
-            select from carried as c
-            where c.venue = accounts.venue and c.account = accounts.account
-        )
-),
-
-pnl_events as (
-    -- a built account's events from the restart on (the earlier ones are in its carried sums)
-    select e.venue, e.account, e.recognized_at, e.pnl, e.fee
-    from {{ ref('int_pnl_events') }} as e
-    where not e.is_replaced and e.recognized_at >= (select restart_at from bounds)
-    union all
-    select e.venue, e.account, e.recognized_at, e.pnl, e.fee
-    from new_accounts as n
-    inner join {{ ref('int_pnl_events') }} as e on n.venue = e.venue and n.account = e.account
-    where not e.is_replaced and e.recognized_at < (select restart_at from bounds)
-),
-
-funding as (
-    -- a built account's payments from the restart on, by index; every one of a new account
-    select f.venue, f.account, f.paid_at, f.amount
-    from carried as c
-    cross join lateral (
-        select f.venue, f.account, f.paid_at, f.amount
-        from {{ ref('funding_payments') }} as f
+    new_accounts as (
+        -- the accounts of the inputs not built yet (even one whose whole history arrived late):
+        -- the observations' and the funding payments' accounts by a skip scan of their indexes
+        select accounts.venue, accounts.account
+        from (
+            {{ index_distinct(ref('int_balance_observations'), ['venue', 'account']) }}
+            union
+            {{ index_distinct(ref('int_position_observations'), ['venue', 'account']) }}
+            union
+            {{ index_distinct(ref('funding_payments'), ['venue', 'account']) }}
+            union
+            select venue, account from {{ ref('int_pnl_events') }}
+            where not is_replaced
+        ) as accounts
         where
-            f.venue = c.venue
-            and f.account = c.account
-            and f.paid_at >= (select bounds.restart_at from bounds)
-    ) as f
-    union all
-    select f.venue, f.account, f.paid_at, f.amount
-    from new_accounts as n
-    cross join lateral (
+            accounts.account is not null
+            and not exists (
+                select from carried as c
+                where c.venue = accounts.venue and c.account = accounts.account
+            )
+    ),
+
+    pnl_events as (
+        -- a built account's events from the restart on (the earlier ones are in its carried sums)
+        select e.venue, e.account, e.recognized_at, e.pnl, e.fee
+        from {{ ref('int_pnl_events') }} as e
+        where not e.is_replaced and e.recognized_at >= (select restart_at from bounds)
+        union all
+        select e.venue, e.account, e.recognized_at, e.pnl, e.fee
+        from new_accounts as n
+        inner join {{ ref('int_pnl_events') }} as e on n.venue = e.venue and n.account = e.account
+        where not e.is_replaced and e.recognized_at < (select restart_at from bounds)
+    ),
+
+    funding as (
+        -- a built account's payments from the restart on, by index; every one of a new account
         select f.venue, f.account, f.paid_at, f.amount
-        from {{ ref('funding_payments') }} as f
-        where f.venue = n.venue and f.account = n.account
-    ) as f
-),
+        from carried as c
+        cross join
+            lateral (
+                select f.venue, f.account, f.paid_at, f.amount
+                from {{ ref('funding_payments') }} as f
+                where
+                    f.venue = c.venue
+                    and f.account = c.account
+                    and f.paid_at >= (select bounds.restart_at from bounds)
+            ) as f
+        union all
+        select f.venue, f.account, f.paid_at, f.amount
+        from new_accounts as n
+        cross join lateral (
+            select f.venue, f.account, f.paid_at, f.amount
+            from {{ ref('funding_payments') }} as f
+            where f.venue = n.venue and f.account = n.account
+        ) as f
+    ),
 
-firsts as (
-    -- a built account restarts at the restart hour (its first hour lies before it); an account
-    -- not built yet starts at its first observation, event or payment
-    select c.venue, c.account, b.restart_at as first_at
-    from carried as c
-    cross join bounds as b
-    union all
-    select
-        n.venue,
-        n.account,
-        least(
-            (select min(r.observed_at) from balances as r where r.venue = n.venue and r.account = n.account),
-            (select min(r.observed_at) from positions as r where r.venue = n.venue and r.account = n.account),
-            (select min(r.recognized_at) from pnl_events as r where r.venue = n.venue and r.account = n.account),
-            (select min(r.paid_at) from funding as r where r.venue = n.venue and r.account = n.account)
-        ) as first_at
-    from new_accounts as n
-),
+    firsts as (
+        -- a built account restarts at the restart hour (its first hour lies before it); an account
+        -- not built yet starts at its first observation, event or payment
+        select c.venue, c.account, b.restart_at as first_at
+        from carried as c
+        cross join bounds as b
+        union all
+        select
+            n.venue,
+            n.account,
+            least(
+                (
+                    select min(r.observed_at) from balances as r
+                    where r.venue = n.venue and r.account = n.account
+                ),
+                (
+                    select min(r.observed_at) from positions as r
+                    where r.venue = n.venue and r.account = n.account
+                ),
+                (
+                    select min(r.recognized_at) from pnl_events as r
+                    where r.venue = n.venue and r.account = n.account
+                ),
+                (
+                    select min(r.paid_at) from funding as r
+                    where r.venue = n.venue and r.account = n.account
+                )
+            ) as first_at
+        from new_accounts as n
+    ),
 {%- else -%}
-pnl_events as (
-    select venue, account, recognized_at, pnl, fee
-    from {{ ref('int_pnl_events') }}
-    where not is_replaced
-),
+    pnl_events as (
+        select venue, account, recognized_at, pnl, fee
+        from {{ ref('int_pnl_events') }}
+        where not is_replaced
+    ),
 
-funding as (
-    select venue, account, paid_at, amount
-    from {{ ref('funding_payments') }}
-),
+    funding as (
+        select venue, account, paid_at, amount
+        from {{ ref('funding_payments') }}
+    ),
 
-firsts as (
-    select venue, account, min(at) as first_at
-    from (
-        select venue, account, observed_at as at from balances
-        union all
-        select venue, account, observed_at from positions
-        union all
-        select venue, account, recognized_at from pnl_events
-        union all
-        select venue, account, paid_at from funding
-    ) as seen
-    where account is not null
-    group by venue, account
-),
+    firsts as (
+        select venue, account, min(at) as first_at
+        from (
+            select venue, account, observed_at as at from balances
+            union all
+            select venue, account, observed_at from positions
+            union all
+            select venue, account, recognized_at from pnl_events
+            union all
+            select venue, account, paid_at from funding
+        ) as seen
+        where account is not null
+        group by venue, account
+    ),
 {%- endif %}
 
 account_hours as (
@@ -381,15 +395,15 @@ hourly_positions as (
         ) as h (hour)
     {%- if is_incremental() %}
     -- the few position-hours of an incremental run each look up their candle by its unique key
-    left join lateral (
-        select candle.close
-        from {{ ref('candles') }} as candle
-        where
-            latest.venue = candle.venue
-            and latest.market_id = candle.instrument
-            and candle.interval = '1h'
-            and h.hour = candle.open_time
-    ) as candle on true
+        left join lateral (
+            select candle.close
+            from {{ ref('candles') }} as candle
+            where
+                latest.venue = candle.venue
+                and latest.market_id = candle.instrument
+                and candle.interval = '1h'
+                and h.hour = candle.open_time
+        ) as candle on true
     {%- else %}
     left join {{ ref('candles') }} as candle
         on

@@ -27,22 +27,22 @@
 {%- if not is_incremental() %}
 {{ union_inputs(inputs) }}
 {%- else %}
-{%- for name in inputs %}
-{{ "union all" if not loop.first }}
-select
-    {%- for c in model.columns.values() %}
+    {%- for name in inputs %}
+        {{ "union all" if not loop.first }}
+        select
+        {%- for c in model.columns.values() %}
     cast(observations.{{ c.name }} as {{ c.data_type }}) as {{ c.name }}{{ "," if not loop.last }}
     {%- endfor %}
-from {{ ref(name) }} as observations
-inner join (
-    select account, currency, min(observed_at) as recompute_from
-    from {{ ref(name) }}
-    where loaded_at >= {{ arrived_since() }}
-    group by account, currency
-) as recompute
-    on
-        observations.account = recompute.account
-        and observations.currency = recompute.currency
-        and observations.observed_at >= recompute.recompute_from
-{%- endfor %}
+        from {{ ref(name) }} as observations
+        inner join (
+            select account, currency, min(observed_at) as recompute_from
+            from {{ ref(name) }}
+            where loaded_at >= {{ arrived_since() }}
+            group by account, currency
+        ) as recompute
+            on
+                observations.account = recompute.account
+                and observations.currency = recompute.currency
+                and observations.observed_at >= recompute.recompute_from
+    {%- endfor %}
 {%- endif %}
