@@ -20,8 +20,13 @@
     Incremental: a run recomputes only from the last built hour (the current hour, possibly
     built while it was still running) on, carrying the sums and the peak forward from each
     account's row of the hour before it; of a built account's balance and position observations
-    it values only those from that hour on and each key's latest one before it (the carry-in),
-    and only the candles from that hour on. `dbt build --full-refresh` recomputes everything (an
+    it values only those from that hour on and each key's latest one before it (the carry-in;
+    of a position only an open one), read by index probes of the incremental tables
+    int_balance_observations and int_position_observations (macros/carry_in_reads.sql), its
+    funding payments and PnL events from that hour on, and each position-hour's candle by its
+    key. The restart hour and the accounts not built yet (even one whose whole history arrived
+    late) are found by skip scans of the indexes (macro index_distinct) and a scan of the
+    int_pnl_events view; an account not built yet reads all its inputs. `dbt build --full-refresh` recomputes everything (an
     event that arrives late for an hour already closed in this table needs it). `until` (var
     `account_equity_until`, default now) ends the series.
 -#}

@@ -44,5 +44,10 @@
                 observations.account = recompute.account
                 and observations.currency = recompute.currency
                 and observations.observed_at >= recompute.recompute_from
+        -- the same bound as one value, which the scan of the view can use
+        where observations.observed_at >= (
+            select min(observed_at) from {{ ref(name) }}
+            where loaded_at >= {{ arrived_since() }}
+        )
     {%- endfor %}
 {%- endif %}
