@@ -317,7 +317,8 @@ def print_summary(summary: RunSummary, console: Console) -> None:
     table = Table(title="materialized", show_lines=False)
     table.add_column("asset")
     table.add_column("result")
-    # Staging/intermediate views are plumbing: counted, not listed.
+    # Staging/intermediate models (views and a few incremental tables) are plumbing: counted,
+    # not listed.
     plumbing = [k for k, _ in summary.materialized if k.split("/")[0] in PLUMBING]
     for key, meta in sorted(summary.materialized):
         if key.split("/")[0] in PLUMBING:
@@ -336,7 +337,7 @@ def print_summary(summary: RunSummary, console: Console) -> None:
             detail = "ok"
         table.add_row(key, detail)
     if plumbing:
-        table.add_row("staging/*, intermediate/*", f"{len(plumbing)} dbt views built")
+        table.add_row("staging/*, intermediate/*", f"{len(plumbing)} dbt models built")
     console.print(table)
     failed = len(summary.failed_checks) + len(summary.stale)
     console.print(f"checks: {summary.passed_checks} passed, {failed} failed")
