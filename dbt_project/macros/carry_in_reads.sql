@@ -14,11 +14,14 @@
     {%- set key_match -%}
         {% for key in keys %}r.{{ key }} = k.{{ key }}{{ " and " if not loop.last }}{% endfor %}
     {%- endset -%}
+    {%- set select_list -%}
+        {% for col in columns %}r.{{ col }}{{ ", " if not loop.last }}{% endfor %}
+    {%- endset -%}
     select r.*
     from {{ index_distinct(relation, keys) }} as k
     inner join carried as c on k.venue = c.venue and k.account = c.account
     cross join lateral (
-        select {% for col in columns %}r.{{ col }}{{ ", " if not loop.last }}{% endfor %}
+        select {{ select_list }}
         from {{ relation }} as r
         where {{ key_match }} and r.observed_at >= (select bounds.restart_at from bounds)
     ) as r
@@ -27,7 +30,7 @@
     from {{ index_distinct(relation, keys) }} as k
     inner join carried as c on k.venue = c.venue and k.account = c.account
     cross join lateral (
-        select {% for col in columns %}r.{{ col }}{{ ", " if not loop.last }}{% endfor %}
+        select {{ select_list }}
         from {{ relation }} as r
         where {{ key_match }} and r.observed_at < (select bounds.restart_at from bounds)
         order by r.observed_at desc
@@ -40,7 +43,7 @@
     select r.*
     from new_accounts as n
     cross join lateral (
-        select {% for col in columns %}r.{{ col }}{{ ", " if not loop.last }}{% endfor %}
+        select {{ select_list }}
         from {{ relation }} as r
         where r.venue = n.venue and r.account = n.account
     ) as r
