@@ -91,20 +91,30 @@
             from hyperliquid_arrivals
             group by account, coin
         ) as arrivals
-        {%- for side in ['long', 'short'] %}
-            left join lateral (
-                select stored.observed_at, stored.quantity
-                from {{ this }} as stored
-                where
-                    stored.venue = 'hyperliquid'
-                    and stored.account = arrivals.account
-                    and stored.market_id = arrivals.coin
-                    and stored.outcome = '{{ side }}'
-                    and stored.observed_at < arrivals.recompute_from
-                order by stored.observed_at desc
-                limit 1
-            ) as {{ side }}_row on true
-        {%- endfor %}
+        left join lateral (
+            select stored.observed_at, stored.quantity
+            from {{ this }} as stored
+            where
+                stored.venue = 'hyperliquid'
+                and stored.account = arrivals.account
+                and stored.market_id = arrivals.coin
+                and stored.outcome = 'long'
+                and stored.observed_at < arrivals.recompute_from
+            order by stored.observed_at desc
+            limit 1
+        ) as long_row on true
+        left join lateral (
+            select stored.observed_at, stored.quantity
+            from {{ this }} as stored
+            where
+                stored.venue = 'hyperliquid'
+                and stored.account = arrivals.account
+                and stored.market_id = arrivals.coin
+                and stored.outcome = 'short'
+                and stored.observed_at < arrivals.recompute_from
+            order by stored.observed_at desc
+            limit 1
+        ) as short_row on true
     ),
 
     hyperliquid_observations as (
