@@ -39,9 +39,10 @@ import sys
 import tempfile
 from pathlib import Path
 
-from orchestration.lib.process import PR_SET_PDEATHSIG, prctl, tune_gc
+from orchestration.lib.process import prctl, tune_gc
 
 ENV = "TRADELAKE_DBT_FORKSERVER"
+PR_SET_PDEATHSIG = 1
 _LEN = struct.Struct("!I")
 
 
@@ -107,7 +108,7 @@ def _handle(conn: socket.socket) -> None:
         if not conn.recv(64):  # tradelake-dbt is gone: cancel dbt as Ctrl-C would
             with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, signal.SIGINT)
-            os.waitpid(pid, 0)
+            _, status = os.waitpid(pid, 0)
             return
 
 
