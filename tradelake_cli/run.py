@@ -16,6 +16,8 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn
 from rich.table import Table
 
+from orchestration.lib.dbt_forkserver import ForkServer
+
 JOB_NAME = "tradelake_all"
 PLUMBING = ("staging", "intermediate")
 STALE_CHECK = "source_ok"  # orchestration.lib.ingest: fails while a stream's venue fails
@@ -106,28 +108,28 @@ def _run_output(console: Console, path: Path | None):
 
 def dbt_run_config(defs: dg.Definitions, keys: list[dg.AssetKey] | None) -> dict:
     """Run config that makes the dbt build a `--full-refresh` (the dbt assets must be selected)."""
-    from orchestration.defs.dbt.assets import DBT_OPS
 
-    dbt_keys = {
-        key
-        for assets in defs.assets or ()
-        if isinstance(assets, dg.AssetsDefinition) and assets.node_def.name in DBT_OPS
-        for key in assets.keys
-    }
-    if keys is not None and not dbt_keys & set(keys):
+    selected = dbt_ops(defs, keys)
+    if not selected:
         raise SelectionError(
             "--full-refresh rebuilds dbt models, but the selection has none; add them, e.g. "
             "--select 'group:dbt_staging or group:dbt_intermediate or group:dbt_core or "
             "group:dbt_marts', or leave out --select"
         )
-    selected = {
+    return {"ops": {op: {"config": {"full_refresh": True}} for op in sorted(selected)}}
+
+
+def dbt_ops(defs: dg.Definitions, keys: list[dg.AssetKey] | None) -> set[str]:
+    """The dbt steps (ops) a run of `keys` (None: everything) executes."""
+    from orchestration.defs.dbt.assets import DBT_OPS
+
+    return {
         assets.node_def.name
         for assets in defs.assets or ()
         if isinstance(assets, dg.AssetsDefinition)
         and assets.node_def.name in DBT_OPS
         and (keys is None or set(assets.keys) & set(keys))
     }
-    return {"ops": {op: {"config": {"full_refresh": True}} for op in sorted(selected)}}
 
 
 def materialize(
@@ -156,14 +158,20 @@ def materialize(
                 f"an earlier run was interrupted: marked {len(syncs)} sync(s) in ops.sync_runs "
                 f"and {len(runs)} Dagster run(s) failed"
             )
-        return _materialize(select, console, full_refresh=full_refresh)
+        # started before the definitions load, so that it imports dbt beside them
+        with ForkServer() as dbt_server:
+            return _materialize(select, console, full_refresh=full_refresh, dbt_server=dbt_server)
 
 
-def _materialize(select: str | None, console: Console, *, full_refresh: bool) -> RunSummary:
+def _materialize(
+    select: str | None, console: Console, *, full_refresh: bool, dbt_server: ForkServer
+) -> RunSummary:
     from tradelake_cli.runlock import CLI_RUN_TAG
 
     defs = load_definitions()
     keys = resolve_selection(defs, select)
+    if not dbt_ops(defs, keys):
+        dbt_server.stop()
     run_config = dbt_run_config(defs, keys) if full_refresh else None
     job = defs.resolve_job_def(JOB_NAME)
     instance = dg.DagsterInstance.get()

@@ -8,6 +8,8 @@ dbt in this process. SIGINT is dbt's Ctrl-C: it cancels its running queries and 
 dbt runs here rather than through exec so that it runs with the pipeline's garbage-collector
 settings (orchestration/lib/process.py): a bare `dbt build` spent 2.2 s of its 11 s of CPU in
 collections, and the last one at exit took 0.3–0.5 s of every dbt step (docs/benchmarks.md).
+When the run has a dbt fork server (`tradelake materialize`, orchestration/lib/dbt_forkserver.py),
+dbt runs in a child the server forks, with dbt already imported.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import signal
 import sys
 from pathlib import Path
 
+from orchestration.lib.dbt_forkserver import run_through_server
 from orchestration.lib.process import prctl, tune_gc
 
 PR_SET_PDEATHSIG = 1
@@ -29,6 +32,10 @@ def main() -> None:
     # signal us, so stop now.
     if sys.platform.startswith("linux") and os.getppid() == 1:
         sys.exit("tradelake-dbt: the process that started dbt has already exited")
+    # dbt forked from the run's fork server, which has imported it already (≈ 0.9 s a step)
+    code = run_through_server([str(Path(sys.executable).parent / "dbt"), *sys.argv[1:]])
+    if code is not None:
+        sys.exit(code)
     from dbt.cli.main import cli
 
     sys.argv[0] = str(Path(sys.executable).parent / "dbt")  # as the venv's `dbt` script runs it

@@ -1,0 +1,128 @@
+"""The dbt fork server (orchestration/lib/dbt_forkserver.py): `tradelake-dbt` runs dbt in a child
+forked from a process that has imported dbt already, with the step's arguments, environment,
+folder and streams, returns its exit status, and cancels it when interrupted or killed."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import psycopg
+import pytest
+
+from orchestration.lib.dbt_forkserver import ENV, ForkServer
+from orchestration.lib.resources import DBT_PROJECT_DIR, dbt_executable
+
+pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="Linux only")
+
+
+@pytest.fixture
+def server(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    monkeypatch.delenv(ENV, raising=False)
+    with ForkServer() as started:
+        path = os.environ[ENV]
+        deadline = time.monotonic() + 60
+        while not Path(path).exists():  # listening once dbt is imported
+            assert started.process.poll() is None, "the fork server exited"
+            assert time.monotonic() < deadline, "the fork server never listened"
+            time.sleep(0.05)
+        yield path
+    assert ENV not in os.environ
+    assert not Path(path).parent.exists(), "the server's socket folder was left behind"
+
+
+def tradelake_dbt(args: list[str], env: dict[str, str], **kwargs) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [dbt_executable(), *args], env=env, capture_output=True, text=True, timeout=120, **kwargs
+    )
+
+
+def test_dbt_runs_forked_with_the_steps_arguments_folder_streams_and_exit_status(
+    server: str, tmp_path: Path
+) -> None:
+    traced = {**os.environ, "PYTHONPROFILEIMPORTTIME": "1", "DBT_PROFILES_DIR": str(tmp_path)}
+    # a dbt error: its exit status (2) and message come back through the server
+    missing = tmp_path / "no-project"
+    missing.mkdir()
+    # (relative to the client's folder: the child runs in it)
+    served = tradelake_dbt(["ls", "--project-dir", "no-project"], traced, cwd=tmp_path)
+    alone = tradelake_dbt(["ls", "--project-dir", str(missing)], {**traced, ENV: "0"})
+    assert served.returncode == alone.returncode == 2
+    assert "No dbt_project.yml found" in served.stdout
+    assert "No dbt_project.yml found" in alone.stdout
+    unknown = tradelake_dbt(["no-such-command"], traced)
+    assert unknown.returncode == 2
+    assert "Usage: dbt [OPTIONS] [COMMAND]" in unknown.stderr  # named as dbt, not this module
+    # the forked dbt did not import dbt again: the client never did, the child had it already
+    assert " dbt.cli.main" not in served.stderr
+    assert " dbt.cli.main" in alone.stderr
+    # success, stdout, and the client's environment: the profiles folder dbt names
+    shown = tradelake_dbt(["debug", "--config-dir"], {**traced, "DBT_PROFILES_DIR": "from-env"})
+    assert shown.returncode == 0, shown.stdout + shown.stderr
+    assert "xdg-open from-env" in shown.stdout
+
+
+def _wait(check, timeout: float, what: str) -> None:
+    deadline = time.monotonic() + timeout
+    while not check():
+        assert time.monotonic() < deadline, f"timed out waiting for {what}"
+        time.sleep(0.1)
+
+
+@pytest.mark.parametrize("how", ["SIGINT", "SIGKILL"])
+def test_an_interrupted_or_killed_tradelake_dbt_cancels_the_forked_dbt(
+    server: str, db_url: str, tmp_path: Path, how: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """dagster-dbt stops a step with SIGINT to `tradelake-dbt`: it reaches dbt, which cancels its
+    query. A `tradelake-dbt` killed outright: the server sees its socket close and does the same."""
+    from ingestion.roles import dbt_env
+
+    monkeypatch.setenv("TRADELAKE_LOCK_TIMEOUT", "10min")  # only a cancel ends the wait
+    env = {**os.environ, **dbt_env(db_url)}
+    waiting = (
+        "select count(*) from pg_stat_activity where application_name = 'dbt' "
+        "and query like '%from public.held%'"
+    )
+    with psycopg.connect(db_url, autocommit=True) as watcher:
+        watcher.execute("create table public.held (x int)")
+        holder = psycopg.connect(db_url)
+        holder.execute("lock table public.held in access exclusive mode")
+        client = subprocess.Popen(
+            [
+                dbt_executable(),
+                "show",
+                "--inline",
+                "select x from public.held",
+                "--project-dir",
+                str(DBT_PROJECT_DIR),
+                "--profiles-dir",
+                str(DBT_PROJECT_DIR),
+                "--target-path",
+                str(tmp_path / "target"),
+                "--log-path",
+                str(tmp_path / "logs"),
+            ],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        try:
+            _wait(
+                lambda: watcher.execute(waiting + " and wait_event_type = 'Lock'").fetchone()[0],
+                120,
+                "dbt's query to wait on the lock",
+            )
+            client.send_signal(getattr(signal, how))
+            client.wait(60)
+            if how == "SIGINT":
+                assert client.returncode != 0  # dbt's own status for an interrupted run
+            # dbt cancelled its query and closed its session while the lock was still held
+            _wait(lambda: not watcher.execute(waiting).fetchone()[0], 30, "dbt's session to end")
+        finally:
+            client.kill()
+            holder.close()
