@@ -108,7 +108,6 @@ def _run_output(console: Console, path: Path | None):
 
 def dbt_run_config(defs: dg.Definitions, keys: list[dg.AssetKey] | None) -> dict:
     """Run config that makes the dbt build a `--full-refresh` (the dbt assets must be selected)."""
-
     selected = dbt_ops(defs, keys)
     if not selected:
         raise SelectionError(

@@ -20,9 +20,7 @@ import sys
 from pathlib import Path
 
 from orchestration.lib.dbt_forkserver import run_through_server
-from orchestration.lib.process import prctl, tune_gc
-
-PR_SET_PDEATHSIG = 1
+from orchestration.lib.process import PR_SET_PDEATHSIG, prctl, tune_gc
 
 
 def main() -> None:
@@ -32,13 +30,13 @@ def main() -> None:
     # signal us, so stop now.
     if sys.platform.startswith("linux") and os.getppid() == 1:
         sys.exit("tradelake-dbt: the process that started dbt has already exited")
+    sys.argv[0] = str(Path(sys.executable).parent / "dbt")  # as the venv's `dbt` script runs it
     # dbt forked from the run's fork server, which has imported it already (≈ 0.9 s a step)
-    code = run_through_server([str(Path(sys.executable).parent / "dbt"), *sys.argv[1:]])
+    code = run_through_server(sys.argv)
     if code is not None:
         sys.exit(code)
     from dbt.cli.main import cli
 
-    sys.argv[0] = str(Path(sys.executable).parent / "dbt")  # as the venv's `dbt` script runs it
     sys.exit(cli())
 
 

@@ -39,10 +39,9 @@ import sys
 import tempfile
 from pathlib import Path
 
-from orchestration.lib.process import prctl, tune_gc
+from orchestration.lib.process import PR_SET_PDEATHSIG, prctl, tune_gc
 
 ENV = "TRADELAKE_DBT_FORKSERVER"
-PR_SET_PDEATHSIG = 1
 _LEN = struct.Struct("!I")
 
 
@@ -108,7 +107,7 @@ def _handle(conn: socket.socket) -> None:
         if not conn.recv(64):  # tradelake-dbt is gone: cancel dbt as Ctrl-C would
             with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, signal.SIGINT)
-            _, status = os.waitpid(pid, 0)
+            os.waitpid(pid, 0)
             return
 
 

@@ -20,6 +20,8 @@ import sys
 # every 100 of the middle (CPython still skips a full one until a quarter of the old objects is new)
 THRESHOLDS = (50_000, 20, 100)
 
+PR_SET_PDEATHSIG = 1  # prctl(2): the signal this process gets when its parent dies
+
 
 _tuned = False
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,8 +16,6 @@ import pytest
 
 from orchestration.lib.dbt_forkserver import ENV, ForkServer
 from orchestration.lib.resources import DBT_PROJECT_DIR, dbt_executable
-
-pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="Linux only")
 
 
 @pytest.fixture
