@@ -18,6 +18,9 @@ Signals and deaths, as with dbt run directly:
 - the handler dies: the child gets SIGINT (PR_SET_PDEATHSIG);
 - the CLI dies: the server gets SIGTERM (PR_SET_PDEATHSIG) and stops; running children finish
   or are cancelled as above.
+A kill -9 of the CLI sets off several of these at once. The dbt child acts on the first SIGINT
+only (a second one would interrupt dbt's cancel of its queries) and, should its cancel hang,
+ends itself after CANCEL_SECONDS (SIGALRM).
 
 The server and its dbt children run in process groups of their own, so a terminal's Ctrl-C
 reaches dbt once, through `tradelake-dbt`.
@@ -42,6 +45,7 @@ from pathlib import Path
 from orchestration.lib.process import PR_SET_PDEATHSIG, prctl, tune_gc
 
 ENV = "TRADELAKE_DBT_FORKSERVER"
+CANCEL_SECONDS = 15  # an interrupted dbt that has not exited by then is killed (SIGALRM)
 _LEN = struct.Struct("!I")
 
 
@@ -66,12 +70,13 @@ def serve(path: str) -> None:
     listener.bind(path + ".tmp")
     os.rename(path + ".tmp", path)  # clients connect only once dbt is imported
     listener.listen(8)
+    server = os.getpid()
     while True:
         conn, _ = listener.accept()
         if os.fork() == 0:
             listener.close()
             try:
-                _handle(conn)
+                _handle(conn, server)
             finally:
                 os._exit(0)
         conn.close()
@@ -83,16 +88,19 @@ def _reap(_signum, _frame) -> None:
             pass
 
 
-def _handle(conn: socket.socket) -> None:
+def _handle(conn: socket.socket, server: int) -> None:
     """One request: fork dbt, report its pid and then its exit status."""
     signal.signal(signal.SIGCHLD, signal.SIG_DFL)
     prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+    if os.getppid() != server:  # the server died before prctl: nobody would stop us
+        return
     _, fds, _, _ = socket.recv_fds(conn, 1, 3)
     request = json.loads(_recv_exact(conn, _LEN.unpack(_recv_exact(conn, _LEN.size))[0]))
+    handler = os.getpid()
     pid = os.fork()
     if pid == 0:
         conn.close()
-        _run_dbt(request, fds)  # never returns
+        _run_dbt(request, fds, handler)  # never returns
     for fd in fds:
         os.close(fd)
     conn.sendall(f"P {pid}\n".encode())
@@ -111,13 +119,26 @@ def _handle(conn: socket.socket) -> None:
             return
 
 
-def _run_dbt(request: dict, fds: list[int]) -> None:
+def _interrupted(_signum, _frame) -> None:
+    """dbt's Ctrl-C, once. A cancel can be asked for up to three times at once (tradelake-dbt
+    forwards its own death signal, the handler sees the socket close, the handler's death); a
+    second KeyboardInterrupt inside dbt's cancel would interrupt that cancel. So later SIGINTs
+    are ignored, and should the cancel hang, SIGALRM ends the process after CANCEL_SECONDS."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.alarm(CANCEL_SECONDS)
+    raise KeyboardInterrupt
+
+
+def _run_dbt(request: dict, fds: list[int], handler: int) -> None:
     code = 1
     try:
-        prctl(PR_SET_PDEATHSIG, signal.SIGINT)
-        os.setpgid(0, 0)
-        signal.signal(signal.SIGINT, signal.default_int_handler)
+        signal.signal(signal.SIGALRM, signal.SIG_DFL)
+        signal.signal(signal.SIGINT, _interrupted)
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        prctl(PR_SET_PDEATHSIG, signal.SIGINT)
+        if os.getppid() != handler:  # the handler died before prctl: cancelled before start
+            os._exit(130)
+        os.setpgid(0, 0)
         for target, fd in enumerate(fds):
             os.dup2(fd, target)
             os.close(fd)

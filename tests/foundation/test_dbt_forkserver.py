@@ -71,12 +71,13 @@ def _wait(check, timeout: float, what: str) -> None:
         time.sleep(0.1)
 
 
-@pytest.mark.parametrize("how", ["SIGINT", "SIGKILL"])
+@pytest.mark.parametrize("how", ["SIGINT", "SIGKILL", "SIGINT SIGINT SIGINT"])
 def test_an_interrupted_or_killed_tradelake_dbt_cancels_the_forked_dbt(
     server: str, db_url: str, tmp_path: Path, how: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """dagster-dbt stops a step with SIGINT to `tradelake-dbt`: it reaches dbt, which cancels its
-    query. A `tradelake-dbt` killed outright: the server sees its socket close and does the same."""
+    query, once however often it is interrupted. A `tradelake-dbt` killed outright: the server
+    sees its socket close and does the same."""
     from ingestion.roles import dbt_env
 
     monkeypatch.setenv("TRADELAKE_LOCK_TIMEOUT", "10min")  # only a cancel ends the wait
@@ -114,10 +115,13 @@ def test_an_interrupted_or_killed_tradelake_dbt_cancels_the_forked_dbt(
                 120,
                 "dbt's query to wait on the lock",
             )
-            client.send_signal(getattr(signal, how))
+            for name in how.split():  # a kill -9 of the CLI can interrupt dbt several times
+                client.send_signal(getattr(signal, name))
             client.wait(60)
-            if how == "SIGINT":
-                assert client.returncode != 0  # dbt's own status for an interrupted run
+            if how.startswith("SIGINT"):
+                # dbt's own status for an interrupted run: it cancelled and exited, rather than
+                # being ended by the SIGALRM that backs up a cancel that hangs
+                assert client.returncode not in (0, 128 + signal.SIGALRM), client.returncode
             # dbt cancelled its query and closed its session while the lock was still held
             _wait(lambda: not watcher.execute(waiting).fetchone()[0], 30, "dbt's session to end")
         finally:
