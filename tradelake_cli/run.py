@@ -106,9 +106,9 @@ def _run_output(console: Console, path: Path | None):
             console.file = None  # type: ignore[assignment]  # back to following sys.stdout
 
 
-def dbt_run_config(defs: dg.Definitions, keys: list[dg.AssetKey] | None) -> dict:
-    """Run config that makes the dbt build a `--full-refresh` (the dbt assets must be selected)."""
-    selected = dbt_ops(defs, keys)
+def dbt_run_config(selected: set[str]) -> dict:
+    """Run config that makes the run's dbt steps (`dbt_ops`) a `--full-refresh` (there must be
+    some)."""
     if not selected:
         raise SelectionError(
             "--full-refresh rebuilds dbt models, but the selection has none; add them, e.g. "
@@ -169,9 +169,10 @@ def _materialize(
 
     defs = load_definitions()
     keys = resolve_selection(defs, select)
-    if not dbt_ops(defs, keys):
+    steps = dbt_ops(defs, keys)
+    if not steps:
         dbt_server.stop()
-    run_config = dbt_run_config(defs, keys) if full_refresh else None
+    run_config = dbt_run_config(steps) if full_refresh else None
     job = defs.resolve_job_def(JOB_NAME)
     instance = dg.DagsterInstance.get()
     # Dagster's PostgreSQL storage opens a new connection for every event it stores (NullPool)

@@ -14,21 +14,19 @@ dbt runs in a child the server forks, with dbt already imported.
 
 from __future__ import annotations
 
-import os
 import signal
 import sys
 from pathlib import Path
 
 from orchestration.lib.dbt_forkserver import run_through_server
-from orchestration.lib.process import PR_SET_PDEATHSIG, prctl, tune_gc
+from orchestration.lib.process import die_with_parent, tune_gc
 
 
 def main() -> None:
     tune_gc()
-    prctl(PR_SET_PDEATHSIG, signal.SIGINT)
-    # The parent may have died before prctl (then we were handed to init): nobody would
+    # The parent may have died before the request (then we were handed to init): nobody would
     # signal us, so stop now.
-    if sys.platform.startswith("linux") and os.getppid() == 1:
+    if not die_with_parent(signal.SIGINT):
         sys.exit("tradelake-dbt: the process that started dbt has already exited")
     sys.argv[0] = str(Path(sys.executable).parent / "dbt")  # as the venv's `dbt` script runs it
     # dbt forked from the run's fork server, which has imported it already (≈ 0.9 s a step)

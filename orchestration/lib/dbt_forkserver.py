@@ -42,7 +42,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from orchestration.lib.process import PR_SET_PDEATHSIG, prctl, tune_gc
+from orchestration.lib.process import die_with_parent, tune_gc
 
 ENV = "TRADELAKE_DBT_FORKSERVER"
 CANCEL_SECONDS = 15  # an interrupted dbt that has not exited by then is killed (SIGALRM)
@@ -55,8 +55,7 @@ _LEN = struct.Struct("!I")
 def serve(path: str) -> None:
     """Import dbt, then fork a dbt child for every connection until SIGTERM."""
     tune_gc()
-    prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
-    if os.getppid() == 1:  # the process that started us is already gone
+    if not die_with_parent(signal.SIGTERM):  # the process that started us is already gone
         return
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     import dbt.adapters.postgres  # noqa: F401  (the adapter dbt loads for our profile)
@@ -91,8 +90,7 @@ def _reap(_signum, _frame) -> None:
 def _handle(conn: socket.socket, server: int) -> None:
     """One request: fork dbt, report its pid and then its exit status."""
     signal.signal(signal.SIGCHLD, signal.SIG_DFL)
-    prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
-    if os.getppid() != server:  # the server died before prctl: nobody would stop us
+    if not die_with_parent(signal.SIGTERM, server):  # nobody would stop us
         return
     _, fds, _, _ = socket.recv_fds(conn, 1, 3)
     request = json.loads(_recv_exact(conn, _LEN.unpack(_recv_exact(conn, _LEN.size))[0]))
@@ -135,8 +133,7 @@ def _run_dbt(request: dict, fds: list[int], handler: int) -> None:
         signal.signal(signal.SIGALRM, signal.SIG_DFL)
         signal.signal(signal.SIGINT, _interrupted)
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
-        prctl(PR_SET_PDEATHSIG, signal.SIGINT)
-        if os.getppid() != handler:  # the handler died before prctl: cancelled before start
+        if not die_with_parent(signal.SIGINT, handler):  # cancelled before it started
             os._exit(130)
         os.setpgid(0, 0)
         for target, fd in enumerate(fds):

@@ -14,6 +14,7 @@ from __future__ import annotations
 import atexit
 import ctypes
 import gc
+import os
 import sys
 
 # a young collection every 50,000 net allocations; the middle one every 20 of those, the oldest
@@ -33,6 +34,15 @@ def prctl(option: int, value: int) -> bool:
         return False
     libc = ctypes.CDLL(None, use_errno=True)
     return libc.prctl(option, value, 0, 0, 0) == 0
+
+
+def die_with_parent(signum: int, parent: int | None = None) -> bool:
+    """Ask the kernel for `signum` when this process's parent dies (PR_SET_PDEATHSIG; Linux,
+    elsewhere nothing is asked and True is returned). False when the parent (`parent`, or when
+    None any parent but init) had died before the request took effect: nobody will send it."""
+    if not prctl(PR_SET_PDEATHSIG, signum):
+        return True
+    return os.getppid() == parent if parent is not None else os.getppid() != 1
 
 
 def tune_gc() -> None:

@@ -79,8 +79,8 @@ def start(args: list[str], env: dict[str, str], log: Path) -> subprocess.Popen:
 
 
 def stop(process: subprocess.Popen) -> None:
-    # everything it started, also what runs outside its process group: a code server that
-    # outlived a group killed after the 30 s below was seen left running after a CI run
+    # and everything it started that outlives the group's signals (a dagster code server of
+    # this tier was once found still running after a CI run)
     try:
         family = psutil.Process(process.pid).children(recursive=True)
     except psutil.NoSuchProcess:
