@@ -15,7 +15,7 @@ from typing import Any
 from urllib.parse import quote
 
 import dagster as dg
-from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliInvocation
+from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings
 
 from ingestion.pgsession import lock_timeout_message
 from orchestration.lib.owners import owner_of_schema
@@ -115,25 +115,31 @@ def _parse(target: Path) -> None:
         raise RuntimeError(f"dbt parse failed:\n{done.stdout[-3000:]}\n{done.stderr[-2000:]}")
 
 
-def lock_timeout_failure(invocation: DbtCliInvocation, url: str) -> dg.Failure | None:
-    """dbt's own error for a model that waited past the lock timeout says only "canceling
-    statement due to lock timeout": name the relations and the session that holds them."""
-    try:
-        results = invocation.get_artifact("run_results.json").get("results") or []
-    except (OSError, ValueError):
+def lock_timed_out(raw_event: Mapping[str, Any]) -> str | None:
+    """The node whose build a dbt log event reports as failed on the lock timeout, if it does:
+    the run's closing summary logs a `RunResultError` per failed node, with dbt's message and
+    the node (the dbt steps run with `--no-write-json`: there is no run_results.json to read)."""
+    if raw_event.get("info", {}).get("name") != "RunResultError":
         return None
-    locked = [
-        r
-        for r in results
-        if r.get("status") == "error" and "due to lock timeout" in (r.get("message") or "")
-    ]
+    data = raw_event.get("data") or {}
+    if "due to lock timeout" not in (data.get("msg") or ""):
+        return None
+    return (data.get("node_info") or {}).get("unique_id")
+
+
+def lock_timeout_failure(
+    locked: list[str], manifest: Mapping[str, Any], url: str
+) -> dg.Failure | None:
+    """dbt's own error for a model that waited past the lock timeout says only "canceling
+    statement due to lock timeout": name the relations (`locked`: their unique ids) and the
+    session that holds them."""
     if not locked:
         return None
-    nodes = invocation.manifest.get("nodes", {})
+    nodes = manifest.get("nodes", {})
     relations = [
         f"{node['schema']}.{node.get('alias') or node['name']}"
-        for r in locked
-        if (node := nodes.get(r.get("unique_id")))
+        for unique_id in locked
+        if (node := nodes.get(unique_id))
     ]
     what = f"dbt build of {', '.join(relations) or 'a model'}"
     return dg.Failure(description=lock_timeout_message(url, what, relations))
@@ -144,7 +150,7 @@ KEEP_FAILED_TARGETS = 10
 
 def prune_target_dirs(target: Path, *, succeeded: bool) -> None:
     """dagster-dbt gives every dbt step its own target folder (`<op>-<run>-<id>` under
-    dbt_project/target: compiled SQL, run results, dbt.log; ≈ 36 MB for a whole build), and
+    dbt_project/target: compiled SQL, dbt.log; ≈ 36 MB for a whole build), and
     nothing removes it: a schedule building every few minutes would fill the disk. A step's
     folder is removed once its results have been read; a failed step's stays for diagnosis,
     the newest KEEP_FAILED_TARGETS of them."""

@@ -7,6 +7,7 @@ from pydantic import Field
 from orchestration.lib.dbt import (
     TradelakeTranslator,
     ensure_manifest,
+    lock_timed_out,
     lock_timeout_failure,
     prune_target_dirs,
 )
@@ -44,7 +45,11 @@ def _build(
     # changes only with the code, so they run in the test suite (tests/analytics/
     # test_dbt_unit_tests.py), not on every build (dbt's own advice; 44 of them took 12.8 s of a
     # no-op build's thread time).
-    args = ["build", "--exclude-resource-type", "unit_test"]
+    # --no-write-json: dbt writes manifest.json (4 MB) twice and run_results.json once per
+    # invocation otherwise, ≈ 0.5 s of each step, and nothing reads them: the definitions use
+    # the manifest of `dbt parse` (ensure_manifest), and what a run's results say arrives as
+    # the log events streamed below (docs/benchmarks.md, sixth pass).
+    args = ["build", "--exclude-resource-type", "unit_test", "--no-write-json"]
     if config.full_refresh:
         args.append("--full-refresh")
     # Row counts and the built column schema (names, types) on every materialization, read on
@@ -52,11 +57,24 @@ def _build(
     # dagster-dbt's fetch_row_counts()/fetch_column_metadata(): their thread pool is drained by
     # a loop that polls without sleeping and takes a whole core from dbt while it builds.
     invocation = dbt.cli(args, context=context, raise_on_error=False)
+    locked: list[str] = []  # models that gave up waiting for a lock (TRADELAKE_LOCK_TIMEOUT)
     with built_relation_metadata(tradelake.database_url()) as attach:
-        for event in invocation.stream():
-            yield attach(invocation.manifest, event)
+        for raw in invocation.stream_raw_events():  # what invocation.stream() does, plus `locked`
+            if unique_id := lock_timed_out(raw.raw_event):
+                locked.append(unique_id)
+            for event in raw.to_default_asset_events(
+                manifest=invocation.manifest,
+                dagster_dbt_translator=invocation.dagster_dbt_translator,
+                context=context,
+                target_path=invocation.target_path,
+                project=invocation.project,
+            ):
+                yield attach(invocation.manifest, event)
     # A model that waited past TRADELAKE_LOCK_TIMEOUT: name the session that blocked it.
-    error = lock_timeout_failure(invocation, tradelake.database_url()) or invocation.get_error()
+    error = (
+        lock_timeout_failure(locked, invocation.manifest, tradelake.database_url())
+        or invocation.get_error()
+    )
     keep_state(invocation.target_path)  # the next step's parse starts from it (partial_parse.py)
     prune_target_dirs(invocation.target_path, succeeded=error is None)
     if error is not None:
