@@ -6,7 +6,6 @@ import dagster as dg
 import psycopg
 from upath import UPath
 
-from ingestion.archive import archive_raw_pages
 from orchestration.lib.resources import TradelakeResource
 
 
@@ -21,6 +20,8 @@ from orchestration.lib.resources import TradelakeResource
     ),
 )
 def raw_pages_archive(context: dg.AssetExecutionContext, tradelake: TradelakeResource):
+    from ingestion.archive import archive_raw_pages  # pyarrow: not at every definitions load
+
     settings = tradelake.settings()
     retention = settings.config.retention
     root = UPath(retention.archive_root) if retention.archive_root else settings.home / "archive"
