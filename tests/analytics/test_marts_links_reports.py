@@ -332,6 +332,29 @@ def test_pnl_chart_asset_materializes_a_png(demo_db, monkeypatch) -> None:
     png = (tmp / "home" / "reports" / "charts" / "pnl_20251123T16.png").read_bytes()
     assert png.startswith(b"\x89PNG\r\n\x1a\n") and len(png) > 5000
 
+    def rendered() -> tuple[int, str]:
+        result = job.execute_in_process(asset_selection=[key], raise_on_error=False)
+        assert result.success
+        [event] = result.get_asset_materialization_events()
+        metadata = event.event_specific_data.materialization.metadata  # type: ignore[union-attr]
+        return metadata["charts_rendered"].value, metadata["chart"].value
+
+    # Nothing new: nothing drawn, and the UI still shows the latest chart (read from its file).
+    assert rendered() == (0, metadata["chart"].value)
+    # One day's PnL changes: the RECENT_WINDOWS newest windows are drawn again, the rest kept.
+    bump = (
+        "update marts.daily_performance set net_pnl = net_pnl + %s "
+        "where (day, venue) = (select max(day), min(venue) from marts.daily_performance)"
+    )
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute(bump, (Decimal(100),))
+    try:
+        assert rendered()[0] == min(count, 6)
+        assert rendered()[0] == 0
+    finally:
+        with psycopg.connect(url, autocommit=True) as conn:
+            conn.execute(bump, (Decimal(-100),))
+
 
 # --- report delivery to a webhook (delivery/webhook.py), against a local HTTP server -----------
 

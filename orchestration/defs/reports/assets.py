@@ -2,21 +2,27 @@
 reports, the latest one shown in the UI."""
 
 import base64
+import hashlib
+import json
+import os
 from pathlib import Path
 
 import dagster as dg
 import psycopg
 
 from ingestion.settings import tradelake_home
+from orchestration.defs.reports import chart
 from orchestration.defs.reports.chart import render
 from orchestration.lib.resources import TradelakeResource
 
 REPORTS = dg.AssetKey(["marts", "reports"])
 DAILY_PERFORMANCE = dg.AssetKey(["marts", "daily_performance"])
 ACCOUNT_EQUITY = dg.AssetKey(["marts", "account_equity"])
-# Windows re-rendered on every run even when their file exists: late data (a settlement, a
-# re-synced fill) rarely reaches further back than a day.
+# Windows re-rendered when their file exists but what they are drawn from changed: late data
+# (a settlement, a re-synced fill) rarely reaches further back than a day.
 RECENT_WINDOWS = 6
+# chart file -> digest of what it was drawn from (rows, window, drawing code), beside the charts
+DRAWN = ".drawn.json"
 
 WINDOWS = """
 select period_start, period_end, chart_path,
@@ -52,18 +58,28 @@ def pnl_chart(context: dg.AssetExecutionContext, tradelake: TradelakeResource):
         daily = conn.execute(DAILY).fetchall()
         equity = conn.execute(EQUITY).fetchall()
     base = reports_dir()
+    drawn = _drawn(base)
+    inputs = _digest(repr(daily), repr(equity), Path(chart.__file__).read_text())
     rendered = 0
     latest: tuple[Path, bytes] | None = None
     for period_start, period_end, chart_path, recency in windows:
         path = base / chart_path
-        if path.exists() and recency > RECENT_WINDOWS:
+        digest = _digest(inputs, period_start.isoformat(), period_end.isoformat())
+        # A run with nothing new draws nothing (matplotlib is not even imported): a chart is
+        # drawn when its file is missing, or when it is recent and its inputs changed.
+        if path.exists() and (recency > RECENT_WINDOWS or drawn.get(chart_path) == digest):
+            if recency == 1:
+                latest = (path, path.read_bytes())
             continue
         png = render(daily, period_start, period_end, equity)
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(png)
+        drawn[chart_path] = digest
         rendered += 1
         if recency == 1:
             latest = (path, png)
+    if rendered:
+        _keep_drawn(base, drawn)
     context.log.info(f"{rendered} chart(s) rendered into {base / 'charts'}")
     metadata: dict[str, dg.MetadataValue] = {
         "reports": dg.MetadataValue.int(len(windows)),
@@ -78,3 +94,25 @@ def pnl_chart(context: dg.AssetExecutionContext, tradelake: TradelakeResource):
         metadata["path"] = dg.MetadataValue.path(str(path))
         metadata["chart"] = dg.MetadataValue.md(f"![Cumulative net PnL]({data_uri})")
     return dg.MaterializeResult(metadata=metadata)
+
+
+def _digest(*parts: str) -> str:
+    h = hashlib.sha256()
+    for part in parts:
+        h.update(part.encode())
+        h.update(b"\x00")
+    return h.hexdigest()
+
+
+def _drawn(base: Path) -> dict[str, str]:
+    try:
+        return json.loads((base / "charts" / DRAWN).read_text())
+    except (OSError, ValueError):  # none yet, or unreadable: every recent chart is drawn again
+        return {}
+
+
+def _keep_drawn(base: Path, drawn: dict[str, str]) -> None:
+    path = base / "charts" / DRAWN
+    scratch = path.with_name(f"{DRAWN}.{os.getpid()}")
+    scratch.write_text(json.dumps(drawn, sort_keys=True))
+    os.replace(scratch, path)
