@@ -31,8 +31,16 @@ from marts.reports
 where report_type = '4h'
 order by period_start
 """
-DAILY = "select day, venue, sum(net_pnl) from marts.daily_performance group by day, venue"
-EQUITY = "select hour, venue, account, equity from marts.account_equity order by hour"
+# ordered in full: the rows' digest decides whether a chart is drawn again
+DAILY = """
+select day, venue, sum(net_pnl) from marts.daily_performance
+group by day, venue
+order by day, venue
+"""
+EQUITY = """
+select hour, venue, account, equity from marts.account_equity
+order by hour, venue, account
+"""
 
 
 def reports_dir() -> Path:
