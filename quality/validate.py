@@ -129,7 +129,7 @@ def run_suite(
     batch = asset.add_batch_definition_whole_table("rows").get_batch()
     suite = gx.ExpectationSuite(name=name, expectations=[to_expectation(r, gx, now) for r in rules])
     # BASIC: the counts and up to 20 offending values that _outcome keeps; SUMMARY would add a
-    # value-count query per column rule, ≈ 15 % of a suite's time (docs/benchmarks.md, sixth pass)
+    # value-count metric per column rule, about a fifth of a suite's time (docs/benchmarks.md)
     result = batch.validate(suite, result_format="BASIC")
     outcomes = [_outcome(rule, res) for rule, res in zip(rules, result.results, strict=True)]
     return outcomes, result

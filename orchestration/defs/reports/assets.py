@@ -12,7 +12,6 @@ import psycopg
 
 from ingestion.settings import tradelake_home
 from orchestration.defs.reports import chart
-from orchestration.defs.reports.chart import render
 from orchestration.lib.resources import TradelakeResource
 
 REPORTS = dg.AssetKey(["marts", "reports"])
@@ -57,7 +56,9 @@ def reports_dir() -> Path:
         "Equity (marts.account_equity) and cumulative net PnL (marts.daily_performance) chart "
         "of every 4h report window, over the span with data in the 30 days before its end, written "
         "to $TRADELAKE_HOME/reports/charts/pnl_<YYYYMMDDTHH>.png where marts.reports links it; "
-        "the latest is embedded in this asset's metadata."
+        "the latest is embedded in this asset's metadata. A chart is drawn again only when "
+        "its rows changed (one of the six newest windows) or its file is missing: "
+        "`charts_rendered` is 0 on a run with nothing new."
     ),
 )
 def pnl_chart(context: dg.AssetExecutionContext, tradelake: TradelakeResource):
@@ -79,7 +80,7 @@ def pnl_chart(context: dg.AssetExecutionContext, tradelake: TradelakeResource):
             if recency == 1:
                 latest = (path, path.read_bytes())
             continue
-        png = render(daily, period_start, period_end, equity)
+        png = chart.render(daily, period_start, period_end, equity)
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(png)
         drawn[chart_path] = digest
