@@ -9,11 +9,11 @@ Docs site on the file system: no GX project folder is needed) and serves it unde
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+
+from ingestion.files import write_json
 
 RESULTS_DIR = "gx_results"
 DOCS_DIR = "gx_docs"
@@ -30,18 +30,13 @@ def docs_dir(home: Path) -> Path:
 
 def keep_result(directory: Path, relation: str, run_id: str, gx_result: Any) -> Path:
     """Replace the suite's latest result (atomically: a docs build may be reading it)."""
-    directory.mkdir(parents=True, exist_ok=True)
-    path = directory / f"{relation}.json"
     document = {
         "relation": relation,
         "run_id": run_id,
         "run_time": datetime.now(UTC).isoformat(),
         "result": gx_result.to_json_dict(),
     }
-    with tempfile.NamedTemporaryFile("w", dir=directory, delete=False, suffix=".tmp") as out:
-        json.dump(document, out, default=str)
-    os.replace(out.name, path)
-    return path
+    return write_json(directory / f"{relation}.json", document, default=str)
 
 
 def build_data_docs(home: Path) -> Path | None:

@@ -17,6 +17,7 @@ from urllib.parse import quote
 import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings
 
+from ingestion.files import write_json
 from ingestion.pgsession import lock_timeout_message
 from orchestration.lib.owners import owner_of_schema
 from orchestration.lib.partial_parse import keep_state, modified_at
@@ -80,11 +81,7 @@ def _for_database(dbname: str) -> Path:
                 node["relation_name"] = node["relation_name"].replace(
                     f'"{old}".', f'"{dbname}".', 1
                 )
-    copy.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.NamedTemporaryFile("w", dir=copy.parent, delete=False) as out:
-        json.dump(manifest, out)
-    os.replace(out.name, copy)
-    return copy
+    return write_json(copy, manifest)
 
 
 def _fresh() -> bool:

@@ -4,12 +4,12 @@ reports, the latest one shown in the UI."""
 import base64
 import hashlib
 import json
-import os
 from pathlib import Path
 
 import dagster as dg
 import psycopg
 
+from ingestion.files import write_json
 from ingestion.settings import tradelake_home
 from orchestration.defs.reports import chart
 from orchestration.lib.resources import TradelakeResource
@@ -88,7 +88,7 @@ def pnl_chart(context: dg.AssetExecutionContext, tradelake: TradelakeResource):
         if recency == 1:
             latest = (path, png)
     if rendered:
-        _keep_drawn(base, drawn)
+        write_json(base / "charts" / DRAWN, drawn, sort_keys=True)
     context.log.info(f"{rendered} chart(s) rendered into {base / 'charts'}")
     metadata: dict[str, dg.MetadataValue] = {
         "reports": dg.MetadataValue.int(len(windows)),
@@ -118,10 +118,3 @@ def _drawn(base: Path) -> dict[str, str]:
         return json.loads((base / "charts" / DRAWN).read_text())
     except (OSError, ValueError):  # none yet, or unreadable: every recent chart is drawn again
         return {}
-
-
-def _keep_drawn(base: Path, drawn: dict[str, str]) -> None:
-    path = base / "charts" / DRAWN
-    scratch = path.with_name(f"{DRAWN}.{os.getpid()}")
-    scratch.write_text(json.dumps(drawn, sort_keys=True))
-    os.replace(scratch, path)
