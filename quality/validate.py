@@ -19,6 +19,8 @@ from __future__ import annotations
 import contextlib
 import threading
 import warnings
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -31,6 +33,11 @@ from quality.rules import Rule, to_expectation
 
 SAMPLE = 5  # offending values kept per failed expectation
 _SOURCES: dict[str, Any] = {}  # database URL -> the GX SQL data source of this process
+# Every GX validation of this process runs on this one thread, whoever asks for it (a check
+# step, or a dbt step validating early, below): GX's context is not made for threads.
+_GX = ThreadPoolExecutor(max_workers=1, thread_name_prefix="tradelake-gx")
+_EARLY_RUNS: set[str] = set()  # runs whose every step runs in this process
+_EARLY: dict[tuple[str, str], Future] = {}  # (run id, relation) -> its validation, begun early
 
 
 @dataclass
@@ -54,6 +61,7 @@ class SuiteResult:
     rows: int
     validated_through: datetime | None
     outcomes: list[Outcome]
+    early: bool = False  # validated by the dbt step as it built the relation (validate_early)
 
     @property
     def success(self) -> bool:
@@ -122,6 +130,12 @@ def run_suite(
     url: str, name: str, query: str, rules: list[Rule], now: datetime
 ) -> tuple[list[Outcome], Any]:
     """Validate every rule on the rows of `query` (one batch); the outcomes and the GX result."""
+    return _GX.submit(_run_suite, url, name, query, rules, now).result()
+
+
+def _run_suite(
+    url: str, name: str, query: str, rules: list[Rule], now: datetime
+) -> tuple[list[Outcome], Any]:
     gx, source = gx_source(url)
     if any(a.name == name for a in source.assets):  # the asset of an earlier run
         source.delete_asset(name)
@@ -189,16 +203,63 @@ def validate_relations(
     results = []
     with psycopg.connect(url) as conn:
         for relation, rules in suites.items():
-            if conn.execute("select to_regclass(%s)", (relation,)).fetchone()[0] is None:
+            early = _EARLY.pop((run_id, relation), None)
+            if early is not None:  # begun as dbt built it (validate_early)
+                outcomes, gx_result = early.result()
+            elif conn.execute("select to_regclass(%s)", (relation,)).fetchone()[0] is None:
                 continue
-            columns = sorted({r.column for r in rules} | {r.where[0] for r in rules if r.where})
-            query = f"select {', '.join(columns)} from {relation}"
-            outcomes, gx_result = run_suite(url, relation, query, rules, now)
-            result = SuiteResult(relation, _rows(gx_result), None, outcomes)
+            else:
+                outcomes, gx_result = run_suite(url, relation, _query(relation, rules), rules, now)
+            result = SuiteResult(relation, _rows(gx_result), None, outcomes, early is not None)
             _store(conn, run_id, result)
             _keep(results_dir, relation, run_id, gx_result)
             results.append(result)
     return results
+
+
+def _query(relation: str, rules: list[Rule]) -> str:
+    """The columns of `relation` that its rules read."""
+    columns = sorted({r.column for r in rules} | {r.where[0] for r in rules if r.where})
+    return f"select {', '.join(columns)} from {relation}"
+
+
+@contextlib.contextmanager
+def early_validation(run_id: str) -> Iterator[None]:
+    """While run `run_id` executes with every step in this process (`tradelake materialize`),
+    its dbt steps may begin validating a relation as soon as dbt has built it
+    (`validate_early`); the check step that validates the relation takes that result instead
+    of validating again. The validation then runs beside the rest of the dbt build (which
+    mostly waits on PostgreSQL) instead of after it. A run whose steps run in separate
+    processes (the daemon's) validates in its check steps as before. Validations not taken by
+    the end (their check step did not run) are dropped."""
+    _EARLY_RUNS.add(run_id)
+    try:
+        yield
+    finally:
+        _EARLY_RUNS.discard(run_id)
+        for key in [key for key in _EARLY if key[0] == run_id]:
+            _EARLY.pop(key).cancel()
+
+
+def validate_early(
+    url: str, run_id: str, suites: dict[str, list[Rule]]
+) -> Callable[[str], None] | None:
+    """For a run inside `early_validation`: a function that begins validating a relation of
+    `suites` (`schema.name`) on this process's GX thread; called by a dbt step for each
+    relation it has just built (a relation dbt is done with is not written again in the run).
+    None for any other run. The outcomes are stored, and the results kept, by the check step
+    that takes them (validate_relations), as for a validation it runs itself."""
+    if run_id not in _EARLY_RUNS:
+        return None
+
+    def begin(relation: str) -> None:
+        rules = suites.get(relation)
+        if rules is not None and (run_id, relation) not in _EARLY:
+            now = datetime.now(UTC)
+            query = _query(relation, rules)
+            _EARLY[(run_id, relation)] = _GX.submit(_run_suite, url, relation, query, rules, now)
+
+    return begin
 
 
 def _rows(gx_result: Any) -> int:

@@ -186,15 +186,19 @@ def _materialize(
     holder: dict[str, object] = {}
 
     def target() -> None:
+        from quality.validate import early_validation
+
         try:
-            holder["result"] = job.execute_in_process(
-                run_config=run_config,
-                instance=instance,
-                raise_on_error=False,
-                asset_selection=keys,
-                run_id=run_id,
-                tags={CLI_RUN_TAG: str(os.getpid())},
-            )
+            # every step runs in this process: a dbt step may validate what it has built early
+            with early_validation(run_id):
+                holder["result"] = job.execute_in_process(
+                    run_config=run_config,
+                    instance=instance,
+                    raise_on_error=False,
+                    asset_selection=keys,
+                    run_id=run_id,
+                    tags={CLI_RUN_TAG: str(os.getpid())},
+                )
         except Exception as exc:  # surfaced below as a readable failure
             holder["error"] = exc
 

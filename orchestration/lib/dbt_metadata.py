@@ -36,10 +36,7 @@ def built_relation_metadata(url: str) -> Iterator[Attach]:
 
     def attach(manifest: Mapping[str, Any], event: Any) -> Any:
         nonlocal conn
-        if not isinstance(event, dg.Output | dg.AssetMaterialization):
-            return event
-        unique_id = event.metadata.get("unique_id")
-        node = manifest["nodes"].get(getattr(unique_id, "text", unique_id))
+        node = _built_node(manifest, event)
         if not node:
             return event
         try:
@@ -56,6 +53,20 @@ def built_relation_metadata(url: str) -> Iterator[Attach]:
     finally:
         if conn is not None:
             conn.close()
+
+
+def _built_node(manifest: Mapping[str, Any], event: Any) -> Mapping[str, Any] | None:
+    """The manifest node of a model dbt has built (a materialization event), else None."""
+    if not isinstance(event, dg.Output | dg.AssetMaterialization):
+        return None
+    unique_id = event.metadata.get("unique_id")
+    return manifest["nodes"].get(getattr(unique_id, "text", unique_id))
+
+
+def built_relation(manifest: Mapping[str, Any], event: Any) -> str | None:
+    """`schema.name` of the relation a materialization event says dbt has built, else None."""
+    node = _built_node(manifest, event)
+    return f"{node['schema']}.{node.get('alias') or node['name']}" if node else None
 
 
 def relation_metadata(conn: psycopg.Connection, node: Mapping[str, Any]) -> dict[str, Any]:

@@ -109,3 +109,19 @@ def test_materializing_a_dbt_model_runs_its_expectations(cli_env: str, tmp_path:
     assert {relation for relation, _, _ in checked} == built, checked
     assert all(ok and n >= len(CORE[relation]) for relation, ok, n in checked), checked
     assert (tmp_path / "gx_results" / "core.balances.json").is_file()
+    # each validated by the dbt step as soon as dbt had built it (every step runs in the CLI's
+    # process), the check step taking those results
+    instance = dg.DagsterInstance.get()
+    (run,) = instance.get_runs(limit=1)
+    evaluations = {
+        record.event_log_entry.dagster_event.event_specific_data.asset_key.to_user_string(): (
+            record.event_log_entry.dagster_event.event_specific_data.metadata["validated"].value
+        )
+        for record in instance.get_records_for_run(
+            run.run_id, of_type=dg.DagsterEventType.ASSET_CHECK_EVALUATION, limit=1000
+        ).records
+        if record.event_log_entry.dagster_event.event_specific_data.check_name == "expectations"
+    }
+    assert evaluations == {
+        relation.replace(".", "/"): "by the dbt step, as it built it" for relation in built
+    }

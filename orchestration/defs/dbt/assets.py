@@ -11,9 +11,11 @@ from orchestration.lib.dbt import (
     lock_timeout_failure,
     prune_target_dirs,
 )
-from orchestration.lib.dbt_metadata import built_relation_metadata
+from orchestration.lib.dbt_metadata import built_relation, built_relation_metadata
 from orchestration.lib.partial_parse import keep_state
 from orchestration.lib.resources import TradelakeResource
+from quality.suites import dbt_suites
+from quality.validate import validate_early
 
 DBT_OP = "tradelake_dbt"
 DBT_AFTER_CHALLENGES_OP = "tradelake_dbt_after_challenges"
@@ -58,6 +60,10 @@ def _build(
     # a loop that polls without sleeping and takes a whole core from dbt while it builds.
     invocation = dbt.cli(args, context=context, raise_on_error=False)
     locked: list[str] = []  # models that gave up waiting for a lock (TRADELAKE_LOCK_TIMEOUT)
+    # In a `tradelake materialize` run (every step in this process), each core relation and
+    # mart is validated with its Great Expectations suite as soon as dbt has built it, beside
+    # the rest of the build; the `expectations` check step takes those results.
+    validate = validate_early(tradelake.database_url(), context.run.run_id, dbt_suites())
     with built_relation_metadata(tradelake.database_url()) as attach:
         for raw in invocation.stream_raw_events():  # what invocation.stream() does, plus `locked`
             if unique_id := lock_timed_out(raw.raw_event):
@@ -69,7 +75,11 @@ def _build(
                 target_path=invocation.target_path,
                 project=invocation.project,
             ):
-                yield attach(invocation.manifest, event)
+                event = attach(invocation.manifest, event)
+                relation = built_relation(invocation.manifest, event)
+                if validate is not None and relation is not None:
+                    validate(relation)
+                yield event
     # A model that waited past TRADELAKE_LOCK_TIMEOUT: name the session that blocked it.
     error = (
         lock_timeout_failure(locked, invocation.manifest, tradelake.database_url())

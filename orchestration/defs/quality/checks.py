@@ -136,6 +136,8 @@ def _dbt_result(relation: str, result) -> dg.AssetCheckResult:
             "expectations": len(result.outcomes),
             "failed": len(failures),
             "failed_hard": len(hard),
+            # `tradelake materialize` validates a relation as soon as dbt has built it
+            "validated": "by the dbt step, as it built it" if result.early else "in this step",
         },
     )
 
