@@ -17,6 +17,7 @@ $TRADELAKE_HOME for the Data Docs (quality/docs.py).
 from __future__ import annotations
 
 import contextlib
+import os
 import threading
 import warnings
 from collections.abc import Callable, Iterator
@@ -33,9 +34,20 @@ from quality.rules import Rule, to_expectation
 
 SAMPLE = 5  # offending values kept per failed expectation
 _SOURCES: dict[str, Any] = {}  # database URL -> the GX SQL data source of this process
+
+
 # Every GX validation of this process runs on this one thread, whoever asks for it (a check
 # step, or a dbt step validating early, below): GX's context is not made for threads.
-_GX = ThreadPoolExecutor(max_workers=1, thread_name_prefix="tradelake-gx")
+def _idle_priority() -> None:
+    """Nice the GX thread (Linux: per thread) so that a validation begun during a dbt build
+    takes only the CPU dbt and PostgreSQL leave; alone, it runs at full speed."""
+    with contextlib.suppress(AttributeError, OSError):
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 19)
+
+
+_GX = ThreadPoolExecutor(
+    max_workers=1, thread_name_prefix="tradelake-gx", initializer=_idle_priority
+)
 _EARLY_RUNS: set[str] = set()  # runs whose every step runs in this process
 _EARLY: dict[tuple[str, str], Future] = {}  # (run id, relation) -> its validation, begun early
 
