@@ -36,17 +36,20 @@ SAMPLE = 5  # offending values kept per failed expectation
 _SOURCES: dict[str, Any] = {}  # database URL -> the GX SQL data source of this process
 
 
-# Every GX validation of this process runs on this one thread, whoever asks for it (a check
-# step, or a dbt step validating early, below): GX's context is not made for threads.
+_GX_LOCK = threading.Lock()  # one validation at a time: GX's context is not made for threads
+
+
 def _idle_priority() -> None:
-    """Nice the GX thread (Linux: per thread) so that a validation begun during a dbt build
-    takes only the CPU dbt and PostgreSQL leave; alone, it runs at full speed."""
+    """Nice the early validations' thread (Linux: per thread) so that a validation begun during
+    a dbt build takes only the CPU that dbt and PostgreSQL leave (begun at the same priority,
+    they slowed the build by about as much as they saved)."""
     with contextlib.suppress(AttributeError, OSError):
         os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 19)
 
 
-_GX = ThreadPoolExecutor(
-    max_workers=1, thread_name_prefix="tradelake-gx", initializer=_idle_priority
+# its thread starts with the first validation begun early, so only in a run that does
+_EARLY_THREAD = ThreadPoolExecutor(
+    max_workers=1, thread_name_prefix="tradelake-gx-early", initializer=_idle_priority
 )
 _EARLY_RUNS: set[str] = set()  # runs whose every step runs in this process
 _EARLY: dict[tuple[str, str], Future] = {}  # (run id, relation) -> its validation, begun early
@@ -142,7 +145,8 @@ def run_suite(
     url: str, name: str, query: str, rules: list[Rule], now: datetime
 ) -> tuple[list[Outcome], Any]:
     """Validate every rule on the rows of `query` (one batch); the outcomes and the GX result."""
-    return _GX.submit(_run_suite, url, name, query, rules, now).result()
+    with _GX_LOCK:
+        return _run_suite(url, name, query, rules, now)
 
 
 def _run_suite(
@@ -257,10 +261,10 @@ def validate_early(
     url: str, run_id: str, suites: dict[str, list[Rule]]
 ) -> Callable[[str], None] | None:
     """For a run inside `early_validation`: a function that begins validating a relation of
-    `suites` (`schema.name`) on this process's GX thread; called by a dbt step for each
-    relation it has just built (a relation dbt is done with is not written again in the run).
-    None for any other run. The outcomes are stored, and the results kept, by the check step
-    that takes them (validate_relations), as for a validation it runs itself."""
+    `suites` (`schema.name`), called by a dbt step for each relation it has just built (a
+    relation dbt is done with is not written again in the run). The validation runs on a thread
+    of its own at idle priority; the check step that takes it stores the outcomes and keeps the
+    result, as for a validation it runs itself. None for any other run."""
     if run_id not in _EARLY_RUNS:
         return None
 
@@ -269,7 +273,9 @@ def validate_early(
         if rules is not None and (run_id, relation) not in _EARLY:
             now = datetime.now(UTC)
             query = _query(relation, rules)
-            _EARLY[(run_id, relation)] = _GX.submit(_run_suite, url, relation, query, rules, now)
+            _EARLY[(run_id, relation)] = _EARLY_THREAD.submit(
+                run_suite, url, relation, query, rules, now
+            )
 
     return begin
 

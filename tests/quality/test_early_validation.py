@@ -5,6 +5,8 @@ what no check step took is dropped when the run ends."""
 
 from __future__ import annotations
 
+import os
+import threading
 from pathlib import Path
 
 import psycopg
@@ -30,6 +32,9 @@ def test_the_check_step_takes_the_validation_begun_as_dbt_built_the_relation(
         begin("core.not_in_the_suite")  # a relation without a suite: nothing to validate
         assert set(_EARLY) == {("run-1", "core.markets")}
         _EARLY["run-1", "core.markets"].result()  # done before the row below is added
+        # on a thread of its own that takes only the CPU the dbt build leaves
+        (early,) = [t for t in threading.enumerate() if t.name.startswith("tradelake-gx-early")]
+        assert os.getpriority(os.PRIO_PROCESS, early.native_id) == 19
         with psycopg.connect(db_url) as conn:  # (dbt never writes a relation it has built)
             conn.execute(MARKET, ("kalshi", "KX-C", "no", "halted", 0.5))
         (result,) = validate_relations(db_url, SUITE, run_id="run-1", results_dir=tmp_path)
