@@ -14,8 +14,24 @@ from ingestion.settings import tradelake_home
 
 DAGSTER_YAML = """\
 # Written by tradelake: run history, events and schedules live in the data PostgreSQL.
-storage:
-  postgres:
+# The event log is dagster-postgres's, remembering which of its tables exist
+# (orchestration/lib/dagster_storage.py).
+run_storage:
+  module: dagster_postgres.run_storage
+  class: PostgresRunStorage
+  config:
+    postgres_url:
+      env: TRADELAKE_DAGSTER_PG_URL
+event_log_storage:
+  module: orchestration.lib.dagster_storage
+  class: EventLogStorage
+  config:
+    postgres_url:
+      env: TRADELAKE_DAGSTER_PG_URL
+schedule_storage:
+  module: dagster_postgres.schedule_storage
+  class: PostgresScheduleStorage
+  config:
     postgres_url:
       env: TRADELAKE_DAGSTER_PG_URL
 telemetry:
