@@ -270,12 +270,15 @@ def validate_early(
 
     def begin(relation: str) -> None:
         rules = suites.get(relation)
-        if rules is not None and (run_id, relation) not in _EARLY:
-            now = datetime.now(UTC)
-            query = _query(relation, rules)
-            _EARLY[(run_id, relation)] = _EARLY_THREAD.submit(
-                run_suite, url, relation, query, rules, now
-            )
+        if rules is None:
+            return
+        # built again in the run (a retried step): the validation of the earlier build is void
+        if (earlier := _EARLY.pop((run_id, relation), None)) is not None:
+            earlier.cancel()
+        now = datetime.now(UTC)
+        _EARLY[(run_id, relation)] = _EARLY_THREAD.submit(
+            run_suite, url, relation, _query(relation, rules), rules, now
+        )
 
     return begin
 

@@ -72,3 +72,19 @@ def test_only_a_run_inside_early_validation_validates_early_and_leftovers_are_dr
         assert ("run-3", "core.markets") in _EARLY
     assert _EARLY == {}  # its check step never ran: dropped with the run
     assert validate_early(db_url, "run-3", SUITE) is None
+
+
+def test_a_relation_built_again_in_the_run_is_validated_again(db_url: str) -> None:
+    with psycopg.connect(db_url) as conn:
+        conn.execute(MARKETS)
+        conn.execute(MARKET, ("kalshi", "KX-A", "yes", "open", 0.41))
+    with early_validation("run-5"):
+        begin = validate_early(db_url, "run-5", SUITE)
+        assert begin is not None
+        begin("core.markets")
+        _EARLY["run-5", "core.markets"].result()
+        with psycopg.connect(db_url) as conn:
+            conn.execute(MARKET, ("kalshi", "KX-B", "no", "open", 0.5))
+        begin("core.markets")  # built again (a retried dbt step): the first result is void
+        (result,) = validate_relations(db_url, SUITE, run_id="run-5")
+    assert (result.rows, result.early) == (2, True)
