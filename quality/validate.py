@@ -146,21 +146,17 @@ def run_suite(
 ) -> tuple[list[Outcome], Any]:
     """Validate every rule on the rows of `query` (one batch); the outcomes and the GX result."""
     with _GX_LOCK:
-        return _run_suite(url, name, query, rules, now)
-
-
-def _run_suite(
-    url: str, name: str, query: str, rules: list[Rule], now: datetime
-) -> tuple[list[Outcome], Any]:
-    gx, source = gx_source(url)
-    if any(a.name == name for a in source.assets):  # the asset of an earlier run
-        source.delete_asset(name)
-    asset = source.add_query_asset(name, query=query)
-    batch = asset.add_batch_definition_whole_table("rows").get_batch()
-    suite = gx.ExpectationSuite(name=name, expectations=[to_expectation(r, gx, now) for r in rules])
-    # BASIC: the counts and up to 20 offending values that _outcome keeps; SUMMARY would add a
-    # value-count metric per column rule, about a fifth of a suite's time (docs/benchmarks.md)
-    result = batch.validate(suite, result_format="BASIC")
+        gx, source = gx_source(url)
+        if any(a.name == name for a in source.assets):  # the asset of an earlier run
+            source.delete_asset(name)
+        asset = source.add_query_asset(name, query=query)
+        batch = asset.add_batch_definition_whole_table("rows").get_batch()
+        expectations = [to_expectation(r, gx, now) for r in rules]
+        suite = gx.ExpectationSuite(name=name, expectations=expectations)
+        # BASIC: the counts and up to 20 offending values that _outcome keeps; SUMMARY would
+        # add a value-count metric per column rule, about a fifth of a suite's time
+        # (docs/benchmarks.md)
+        result = batch.validate(suite, result_format="BASIC")
     outcomes = [_outcome(rule, res) for rule, res in zip(rules, result.results, strict=True)]
     return outcomes, result
 

@@ -66,11 +66,15 @@ def _built_node(manifest: Mapping[str, Any], event: Any) -> Mapping[str, Any] | 
 def built_relation(manifest: Mapping[str, Any], event: Any) -> str | None:
     """`schema.name` of the relation a materialization event says dbt has built, else None."""
     node = _built_node(manifest, event)
-    return f"{node['schema']}.{node.get('alias') or node['name']}" if node else None
+    return ".".join(_schema_and_name(node)) if node else None
+
+
+def _schema_and_name(node: Mapping[str, Any]) -> tuple[str, str]:
+    return node["schema"], node.get("alias") or node["name"]
 
 
 def relation_metadata(conn: psycopg.Connection, node: Mapping[str, Any]) -> dict[str, Any]:
-    schema, name = node["schema"], node.get("alias") or node["name"]
+    schema, name = _schema_and_name(node)
     columns = conn.execute(COLUMNS, (schema, name)).fetchall()
     metadata: dict[str, Any] = {
         "dagster/column_schema": dg.TableSchema(
