@@ -21,6 +21,7 @@ from ingestion.sync import SyncFn
 from ingestion.wallets import truncated_wallets
 from orchestration.lib.chain import chain_part
 from orchestration.lib.checks import CheckPart, combined, standalone
+from orchestration.lib.expectations import expectations_part, ledger_suite
 from orchestration.lib.resources import TradelakeResource
 
 # Every run that calls a venue carries its name: deploy/dagster.yaml's QueuedRunCoordinator
@@ -86,14 +87,18 @@ def ledger_version(conn: psycopg.Connection, qualified: str) -> dg.DataVersion:
     return dg.DataVersion(f"{row[0]}:{row[1][:16]}" if row and row[0] else "empty")
 
 
-def ledger_checks(table: str) -> list[dg.AssetChecksDefinition]:
+def ledger_checks(table: str, extra: Sequence[CheckPart] = ()) -> list[dg.AssetChecksDefinition]:
     """Blocking: no conflicting re-deliveries, the hash chain of the rows added (chain_intact,
-    orchestration/lib/chain.py), no schema or unit drift (schema_drift). Error (non-blocking):
-    the latest sync reached the venue. Warning: nothing waiting in quarantine.
+    orchestration/lib/chain.py), no schema or unit drift (schema_drift), the ledger's Great
+    Expectations suite (expectations, orchestration/lib/expectations.py). Error (non-blocking):
+    the latest sync reached the venue. Warning: nothing waiting in quarantine. Plus the
+    source's own checks of this ledger (`extra`, e.g. wallet_history_complete).
 
     Two steps per ledger: `source_ok` alone (it fails its own step when the stream is stale,
-    so the run is red while dbt, which waits for blocking checks only, still runs), and the
-    other four together (orchestration/lib/checks.py: one step, four checks)."""
+    so the run is red while dbt, which waits for blocking checks only, still runs), and all the
+    others together (orchestration/lib/checks.py: one step, each still its own check in the
+    UI). As one step each, a whole run spent more time in Dagster's per-step bookkeeping than
+    in these checks' queries (docs/benchmarks.md, eighth pass)."""
     key = ledger_key(table)
     qualified = f"ledger.{table}"
     parts = [
@@ -102,6 +107,10 @@ def ledger_checks(table: str) -> list[dg.AssetChecksDefinition]:
         chain_part(key, qualified),
         drift_part(table),
     ]
+    rules = ledger_suite(table)
+    if rules is not None:
+        parts.append(expectations_part(key, table, rules))
+    parts.extend(extra)
     return [source_ok_check(key, table), combined(f"{table}_ledger_checks", parts)]
 
 
@@ -283,22 +292,21 @@ def drift_check(table: str) -> dg.AssetChecksDefinition:
     return standalone(drift_part(table))
 
 
-def wallet_history_check(
-    table: str, source: str, stream: str, venue: str
-) -> dg.AssetChecksDefinition:
+def wallet_history_part(table: str, source: str, stream: str, venue: str) -> CheckPart:
     """Warns while ops.wallet_history_truncations holds a wallet of this stream: the venue would
     not serve its full history. Streams recorded per chain ("<stream>:<chainid>") count too."""
-
-    @dg.asset_check(
-        asset=ledger_key(table),
-        name="wallet_history_complete",
+    key = ledger_key(table)
+    spec = dg.AssetCheckSpec(
+        "wallet_history_complete",
+        asset=key,
         description=(
             f"{venue} served every tracked wallet's full history. Warns while a wallet is in "
             "ops.wallet_history_truncations: the venue caps how far back it answers, so that "
             "wallet's older activity is missing."
         ),
     )
-    def _check(tradelake: TradelakeResource) -> dg.AssetCheckResult:
+
+    def evaluate(_context, tradelake: TradelakeResource) -> dg.AssetCheckResult:
         with psycopg.connect(tradelake.ingest_url()) as conn:
             rows = [
                 r
@@ -306,6 +314,8 @@ def wallet_history_check(
                 if r[1] == stream or r[1].startswith(f"{stream}:")
             ]
         return dg.AssetCheckResult(
+            asset_key=key,
+            check_name=spec.name,
             passed=not rows,
             severity=dg.AssetCheckSeverity.WARN,
             description=(
@@ -320,4 +330,4 @@ def wallet_history_check(
             },
         )
 
-    return _check
+    return CheckPart(spec, evaluate)

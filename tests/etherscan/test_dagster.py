@@ -21,7 +21,7 @@ def resource(db_url, tmp_path, monkeypatch) -> TradelakeResource:
 
 def test_assets_and_checks_materialize(resource, db_url):
     result = dg.materialize(
-        [*ASSETS, *checks.standard_checks, *checks.truncation_checks],
+        [*ASSETS, *checks.standard_checks],
         resources={"tradelake": resource},
     )
     assert result.success
@@ -32,8 +32,8 @@ def test_assets_and_checks_materialize(resource, db_url):
     assert meta == {"etherscan_transactions": 3, "etherscan_token_transfers": 4}
     evaluations = result.get_asset_check_evaluations()
     # per ledger: source_ok, no_conflicting_redelivery, quarantine_empty, chain_intact,
-    # schema_drift; + truncation
-    assert len(evaluations) == 12 and all(e.passed for e in evaluations)
+    # schema_drift, expectations, wallet_history_complete
+    assert len(evaluations) == 2 * 7 and all(e.passed for e in evaluations)
     with psycopg.connect(db_url) as conn:
         runs = conn.execute(
             "select stream, status from ops.sync_runs where source = 'etherscan' order by stream"

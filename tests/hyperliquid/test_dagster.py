@@ -21,7 +21,7 @@ def resource(db_url, tmp_path, monkeypatch) -> TradelakeResource:
 
 def test_assets_and_checks_materialize(resource, db_url):
     result = dg.materialize(
-        [*ASSETS, *checks.standard_checks, *checks.truncation_checks],
+        [*ASSETS, *checks.standard_checks],
         resources={"tradelake": resource},
     )
     assert result.success
@@ -36,8 +36,8 @@ def test_assets_and_checks_materialize(resource, db_url):
     }
     evaluations = result.get_asset_check_evaluations()
     # per ledger: source_ok, no_conflicting_redelivery, quarantine_empty, chain_intact,
-    # schema_drift; + truncation
-    assert len(evaluations) == 17 and all(e.passed for e in evaluations)
+    # schema_drift, expectations; + wallet_history_complete of fills and wallet_fills
+    assert len(evaluations) == 3 * 6 + 2 and all(e.passed for e in evaluations)
     with psycopg.connect(db_url) as conn:
         runs = conn.execute(
             "select stream, status from ops.sync_runs where source = 'hyperliquid' order by stream"
@@ -101,8 +101,9 @@ def test_the_candles_asset_and_its_checks_materialize_hourly(db_url, tmp_path, m
     # every recorded candle of both coins; the demo clock is real time, so all are closed
     assert event.event_specific_data.materialization.metadata["rows_inserted"].value == 2 * 1285
     evaluations = result.get_asset_check_evaluations()
-    # source_ok, no_conflicting_redelivery, quarantine_empty, chain_intact, schema_drift
-    assert len(evaluations) == 5 and all(e.passed for e in evaluations)
+    # source_ok, no_conflicting_redelivery, quarantine_empty, chain_intact, schema_drift,
+    # expectations
+    assert len(evaluations) == 6 and all(e.passed for e in evaluations)
     schedule = schedules.hyperliquid_candles_hourly
     assert schedule.cron_schedule == "2 * * * *"
     assert schedule.default_status == dg.DefaultScheduleStatus.RUNNING
@@ -131,6 +132,6 @@ def test_the_position_account_and_funding_assets_and_checks_materialize(resource
     }
     assert meta == dict(zip(tables, (2, 1, 6), strict=True))
     evaluations = result.get_asset_check_evaluations()
-    assert len(evaluations) == 3 * 5 and all(e.passed for e in evaluations)
+    assert len(evaluations) == 3 * 6 and all(e.passed for e in evaluations)
     assert schedules.hyperliquid_positions_every_15_minutes.cron_schedule == "*/15 * * * *"
     assert schedules.hyperliquid_funding_hourly.cron_schedule == "7 * * * *"

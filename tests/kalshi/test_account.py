@@ -16,6 +16,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 
 from ingestion.kalshi.sync import sync_balance, sync_fills, sync_positions, sync_settlements
 from orchestration.defs.kalshi import assets, checks
+from orchestration.lib.ingest import ledger_key
 from tests.conftest import dagster_resource, make_settings
 from tests.kalshi.conftest import CONFIG, FIXTURES, KEY_ID, FakeKalshi
 
@@ -106,8 +107,13 @@ def test_one_account_per_record_is_a_blocking_check(
     db_url, tmp_path, monkeypatch, two_keys
 ) -> None:
     _, env_a, env_b = two_keys
-    selected = [assets.kalshi_fills, assets.kalshi_settlements, *checks.account_checks]
-    assert all(c.check_specs and next(iter(c.check_specs)).blocking for c in checks.account_checks)
+    owned = {ledger_key("kalshi_fills"), ledger_key("kalshi_settlements")}
+    # the fills' and settlements' checks: source_ok, and their combined step (the standard
+    # checks, the suite and one_account_per_record)
+    own_checks = [c for c in checks.standard_checks if {k.asset_key for k in c.check_keys} <= owned]
+    specs = [s for c in own_checks for s in c.check_specs if s.name == "one_account_per_record"]
+    assert {s.asset_key for s in specs} == owned and all(s.blocking for s in specs)
+    selected = [assets.kalshi_fills, assets.kalshi_settlements, *own_checks]
     for env in (env_a, env_b):  # key A, then the rotated key B: still one account per record
         resource = dagster_resource(monkeypatch, tmp_path, db_url, CONFIG, FIXTURES, env)
         forget_cursors(db_url)

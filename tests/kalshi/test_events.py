@@ -257,11 +257,13 @@ def test_dagster_materializes_series_and_events(resource):  # noqa: F811
         ("kalshi_series_observations", "source_ok"): True,
         ("kalshi_series_observations", "chain_intact"): True,
         ("kalshi_series_observations", "schema_drift"): True,
+        ("kalshi_series_observations", "expectations"): True,
         ("kalshi_event_observations", "no_conflicting_redelivery"): True,
         ("kalshi_event_observations", "quarantine_empty"): True,
         ("kalshi_event_observations", "source_ok"): True,
         ("kalshi_event_observations", "chain_intact"): True,
         ("kalshi_event_observations", "schema_drift"): True,
+        ("kalshi_event_observations", "expectations"): True,
     }
     assert {a.group_names_by_key[a.key] for a in (assets.kalshi_series, assets.kalshi_events)} == {
         "kalshi"

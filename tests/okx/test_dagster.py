@@ -54,8 +54,8 @@ def test_assets_and_checks_materialize(resource, db_url):
     assert inserted(result) == INSERTED
     evaluations = result.get_asset_check_evaluations()
     # per ledger: source_ok, no_conflicting_redelivery, quarantine_empty, chain_intact,
-    # schema_drift
-    assert len(evaluations) == 5 * 8 and all(e.passed for e in evaluations)
+    # schema_drift, expectations
+    assert len(evaluations) == 6 * 8 and all(e.passed for e in evaluations)
     with psycopg.connect(db_url) as conn:
         runs = conn.execute(
             "select stream, status from ops.sync_runs where source = 'okx' order by stream"

@@ -26,7 +26,7 @@ def resource(db_url, tmp_path, monkeypatch) -> TradelakeResource:
 
 def test_assets_and_checks_materialize(resource, db_url):
     result = dg.materialize(
-        [*ASSETS, *checks.standard_checks, *checks.truncation_checks],
+        [*ASSETS, *checks.standard_checks],
         resources={"tradelake": resource},
     )
     assert result.success

@@ -3,12 +3,11 @@ block holding more of a wallet's rows than one query returns cannot be read whol
 
 from ingestion.etherscan import SOURCE
 from orchestration.defs.etherscan.assets import TOKEN_TRANSFERS, TRANSACTIONS
-from orchestration.lib.ingest import ledger_checks, wallet_history_check
+from orchestration.lib.ingest import ledger_checks, wallet_history_part
 
-standard_checks = [c for table in (TRANSACTIONS, TOKEN_TRANSFERS) for c in ledger_checks(table)]
-
-
-truncation_checks = [
-    wallet_history_check(TRANSACTIONS, SOURCE, "transactions", "Etherscan"),
-    wallet_history_check(TOKEN_TRANSFERS, SOURCE, "token_transfers", "Etherscan"),
+# the history-completeness warning runs in its ledger's combined check step
+standard_checks = [
+    c
+    for table, stream in ((TRANSACTIONS, "transactions"), (TOKEN_TRANSFERS, "token_transfers"))
+    for c in ledger_checks(table, [wallet_history_part(table, SOURCE, stream, "Etherscan")])
 ]

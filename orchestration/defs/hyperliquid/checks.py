@@ -13,7 +13,13 @@ from orchestration.defs.hyperliquid.assets import (
     WALLET_EQUITY,
     WALLET_FILLS,
 )
-from orchestration.lib.ingest import ledger_checks, wallet_history_check
+from orchestration.lib.ingest import ledger_checks, wallet_history_part
+
+# the wallet-history warning runs in its ledger's combined check step
+_extra = {
+    table: [wallet_history_part(table, SOURCE, stream, "Hyperliquid")]
+    for table, stream in ((FILLS, "fills"), (WALLET_FILLS, "wallet_fills"))
+}
 
 standard_checks = [
     c
@@ -28,11 +34,5 @@ standard_checks = [
         FUNDING,
         ORDERS,
     )
-    for c in ledger_checks(table)
-]
-
-
-truncation_checks = [
-    wallet_history_check(FILLS, SOURCE, "fills", "Hyperliquid"),
-    wallet_history_check(WALLET_FILLS, SOURCE, "wallet_fills", "Hyperliquid"),
+    for c in ledger_checks(table, _extra.get(table, ()))
 ]

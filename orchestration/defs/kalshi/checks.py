@@ -1,5 +1,6 @@
-"""Standard ledger checks (blocking conflict check, quarantine warning) for every Kalshi table,
-and the blocking one-account-per-record checks of fills and settlements."""
+"""Standard ledger checks (blocking conflict check, quarantine warning, ...) for every Kalshi
+table, with the blocking one-account-per-record check of fills and settlements in their ledgers'
+combined check steps."""
 
 import dagster as dg
 import psycopg
@@ -14,26 +15,21 @@ from orchestration.defs.kalshi.assets import (
     SERIES,
     SETTLEMENTS,
 )
+from orchestration.lib.checks import CheckPart
 from orchestration.lib.ingest import ledger_checks, ledger_key
 from orchestration.lib.resources import TradelakeResource
-
-standard_checks = [
-    c
-    for table in (MARKETS, FILLS, ORDERS, SETTLEMENTS, POSITIONS, BALANCE)
-    for c in ledger_checks(table)
-]
 
 # series and events (reference data, their own 15-minute schedule)
 reference_checks = [c for table in (SERIES, EVENTS) for c in ledger_checks(table)]
 
 
-def _one_account_check(table: str, identity: str, what: str) -> dg.AssetChecksDefinition:
+def one_account_part(table: str, identity: str, what: str) -> CheckPart:
     """Blocking: a venue record (a fill id, a settled market) under two accounts is the same
     record loaded twice, e.g. after a key rotation when the account was named after the key."""
-
-    @dg.asset_check(
-        asset=ledger_key(table),
-        name="one_account_per_record",
+    key = ledger_key(table)
+    spec = dg.AssetCheckSpec(
+        "one_account_per_record",
+        asset=key,
         blocking=True,
         description=(
             f"Each {what} is stored under one account only. Fails, blocking, when the same "
@@ -41,7 +37,8 @@ def _one_account_check(table: str, identity: str, what: str) -> dg.AssetChecksDe
             "account was named after the key): dbt would count it twice."
         ),
     )
-    def _check(tradelake: TradelakeResource) -> dg.AssetCheckResult:
+
+    def evaluate(_context, tradelake: TradelakeResource) -> dg.AssetCheckResult:
         with psycopg.connect(tradelake.database_url()) as conn:
             rows = conn.execute(
                 f"select {identity}, array_agg(distinct account order by account) "
@@ -50,6 +47,8 @@ def _one_account_check(table: str, identity: str, what: str) -> dg.AssetChecksDe
             ).fetchall()
         example = f"{rows[0][0]} under {', '.join(rows[0][1])}" if rows else None
         return dg.AssetCheckResult(
+            asset_key=key,
+            check_name=spec.name,
             passed=not rows,
             description=(
                 f"{len(rows)} {what}(s) stored under more than one account (first: {example}): the "
@@ -62,10 +61,17 @@ def _one_account_check(table: str, identity: str, what: str) -> dg.AssetChecksDe
             metadata={"duplicated": len(rows), **({"example": example} if example else {})},
         )
 
-    return _check
+    return CheckPart(spec, evaluate)
 
 
-account_checks = [
-    _one_account_check(FILLS, "fill_id", "fill id"),
-    _one_account_check(SETTLEMENTS, "ticker", "settled market"),
+# the one-account check runs in its ledger's combined check step
+_extra = {
+    FILLS: [one_account_part(FILLS, "fill_id", "fill id")],
+    SETTLEMENTS: [one_account_part(SETTLEMENTS, "ticker", "settled market")],
+}
+
+standard_checks = [
+    c
+    for table in (MARKETS, FILLS, ORDERS, SETTLEMENTS, POSITIONS, BALANCE)
+    for c in ledger_checks(table, _extra.get(table, ()))
 ]

@@ -8,16 +8,16 @@ from orchestration.defs.polymarket.assets import (
     WALLET_ACTIVITY,
     WALLET_VALUE,
 )
-from orchestration.lib.ingest import ledger_checks, wallet_history_check
+from orchestration.lib.ingest import ledger_checks, wallet_history_part
+
+# the wallet-history warning runs in its ledger's combined check step
+_extra = {
+    table: [wallet_history_part(table, SOURCE, stream, "Polymarket")]
+    for table, stream in ((WALLET_ACTIVITY, "wallet_activity"), (FILLS, "fills"))
+}
 
 standard_checks = [
     c
     for table in (MARKETS, PRICES, FILLS, WALLET_ACTIVITY, WALLET_VALUE)
-    for c in ledger_checks(table)
-]
-
-
-truncation_checks = [
-    wallet_history_check(WALLET_ACTIVITY, SOURCE, "wallet_activity", "Polymarket"),
-    wallet_history_check(FILLS, SOURCE, "fills", "Polymarket"),
+    for c in ledger_checks(table, _extra.get(table, ()))
 ]

@@ -1,67 +1,26 @@
-"""Great Expectations suites (issue 16): of the ledgers, one blocking asset check `expectations`
-per ledger, before dbt; of the core relations and marts, an `expectations` check on each dbt
-asset, after dbt; and a `volume` warning per ledger.
+"""Great Expectations suites (issue 16): of the core relations and marts, an `expectations`
+check on each dbt asset, after dbt; and a `volume` warning per ledger. Each keeps every outcome
+in ops.check_results.
 
-Each validates the rows its ledger loaded since its last validation against its suite in
-quality/suites, and keeps every outcome in ops.check_results. A failed expectation fails the
-check, which is blocking: dbt, downstream of every ledger, does not run on rows the suites
-refused. (One multi-asset check for every ledger would import Great Expectations once, but it
-made Dagster split the dbt step to order it around the check step; the run's steps share one
-process, so Great Expectations is imported once per run anyway.)
+A ledger's own blocking `expectations` check (the rows it loaded since its last validation) runs
+in the ledger's combined check step: orchestration/lib/expectations.py, through
+orchestration/lib/ingest.py `ledger_checks`. dbt, downstream of every ledger, does not run on
+rows the suites refused. (One multi-asset check for every ledger would import Great
+Expectations once, but it made Dagster split the dbt step to order it around the check step;
+the run's steps share one process, so Great Expectations is imported once per run anyway.)
 """
 
 import dagster as dg
 
 from ingestion.settings import tradelake_home
+from orchestration.lib.expectations import CHECK
 from orchestration.lib.ingest import ledger_key
 from orchestration.lib.resources import TradelakeResource
 from quality.docs import results_dir
 from quality.rules import Rule
 from quality.suites import core, marts, suites
 
-CHECK = "expectations"
 VOLUME_CHECK = "volume"
-
-
-def expectations_check(table: str, rules: list[Rule]) -> dg.AssetChecksDefinition:
-    described = "; ".join(r.describe() for r in rules)
-
-    @dg.asset_check(
-        asset=ledger_key(table),
-        name=CHECK,
-        blocking=True,
-        description=(
-            f"Great Expectations suite ledger.{table} (quality/suites) over the rows loaded "
-            f"since its last validation; outcomes in ops.check_results. Rules: {described}"
-        ),
-    )
-    def _check(context: dg.AssetCheckExecutionContext, tradelake: TradelakeResource):
-        from quality.validate import validate_ledgers
-
-        (result,) = validate_ledgers(
-            tradelake.ingest_url(),
-            {table: rules},
-            run_id=context.run.run_id,
-            results_dir=results_dir(tradelake_home()),
-        )
-        failures = result.failures
-        return dg.AssetCheckResult(
-            passed=not failures,
-            description=(
-                "; ".join(f.line() for f in failures)
-                or f"{result.rows} new rows, {len(result.outcomes)} expectations met"
-            ),
-            metadata={
-                "rows_validated": result.rows,
-                "expectations": len(result.outcomes),
-                "failed": len(failures),
-            },
-        )
-
-    return _check
-
-
-ledger_expectations = [expectations_check(table, rules) for table, rules in suites().items()]
 
 
 def relation_key(relation: str) -> dg.AssetKey:
