@@ -313,7 +313,7 @@ def _summarise(result: dg.ExecuteInProcessResult) -> RunSummary:
         summary.materialized.append((mat.asset_key.to_user_string(), meta))
     for event in result.get_step_failure_events():
         user_failure = event.step_failure_data.user_failure_data
-        if user_failure and "stale_stream" in (user_failure.metadata or {}):
+        if user_failure and "stale_streams" in (user_failure.metadata or {}):
             continue  # a stale stream's check step: listed once below, from its evaluation
         error = event.step_failure_data.error
         message = error.message.strip().splitlines()[0] if error else "failed"

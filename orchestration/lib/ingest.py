@@ -5,18 +5,18 @@ upstream step succeeded and emitted its output (there is no "run even if upstrea
 switch: dagster-io/dagster#15761, #9408, #22242), and dbt is one step downstream of every ledger.
 So a venue failure does not fail the ledger asset's step: the sync records it in ops.sync_runs
 (`failed`, with the error), the asset's materialization says `sync_status: failed` with the
-error (the ledger keeps its last good data), and the `source_ok` check fails with ERROR severity
-and fails its own step, so the run is red and `tradelake materialize` exits 1, while dbt, which
+error (the ledger keeps its last good data), and its `source_ok` check fails with ERROR severity
+and fails its step (one per source), so the run is red and `tradelake materialize` exits 1, while dbt, which
 does not wait for non-blocking checks, builds everything from what loaded. Errors of our own
 (bugs, configuration, the database) still fail the asset's step. Blocking checks still block.
 """
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import dagster as dg
 import psycopg
 
-from ingestion.freshness import stream_health
+from ingestion.freshness import StreamHealth, stream_health
 from ingestion.sync import SyncFn
 from ingestion.wallets import truncated_wallets
 from orchestration.lib.chain import chain_part
@@ -87,72 +87,102 @@ def ledger_version(conn: psycopg.Connection, qualified: str) -> dg.DataVersion:
     return dg.DataVersion(f"{row[0]}:{row[1][:16]}" if row and row[0] else "empty")
 
 
-def ledger_checks(table: str, extra: Sequence[CheckPart] = ()) -> list[dg.AssetChecksDefinition]:
-    """Blocking: no conflicting re-deliveries, the hash chain of the rows added (chain_intact,
-    orchestration/lib/chain.py), no schema or unit drift (schema_drift), the ledger's Great
-    Expectations suite (expectations, orchestration/lib/expectations.py). Error (non-blocking):
-    the latest sync reached the venue. Warning: nothing waiting in quarantine. Plus the
-    source's own checks of this ledger (`extra`, e.g. wallet_history_complete).
+def ledger_checks(
+    name: str, tables: Sequence[str], extra: Mapping[str, Sequence[CheckPart]] | None = None
+) -> list[dg.AssetChecksDefinition]:
+    """The standard checks of a source's ledgers. Blocking: no conflicting re-deliveries, the
+    hash chain of the rows added (chain_intact, orchestration/lib/chain.py), no schema or unit
+    drift (schema_drift), the ledger's Great Expectations suite (expectations,
+    orchestration/lib/expectations.py). Error (non-blocking): the latest sync reached the venue
+    (source_ok). Warning: nothing waiting in quarantine. Plus the source's own checks of a
+    ledger (`extra[table]`, e.g. wallet_history_complete).
 
-    Two steps per ledger: `source_ok` alone (it fails its own step when the stream is stale,
-    so the run is red while dbt, which waits for blocking checks only, still runs), and all the
-    others together (orchestration/lib/checks.py: one step, each still its own check in the
-    UI). As one step each, a whole run spent more time in Dagster's per-step bookkeeping than
-    in these checks' queries (docs/benchmarks.md, eighth pass)."""
-    key = ledger_key(table)
-    qualified = f"ledger.{table}"
-    parts = [
-        conflicts_part(key, qualified),
-        quarantine_part(key, table),
-        chain_part(key, qualified),
-        drift_part(table),
-    ]
-    rules = ledger_suite(table)
-    if rules is not None:
-        parts.append(expectations_part(key, table, rules))
-    parts.extend(extra)
-    return [source_ok_check(key, table), combined(f"{table}_ledger_checks", parts)]
+    One step for the `source_ok` of every ledger listed (`<name>_source_ok`: it fails when a
+    stream is stale, so the run is red while dbt, which waits for blocking checks only, still
+    runs), and one step per ledger for all its other checks (`<table>_ledger_checks`,
+    orchestration/lib/checks.py). Each is still its own check in the UI, with its own result,
+    severity and blocking. As one step each, a whole run spent more time in Dagster's per-step
+    bookkeeping than in these checks' queries (docs/benchmarks.md, eighth pass)."""
+    checks = [source_ok_checks(f"{name}_source_ok", tables)]
+    for table in tables:
+        key = ledger_key(table)
+        qualified = f"ledger.{table}"
+        parts = [
+            conflicts_part(key, qualified),
+            quarantine_part(key, table),
+            chain_part(key, qualified),
+            drift_part(table),
+        ]
+        rules = ledger_suite(table)
+        if rules is not None:
+            parts.append(expectations_part(key, table, rules))
+        parts.extend((extra or {}).get(table, ()))
+        checks.append(combined(f"{table}_ledger_checks", parts))
+    return checks
 
 
-def source_ok_check(key: dg.AssetKey, table: str) -> dg.AssetChecksDefinition:
-    @dg.asset_check(
-        asset=key,
-        name="source_ok",
-        description=(
-            "The stream's latest sync reached the venue (ops.sync_runs). Fails while the venue "
-            "fails (HTTP error, retries exhausted, unreachable): the ledger is stale, keeping its "
-            "last good data, and the run fails; dbt still builds on what the other sources loaded."
-        ),
-    )
-    def source_ok(tradelake: TradelakeResource):
-        source, stream = _STREAMS[table]
-        with psycopg.connect(tradelake.database_url()) as conn:
-            health = stream_health(conn, source, stream)
-        metadata: dict[str, object] = {
-            "latest_sync": health.status or "none",
-            "failed_runs_since_success": health.failed_runs,
-        }
-        if health.last_success_at:
-            metadata["last_success_at"] = health.last_success_at.isoformat()
-        if health.is_stale:
-            metadata["failing_since"] = health.failing_since.isoformat()  # type: ignore[union-attr]
-            metadata["error"] = health.error
-        yield dg.AssetCheckResult(
-            passed=not health.is_stale,
-            severity=dg.AssetCheckSeverity.ERROR,
-            description=(f"stale: {health.describe()}" if health.is_stale else health.describe()),
-            metadata=metadata,
+SOURCE_OK = "source_ok"
+
+
+def source_ok_checks(name: str, tables: Sequence[str]) -> dg.AssetChecksDefinition:
+    """`source_ok` of each ledger, in one step that fails when any of them is stale."""
+    specs = [
+        dg.AssetCheckSpec(
+            SOURCE_OK,
+            asset=ledger_key(table),
+            description=(
+                "The stream's latest sync reached the venue (ops.sync_runs). Fails while the "
+                "venue fails (HTTP error, retries exhausted, unreachable): the ledger is stale, "
+                "keeping its last good data, and the run fails; dbt still builds on what the "
+                "other sources loaded."
+            ),
         )
-        if health.is_stale:
-            # Fails this check's step only: the run (and `tradelake materialize`) ends failed so
+        for table in tables
+    ]
+
+    @dg.multi_asset_check(specs=specs, name=name, can_subset=True)
+    def _check(context: dg.AssetCheckExecutionContext, tradelake: TradelakeResource):
+        selected = {key.asset_key for key in context.selected_asset_check_keys}
+        stale = []
+        with psycopg.connect(tradelake.database_url()) as conn:
+            for table in tables:
+                if ledger_key(table) not in selected:
+                    continue
+                source, stream = _STREAMS[table]
+                health = stream_health(conn, source, stream)
+                if health.is_stale:
+                    stale.append(health)
+                yield _source_ok_result(table, health)
+        if stale:
+            # Fails this step only: the run (and `tradelake materialize`) ends failed so
             # schedulers notice, while dbt, which waits for blocking checks only, has run.
             raise dg.Failure(
-                description=f"stale {health.describe()}",
-                metadata={"stale_stream": health.name},
+                description="stale " + "; ".join(h.describe() for h in stale),
+                metadata={"stale_streams": ", ".join(h.name for h in stale)},
                 allow_retries=False,
             )
 
-    return source_ok
+    return _check
+
+
+def _source_ok_result(table: str, health: StreamHealth) -> dg.AssetCheckResult:
+    metadata: dict[str, object] = {
+        "latest_sync": health.status or "none",
+        "failed_runs_since_success": health.failed_runs,
+    }
+    if health.last_success_at:
+        metadata["last_success_at"] = health.last_success_at.isoformat()
+    if health.is_stale:
+        metadata["failing_since"] = health.failing_since.isoformat()  # type: ignore[union-attr]
+        metadata["error"] = health.error
+    return dg.AssetCheckResult(
+        asset_key=ledger_key(table),
+        check_name=SOURCE_OK,
+        passed=not health.is_stale,
+        severity=dg.AssetCheckSeverity.ERROR,
+        description=(f"stale: {health.describe()}" if health.is_stale else health.describe()),
+        metadata=metadata,
+    )
 
 
 def conflicts_part(key: dg.AssetKey, qualified: str) -> CheckPart:

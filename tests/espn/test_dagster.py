@@ -32,6 +32,7 @@ def test_asset_and_checks_materialize(resource):
         "quarantine_empty": False,
         "chain_intact": True,
         "schema_drift": True,
+        "expectations": True,
     }
 
 

@@ -66,6 +66,8 @@ def test_okx_answering_503_all_run_stops_nothing_else(cli_env: str, okx_down: Ou
         f"stale okx/{stream}" for stream in OKX_STREAMS
     ], result.output
     assert all("HTTP 503" in line and "no successful sync" in line for line in stale_lines)
+    # and once only: the failed source_ok step is not listed again as a failed step
+    assert not [line for line in result.output.splitlines() if line.startswith("failed ")]
 
     # the retry path ran: account/config (fills) and public/instruments, ATTEMPTS times each
     counts = {path: okx_down.requests.count(path) for path in set(okx_down.requests)}

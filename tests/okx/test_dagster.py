@@ -110,17 +110,19 @@ def test_assets_are_grouped_and_scheduled_every_5_minutes():
         dg.DefaultScheduleStatus.RUNNING,
     )
     # scheduled runs carry the same checks: a venue outage is stale (and the run red) there too
-    assert {n.name for n in job.graph.nodes} >= {
-        "ledger__okx_fills_source_ok",
-        "ledger__okx_instrument_observations_source_ok",
-    }
+    assert "okx_source_ok" in {n.name for n in job.graph.nodes}
+    assert {
+        k.asset_key.path[-1]
+        for k in job.asset_layer.asset_graph.asset_check_keys
+        if k.name == "source_ok"
+    } >= {"okx_fills", "okx_instrument_observations"}
 
 
 def test_okx_down_is_recorded_stale_and_the_next_good_run_clears_it(resource, db_url, monkeypatch):
     """503 for every request: the asset steps succeed (so downstream dbt would run), each
     materialization says `failed`, and `source_ok` fails with ERROR severity, failing its own
     step (the run is red). The next run that reaches OKX clears it."""
-    fills_checks = [c for t in (assets.FILLS, assets.INSTRUMENTS) for c in ledger_checks(t)]
+    fills_checks = ledger_checks("okx", (assets.FILLS, assets.INSTRUMENTS))
     everything = [*FILLS_ASSETS, *fills_checks]
     with venue_down(monkeypatch, "okx", attempts=2) as outage:
         down = dg.materialize(everything, resources={"tradelake": resource}, raise_on_error=False)
@@ -131,10 +133,7 @@ def test_okx_down_is_recorded_stale_and_the_next_good_run_clears_it(resource, db
     )
     assert not down.success
     failed_steps = {e.step_key for e in down.get_step_failure_events()}
-    assert failed_steps == {
-        "ledger__okx_fills_source_ok",
-        "ledger__okx_instrument_observations_source_ok",
-    }
+    assert failed_steps == {"okx_source_ok"}  # both ledgers' source_ok, in one step
     meta = {
         e.asset_key.path[-1]: e.event_specific_data.materialization.metadata
         for e in down.get_asset_materialization_events()

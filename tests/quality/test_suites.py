@@ -88,17 +88,13 @@ def test_a_failed_suite_blocks_what_is_downstream(db_url, monkeypatch) -> None:
         ran.append("downstream")
 
     # the suite runs in the ledger's combined check step; only it is selected here
-    (check_def,) = [
-        c
-        for c in standard_checks
-        if ledger_key("kalshi_fills") in {k.asset_key for k in c.check_keys}
-        and len(c.check_keys) > 1
-    ]
+    suite = dg.AssetCheckKey(ledger_key("kalshi_fills"), "expectations")
+    (check_def,) = [c for c in standard_checks if suite in c.check_keys]
     result = dg.materialize(
         [kalshi_fills, downstream, check_def],
         resources={"tradelake": TradelakeResource()},
         selection=dg.AssetSelection.assets(kalshi_fills, downstream).without_checks()
-        | dg.AssetSelection.checks(dg.AssetCheckKey(ledger_key("kalshi_fills"), "expectations")),
+        | dg.AssetSelection.checks(suite),
         raise_on_error=False,
     )
     (check,) = result.get_asset_check_evaluations()

@@ -6,8 +6,11 @@ from orchestration.defs.etherscan.assets import TOKEN_TRANSFERS, TRANSACTIONS
 from orchestration.lib.ingest import ledger_checks, wallet_history_part
 
 # the history-completeness warning runs in its ledger's combined check step
-standard_checks = [
-    c
-    for table, stream in ((TRANSACTIONS, "transactions"), (TOKEN_TRANSFERS, "token_transfers"))
-    for c in ledger_checks(table, [wallet_history_part(table, SOURCE, stream, "Etherscan")])
-]
+standard_checks = ledger_checks(
+    SOURCE,
+    (TRANSACTIONS, TOKEN_TRANSFERS),
+    {
+        table: [wallet_history_part(table, SOURCE, stream, "Etherscan")]
+        for table, stream in ((TRANSACTIONS, "transactions"), (TOKEN_TRANSFERS, "token_transfers"))
+    },
+)

@@ -21,9 +21,9 @@ _extra = {
     for table, stream in ((FILLS, "fills"), (WALLET_FILLS, "wallet_fills"))
 }
 
-standard_checks = [
-    c
-    for table in (
+standard_checks = ledger_checks(
+    SOURCE,
+    (
         FILLS,
         WALLET_FILLS,
         WALLET_EQUITY,
@@ -33,6 +33,6 @@ standard_checks = [
         ACCOUNTS,
         FUNDING,
         ORDERS,
-    )
-    for c in ledger_checks(table, _extra.get(table, ()))
-]
+    ),
+    _extra,
+)

@@ -20,7 +20,7 @@ from orchestration.lib.ingest import ledger_checks, ledger_key
 from orchestration.lib.resources import TradelakeResource
 
 # series and events (reference data, their own 15-minute schedule)
-reference_checks = [c for table in (SERIES, EVENTS) for c in ledger_checks(table)]
+reference_checks = ledger_checks("kalshi_reference", (SERIES, EVENTS))
 
 
 def one_account_part(table: str, identity: str, what: str) -> CheckPart:
@@ -70,8 +70,6 @@ _extra = {
     SETTLEMENTS: [one_account_part(SETTLEMENTS, "ticker", "settled market")],
 }
 
-standard_checks = [
-    c
-    for table in (MARKETS, FILLS, ORDERS, SETTLEMENTS, POSITIONS, BALANCE)
-    for c in ledger_checks(table, _extra.get(table, ()))
-]
+standard_checks = ledger_checks(
+    "kalshi", (MARKETS, FILLS, ORDERS, SETTLEMENTS, POSITIONS, BALANCE), _extra
+)

@@ -1,5 +1,6 @@
 """Standard ledger checks (blocking conflict check, quarantine warning, ...) for every OKX table."""
 
+from ingestion.okx import SOURCE
 from orchestration.defs.okx.assets import (
     BALANCES,
     CANDLES,
@@ -13,4 +14,4 @@ from orchestration.defs.okx.assets import (
 from orchestration.lib.ingest import ledger_checks
 
 TABLES = (FILLS, INSTRUMENTS, CANDLES, TICKERS, POSITIONS, BALANCES, FUNDING, ORDERS)
-standard_checks = [c for table in TABLES for c in ledger_checks(table)]
+standard_checks = ledger_checks(SOURCE, TABLES)

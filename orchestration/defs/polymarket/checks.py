@@ -16,8 +16,6 @@ _extra = {
     for table, stream in ((WALLET_ACTIVITY, "wallet_activity"), (FILLS, "fills"))
 }
 
-standard_checks = [
-    c
-    for table in (MARKETS, PRICES, FILLS, WALLET_ACTIVITY, WALLET_VALUE)
-    for c in ledger_checks(table, _extra.get(table, ()))
-]
+standard_checks = ledger_checks(
+    SOURCE, (MARKETS, PRICES, FILLS, WALLET_ACTIVITY, WALLET_VALUE), _extra
+)
