@@ -6,9 +6,10 @@ switch: dagster-io/dagster#15761, #9408, #22242), and dbt is one step downstream
 So a venue failure does not fail the ledger asset's step: the sync records it in ops.sync_runs
 (`failed`, with the error), the asset's materialization says `sync_status: failed` with the
 error (the ledger keeps its last good data), and its `source_ok` check fails with ERROR severity
-and fails its step (one per source), so the run is red and `tradelake materialize` exits 1, while dbt, which
-does not wait for non-blocking checks, builds everything from what loaded. Errors of our own
-(bugs, configuration, the database) still fail the asset's step. Blocking checks still block.
+and fails its step (one per source), so the run is red and `tradelake materialize` exits 1,
+while dbt, which does not wait for non-blocking checks, builds everything from what loaded.
+Errors of our own (bugs, configuration, the database) still fail the asset's step. Blocking
+checks still block.
 """
 
 from collections.abc import Mapping, Sequence

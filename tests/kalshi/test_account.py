@@ -108,8 +108,8 @@ def test_one_account_per_record_is_a_blocking_check(
 ) -> None:
     _, env_a, env_b = two_keys
     owned = {ledger_key("kalshi_fills"), ledger_key("kalshi_settlements")}
-    # the fills' and settlements' checks: source_ok, and their combined step (the standard
-    # checks, the suite and one_account_per_record)
+    # the fills' and settlements' combined check steps (the standard checks, the suite and
+    # one_account_per_record); source_ok is in the step of all Kalshi ledgers, left out here
     own_checks = [c for c in checks.standard_checks if {k.asset_key for k in c.check_keys} <= owned]
     specs = [s for c in own_checks for s in c.check_specs if s.name == "one_account_per_record"]
     assert {s.asset_key for s in specs} == owned and all(s.blocking for s in specs)
