@@ -20,7 +20,6 @@ from orchestration.lib.dbt_forkserver import ForkServer
 
 JOB_NAME = "tradelake_all"
 PLUMBING = ("staging", "intermediate")
-STALE_CHECK = "source_ok"  # orchestration.lib.ingest: fails while a stream's venue fails
 
 
 class SelectionError(Exception):
@@ -305,6 +304,7 @@ def _update(
 
 def _summarise(result: dg.ExecuteInProcessResult) -> RunSummary:
     from ingestion.pgsession import error_info_lost
+    from orchestration.lib.ingest import SOURCE_OK, STALE_STREAMS
 
     summary = RunSummary(success=result.success, run_id=result.run_id)
     for event in result.get_asset_materialization_events():
@@ -313,7 +313,7 @@ def _summarise(result: dg.ExecuteInProcessResult) -> RunSummary:
         summary.materialized.append((mat.asset_key.to_user_string(), meta))
     for event in result.get_step_failure_events():
         user_failure = event.step_failure_data.user_failure_data
-        if user_failure and "stale_streams" in (user_failure.metadata or {}):
+        if user_failure and STALE_STREAMS in (user_failure.metadata or {}):
             continue  # a stale stream's check step: listed once below, from its evaluation
         error = event.step_failure_data.error
         message = error.message.strip().splitlines()[0] if error else "failed"
@@ -322,7 +322,7 @@ def _summarise(result: dg.ExecuteInProcessResult) -> RunSummary:
     for evaluation in result.get_asset_check_evaluations():
         if evaluation.passed:
             summary.passed_checks += 1
-        elif evaluation.check_name == STALE_CHECK:
+        elif evaluation.check_name == SOURCE_OK:
             summary.stale.append((evaluation.description or "").removeprefix("stale: "))
         else:
             error = evaluation.severity == dg.AssetCheckSeverity.ERROR

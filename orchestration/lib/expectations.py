@@ -17,15 +17,16 @@ CHECK = "expectations"
 
 
 @cache
-def _suites() -> dict[str, list[Rule]]:
+def ledger_suites() -> dict[str, list[Rule]]:
+    """Every ledger's rules (quality/suites `suites()`), built once per process."""
     from quality.suites import suites
 
     return suites()
 
 
 def ledger_suite(table: str) -> list[Rule] | None:
-    """The ledger's rules (quality/suites), None for a table without a suite."""
-    return _suites().get(table)
+    """The ledger's rules, None for a table without a suite."""
+    return ledger_suites().get(table)
 
 
 def expectations_part(key: dg.AssetKey, table: str, rules: list[Rule]) -> CheckPart:

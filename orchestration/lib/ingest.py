@@ -123,6 +123,7 @@ def ledger_checks(
 
 
 SOURCE_OK = "source_ok"
+STALE_STREAMS = "stale_streams"  # the failed step's metadata: the CLI lists them from the checks
 
 
 def source_ok_checks(name: str, tables: Sequence[str]) -> dg.AssetChecksDefinition:
@@ -159,7 +160,7 @@ def source_ok_checks(name: str, tables: Sequence[str]) -> dg.AssetChecksDefiniti
             # schedulers notice, while dbt, which waits for blocking checks only, has run.
             raise dg.Failure(
                 description="stale " + "; ".join(h.describe() for h in stale),
-                metadata={"stale_streams": ", ".join(h.name for h in stale)},
+                metadata={STALE_STREAMS: ", ".join(h.name for h in stale)},
                 allow_retries=False,
             )
 
@@ -323,9 +324,10 @@ def drift_check(table: str) -> dg.AssetChecksDefinition:
     return standalone(drift_part(table))
 
 
-def wallet_history_part(table: str, source: str, stream: str, venue: str) -> CheckPart:
-    """Warns while ops.wallet_history_truncations holds a wallet of this stream: the venue would
-    not serve its full history. Streams recorded per chain ("<stream>:<chainid>") count too."""
+def wallet_history_part(table: str, venue: str) -> CheckPart:
+    """Warns while ops.wallet_history_truncations holds a wallet of this ledger's stream: the
+    venue would not serve its full history. Streams recorded per chain ("<stream>:<chainid>")
+    count too."""
     key = ledger_key(table)
     spec = dg.AssetCheckSpec(
         "wallet_history_complete",
@@ -338,6 +340,7 @@ def wallet_history_part(table: str, source: str, stream: str, venue: str) -> Che
     )
 
     def evaluate(_context, tradelake: TradelakeResource) -> dg.AssetCheckResult:
+        source, stream = _STREAMS[table]
         with psycopg.connect(tradelake.ingest_url()) as conn:
             rows = [
                 r

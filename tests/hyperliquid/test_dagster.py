@@ -135,3 +135,30 @@ def test_the_position_account_and_funding_assets_and_checks_materialize(resource
     assert len(evaluations) == 3 * 6 and all(e.passed for e in evaluations)
     assert schedules.hyperliquid_positions_every_15_minutes.cron_schedule == "*/15 * * * *"
     assert schedules.hyperliquid_funding_hourly.cron_schedule == "7 * * * *"
+
+
+def test_a_truncated_wallet_history_warns_on_its_own_ledger_only(resource, db_url):
+    """wallet_history_complete runs in each ledger's combined check step and reads the ledger's
+    own stream: a wallet truncated on `wallet_fills` warns there, not on `fills`."""
+    with psycopg.connect(db_url) as conn:
+        conn.execute(
+            "insert into ops.wallet_history_truncations (source, stream, wallet, reason) "
+            "values ('hyperliquid', 'wallet_fills', %s, 'only the 10000 most recent fills')",
+            (WHALE,),
+        )
+    result = dg.materialize([*ASSETS, *checks.standard_checks], resources={"tradelake": resource})
+    history = {
+        e.asset_key.path[-1]: e
+        for e in result.get_asset_check_evaluations()
+        if e.check_name == "wallet_history_complete"
+    }
+    assert {table: e.passed for table, e in history.items()} == {
+        "hyperliquid_fills": True,
+        "hyperliquid_wallet_fills": False,
+    }
+    warned = history["hyperliquid_wallet_fills"]
+    assert warned.severity == dg.AssetCheckSeverity.WARN
+    assert warned.metadata["truncated_wallets"].value == 1
+    assert warned.metadata["first"].value == (
+        f"{WHALE} (wallet_fills): only the 10000 most recent fills"
+    )

@@ -9,8 +9,5 @@ from orchestration.lib.ingest import ledger_checks, wallet_history_part
 standard_checks = ledger_checks(
     SOURCE,
     (TRANSACTIONS, TOKEN_TRANSFERS),
-    {
-        table: [wallet_history_part(table, SOURCE, stream, "Etherscan")]
-        for table, stream in ((TRANSACTIONS, "transactions"), (TOKEN_TRANSFERS, "token_transfers"))
-    },
+    {table: [wallet_history_part(table, "Etherscan")] for table in (TRANSACTIONS, TOKEN_TRANSFERS)},
 )

@@ -16,10 +16,7 @@ from orchestration.defs.hyperliquid.assets import (
 from orchestration.lib.ingest import ledger_checks, wallet_history_part
 
 # the wallet-history warning runs in its ledger's combined check step
-_extra = {
-    table: [wallet_history_part(table, SOURCE, stream, "Hyperliquid")]
-    for table, stream in ((FILLS, "fills"), (WALLET_FILLS, "wallet_fills"))
-}
+_extra = {table: [wallet_history_part(table, "Hyperliquid")] for table in (FILLS, WALLET_FILLS)}
 
 standard_checks = ledger_checks(
     SOURCE,

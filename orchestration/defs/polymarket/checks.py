@@ -11,10 +11,7 @@ from orchestration.defs.polymarket.assets import (
 from orchestration.lib.ingest import ledger_checks, wallet_history_part
 
 # the wallet-history warning runs in its ledger's combined check step
-_extra = {
-    table: [wallet_history_part(table, SOURCE, stream, "Polymarket")]
-    for table, stream in ((WALLET_ACTIVITY, "wallet_activity"), (FILLS, "fills"))
-}
+_extra = {table: [wallet_history_part(table, "Polymarket")] for table in (WALLET_ACTIVITY, FILLS)}
 
 standard_checks = ledger_checks(
     SOURCE, (MARKETS, PRICES, FILLS, WALLET_ACTIVITY, WALLET_VALUE), _extra

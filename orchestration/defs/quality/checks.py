@@ -13,12 +13,12 @@ the run's steps share one process, so Great Expectations is imported once per ru
 import dagster as dg
 
 from ingestion.settings import tradelake_home
-from orchestration.lib.expectations import CHECK
+from orchestration.lib.expectations import CHECK, ledger_suites
 from orchestration.lib.ingest import ledger_key
 from orchestration.lib.resources import TradelakeResource
 from quality.docs import results_dir
 from quality.rules import Rule
-from quality.suites import core, marts, suites
+from quality.suites import core, marts
 
 VOLUME_CHECK = "volume"
 
@@ -153,4 +153,4 @@ def volume_check(tables: list[str]) -> dg.AssetChecksDefinition:
     return _check
 
 
-ledger_volume = volume_check(sorted(suites()))
+ledger_volume = volume_check(sorted(ledger_suites()))
