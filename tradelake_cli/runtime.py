@@ -47,6 +47,9 @@ run_coordinator:
 notices: list[str] = []  # what prepare() found that the command should print (once)
 
 
+EVENT_BATCH_SIZE = 1000  # events in one insert at most (a few kB each)
+
+
 def quiet_warnings() -> None:
     warnings.filterwarnings("ignore", message=".*XDG_RUNTIME_DIR.*")
     warnings.filterwarnings("ignore", category=DeprecationWarning)
@@ -82,6 +85,9 @@ def prepare(*, run_migrations: bool = True) -> str:
     os.environ["TRADELAKE_DAGSTER_PG_URL"] = dagster_storage_url(url)
     os.environ.update(dbt_env(url))
     os.environ["DAGSTER_HOME"] = str(dagster_home(home))
+    # A run's planned events reach the event log as batches, which ours writes in three
+    # statements instead of one to three per event (orchestration/lib/dagster_storage.py).
+    os.environ.setdefault("DAGSTER_EVENT_BATCH_SIZE", str(EVENT_BATCH_SIZE))
     os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
     # A partial selection runs only the tests whose every parent it builds: a relationships
     # test to a model outside the selection would read a relation that may not exist yet.

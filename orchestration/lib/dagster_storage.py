@@ -11,9 +11,18 @@ found is asked about again. dagster-postgres caches its secondary indexes the sa
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
-from dagster._serdes import ConfigurableClassData
+import dagster._check as check
+from dagster._core.events import DagsterEventType
+from dagster._core.events.log import EventLogEntry
+from dagster._core.storage.asset_check_execution_record import AssetCheckExecutionRecordStatus
+from dagster._core.storage.event_log.schema import (
+    AssetCheckExecutionsTable,
+    SqlEventLogStorageTable,
+)
+from dagster._serdes import ConfigurableClassData, serialize_value
 from dagster_postgres import PostgresEventLogStorage
 from dagster_postgres.utils import get_token_provider_from_config, pg_url_from_config
 
@@ -43,3 +52,74 @@ class EventLogStorage(PostgresEventLogStorage):
         if found:
             self._tables.add(table_name)
         return found
+
+    def store_event_batch(self, events: Sequence[EventLogEntry]) -> None:
+        """A run's planned events in three statements; any other batch as dagster-postgres
+        stores it."""
+        if not events or any(event.dagster_event_type not in _PLANNED for event in events):
+            super().store_event_batch(events)
+            return
+        with self._connect() as conn:
+            inserted = conn.execute(
+                self.prepare_insert_event_batch(events).returning(SqlEventLogStorageTable.c.id)
+            )
+            ids = [int(row[0]) for row in inserted.fetchall()]  # in the order of the values
+        stored = list(zip(events, ids, strict=True))
+        assets = [
+            (event, event_id)
+            for event, event_id in stored
+            if event.dagster_event_type == DagsterEventType.ASSET_MATERIALIZATION_PLANNED
+            and event.get_dagster_event().asset_key
+        ]
+        if assets:
+            with self.index_transaction() as conn:
+                self._store_asset_event_tags(
+                    conn, [event for event, _ in assets], [event_id for _, event_id in assets]
+                )
+                for event, event_id in assets:
+                    self._store_asset_event(conn, event, event_id)
+        checks = [
+            row
+            for event, event_id in stored
+            if event.dagster_event_type == DagsterEventType.ASSET_CHECK_EVALUATION_PLANNED
+            for row in _planned_execution(self, event, event_id)
+        ]
+        if checks:
+            check.invariant(
+                self.supports_asset_checks,
+                "Asset checks require a database schema migration. Run `dagster instance migrate`.",
+            )
+            with self.index_connection() as conn:
+                conn.execute(AssetCheckExecutionsTable.insert().values(checks))
+
+
+_PLANNED = frozenset(
+    {
+        DagsterEventType.ASSET_MATERIALIZATION_PLANNED,
+        DagsterEventType.ASSET_CHECK_EVALUATION_PLANNED,
+    }
+)
+
+
+def _planned_execution(
+    storage: EventLogStorage, event: EventLogEntry, event_id: int
+) -> list[dict[str, Any]]:
+    """The rows dagster's `_store_asset_check_evaluation_planned` inserts for one planned check
+    (one per partition)."""
+    planned = event.get_dagster_event().asset_check_planned_data
+    partitions = (
+        planned.partitions_subset.get_partition_keys() if planned.partitions_subset else [None]
+    )
+    return [
+        {
+            "asset_key": planned.asset_key.to_string(),
+            "check_name": planned.check_name,
+            "partition": partition,
+            "run_id": event.run_id,
+            "execution_status": AssetCheckExecutionRecordStatus.PLANNED.value,
+            "evaluation_event": serialize_value(event),
+            "evaluation_event_timestamp": storage._event_insert_timestamp(event),
+            "evaluation_event_storage_id": event_id,
+        }
+        for partition in partitions
+    ]

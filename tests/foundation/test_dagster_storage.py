@@ -4,6 +4,7 @@ schedule storage on PostgreSQL, the event log remembering the tables it has foun
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import dagster as dg
@@ -12,6 +13,7 @@ from dagster_postgres import PostgresRunStorage, PostgresScheduleStorage
 
 from ingestion.db import sqlalchemy_url
 from orchestration.lib.dagster_storage import EventLogStorage
+from tradelake_cli import runtime
 from tradelake_cli.runtime import dagster_home
 
 
@@ -37,3 +39,70 @@ def test_the_instance_remembers_the_event_log_tables_it_found(
             assert not events.has_table("tradelake_later")
             conn.execute("create table tradelake_later (id int)")
             assert events.has_table("tradelake_later")
+
+
+def test_a_runs_planned_events_are_written_as_one_batch(
+    db_url: str, tmp_path: Path, monkeypatch
+) -> None:
+    """With DAGSTER_EVENT_BATCH_SIZE (as `tradelake` sets it) a run's planned events reach
+    `store_event_batch`, which writes them all without `store_event`; the UI's records are those
+    dagster writes one by one: the asset's last run, each check's planned execution (left
+    planned when its step does not run)."""
+    # as `tradelake` prepares its commands' environment (its changes undone after the test)
+    monkeypatch.setattr(os, "environ", dict(os.environ))
+    monkeypatch.delenv("DAGSTER_EVENT_BATCH_SIZE", raising=False)
+    monkeypatch.setenv("DATABASE_URL", db_url)
+    monkeypatch.setenv("TRADELAKE_HOME", str(tmp_path))
+    runtime.prepare(run_migrations=False)
+    assert os.environ["DAGSTER_EVENT_BATCH_SIZE"] == "1000"
+
+    @dg.asset(check_specs=[dg.AssetCheckSpec("positive", asset="prices")])
+    def prices():
+        yield dg.Output(1)
+        yield dg.AssetCheckResult(passed=True)
+
+    @dg.asset(deps=[prices], check_specs=[dg.AssetCheckSpec("fresh", asset="report")])
+    def report():
+        raise RuntimeError("the report's venue is down")
+
+    job = dg.define_asset_job("both", selection=[prices, report])
+    defs = dg.Definitions(assets=[prices, report], jobs=[job])
+    with dg.DagsterInstance.get() as instance:
+        storage = instance.event_log_storage
+        one_by_one: list[str] = []
+        store_event = storage.store_event
+        monkeypatch.setattr(
+            storage,
+            "store_event",
+            lambda event: one_by_one.append(event.dagster_event_type) or store_event(event),
+        )
+        result = defs.resolve_job_def("both").execute_in_process(
+            instance=instance, raise_on_error=False
+        )
+        planned = {
+            dg.DagsterEventType.ASSET_MATERIALIZATION_PLANNED,
+            dg.DagsterEventType.ASSET_CHECK_EVALUATION_PLANNED,
+        }
+        assert [t for t in one_by_one if t in planned] == []
+        stored = [
+            r.event_log_entry.dagster_event_type
+            for r in instance.get_records_for_run(result.run_id).records
+        ]
+        assert sum(t in planned for t in stored) == 4  # 2 assets, 2 checks
+        for key in (dg.AssetKey("prices"), dg.AssetKey("report")):
+            info = storage.get_latest_planned_materialization_info(key)
+            assert info is not None and info.run_id == result.run_id
+        # the assets' entries: the report's last run is known only from its planned event
+        (report_record,) = storage.get_asset_records([dg.AssetKey("report")])
+        assert report_record.asset_entry.last_run_id == result.run_id
+        (passed,) = storage.get_asset_check_execution_history(
+            dg.AssetCheckKey(dg.AssetKey("prices"), "positive"), limit=5
+        )
+        assert passed.status.value == "SUCCEEDED" and passed.run_id == result.run_id
+        (waiting,) = storage.get_asset_check_execution_history(
+            dg.AssetCheckKey(dg.AssetKey("report"), "fresh"), limit=5
+        )
+        assert waiting.status.value == "PLANNED" and waiting.run_id == result.run_id
+        assert (
+            waiting.event.dagster_event_type == dg.DagsterEventType.ASSET_CHECK_EVALUATION_PLANNED
+        )
