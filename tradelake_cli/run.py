@@ -177,8 +177,10 @@ def _materialize(
     # Dagster's PostgreSQL storage opens a new connection for every event it stores (NullPool)
     # unless told, as its webserver tells it, to keep a pool: a run stores thousands of events.
     instance.optimize_for_webserver(statement_timeout=0, pool_recycle=3600, max_overflow=10)
-    # Great Expectations is imported in the background once the first step has started (not
-    # before: the import would compete with planning for the interpreter).
+    # Great Expectations is imported in the background once a suite will need it: when a source
+    # has loaded rows (its ledger's suite validates them) or a dbt step starts (its relations are
+    # validated as dbt builds them). Not before: while the run plans, or syncs nothing new, the
+    # import (≈ 5 s of CPU) competes with it for the interpreter (docs/benchmarks.md, tenth pass).
     warm = _validates(defs, keys)
     run_id = str(uuid.uuid4())
     total = len(keys) if keys else len(defs.resolve_asset_graph().get_all_asset_keys())
@@ -215,11 +217,11 @@ def _materialize(
         ) as progress,
     ):
         task = progress.add_task("starting", total=total)
-        seen = _Seen()
+        seen = _Seen(dbt_steps=frozenset(steps))
         worker.start()
         while worker.is_alive():
             _update(progress, task, instance, run_id, seen)
-            if warm and seen.started:
+            if warm and (seen.loaded or seen.dbt_started):
                 from quality.validate import prewarm
 
                 prewarm()
@@ -262,9 +264,11 @@ def _digest(summary: RunSummary, instance: dg.DagsterInstance, run_id: str) -> N
 class _Seen:
     """What the progress bar has read of the run's event log so far."""
 
+    dbt_steps: frozenset[str] = frozenset()  # the run's dbt steps
     cursor: str | None = None
     materialized: int = 0
-    started: bool = False  # a step has started
+    loaded: bool = False  # a source sync has loaded rows
+    dbt_started: bool = False  # one of dbt_steps has started
     step: str = "starting"
 
 
@@ -292,7 +296,12 @@ def _update(
                 if event is None:
                     continue
                 seen.materialized += event.is_step_materialization
-                seen.started = seen.started or event.is_step_start
+                if event.is_step_materialization and not seen.loaded:
+                    metadata = event.step_materialization_data.materialization.metadata
+                    inserted = metadata.get("rows_inserted")
+                    seen.loaded = bool(getattr(inserted, "value", 0))
+                if event.is_step_start and event.step_key in seen.dbt_steps:
+                    seen.dbt_started = True
                 seen.step = event.step_key or seen.step
             seen.cursor = page.cursor
             if not page.has_more:
