@@ -9,25 +9,37 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from functools import cache
+from typing import TYPE_CHECKING
 
 import psycopg
-import pyarrow as pa
-import pyarrow.parquet as pq
 from upath import UPath
 
-SCHEMA = pa.schema(
-    [
-        ("page_id", pa.int64()),
-        ("source", pa.string()),
-        ("endpoint", pa.string()),
-        ("request_params", pa.string()),  # JSON text, exactly as stored
-        ("status", pa.int32()),
-        ("payload", pa.string()),  # JSON text (numbers keep every digit)
-        ("payload_text", pa.string()),
-        ("payload_sha256", pa.string()),
-        ("fetched_at", pa.timestamp("us", tz="UTC")),
-    ]
-)
+if TYPE_CHECKING:
+    import pyarrow as pa
+
+
+@cache
+def schema() -> pa.Schema:
+    """The archive files' columns (pyarrow is imported only when there is a partition to
+    archive: a run with nothing due does not pay its import)."""
+    import pyarrow as pa
+
+    return pa.schema(
+        [
+            ("page_id", pa.int64()),
+            ("source", pa.string()),
+            ("endpoint", pa.string()),
+            ("request_params", pa.string()),  # JSON text, exactly as stored
+            ("status", pa.int32()),
+            ("payload", pa.string()),  # JSON text (numbers keep every digit)
+            ("payload_text", pa.string()),
+            ("payload_sha256", pa.string()),
+            ("fetched_at", pa.timestamp("us", tz="UTC")),
+        ]
+    )
+
+
 SELECT = """
 select page_id, source, endpoint, request_params::text, status, payload::text, payload_text,
        payload_sha256, fetched_at
@@ -82,18 +94,21 @@ def _checksum(page_ids, digests) -> str:
 
 def export_partition(conn: psycopg.Connection, part: str, target: UPath) -> tuple[int, str]:
     """Stream the partition into one Parquet file; returns (rows, checksum)."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
     target.parent.mkdir(parents=True, exist_ok=True)
     rows, h = 0, hashlib.sha256()
     with (
         conn.transaction(),  # a server-side cursor lives in a transaction
         conn.cursor(name=f"archive_{part}") as cur,
         target.open("wb") as sink,
-        pq.ParquetWriter(sink, SCHEMA, compression="zstd") as writer,
+        pq.ParquetWriter(sink, schema(), compression="zstd") as writer,
     ):
         cur.execute(SELECT.format(part=part))
         while batch := cur.fetchmany(BATCH_ROWS):
             columns = list(zip(*batch, strict=True))
-            writer.write_table(pa.Table.from_arrays([list(c) for c in columns], schema=SCHEMA))
+            writer.write_table(pa.Table.from_arrays([list(c) for c in columns], schema=schema()))
             for page_id, digest in zip(columns[0], columns[7], strict=True):
                 h.update(f"{page_id}:{digest}\n".encode())
             rows += len(batch)
@@ -101,6 +116,8 @@ def export_partition(conn: psycopg.Connection, part: str, target: UPath) -> tupl
 
 
 def verify(target: UPath) -> tuple[int, str]:
+    import pyarrow.parquet as pq
+
     with target.open("rb") as source:
         table = pq.read_table(source, columns=["page_id", "payload_sha256"])
     return table.num_rows, _checksum(

@@ -9,6 +9,7 @@ import difflib
 import os
 import re
 from datetime import UTC, datetime
+from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Any, get_args, get_origin
 
@@ -287,11 +288,17 @@ def _problem(error: dict, lines: dict, origin: str) -> str:
     return f"{where}: {_dotted(loc) or 'document'}: {message}"
 
 
+# libyaml's loader when PyYAML was built with it (its wheels are): ≈ 10× the pure-Python one
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+@lru_cache(maxsize=8)
 def parse_config(text: str, origin: str = "tradelake.yaml") -> TradelakeConfig:
-    """Parse and check tradelake.yaml; a ConfigError names each problem with its line."""
+    """Parse and check tradelake.yaml; a ConfigError names each problem with its line.
+
+    Cached on the text (the model is frozen): a run reads its settings in every step."""
     try:
-        data: Any = yaml.safe_load(text) or {}
-        node = yaml.compose(text)
+        data: Any = yaml.load(text, Loader=_LOADER) or {}
     except yaml.YAMLError as exc:
         raise ConfigError(f"{origin} is not valid YAML: {exc}") from exc
     if not isinstance(data, dict):
@@ -299,6 +306,7 @@ def parse_config(text: str, origin: str = "tradelake.yaml") -> TradelakeConfig:
     try:
         return TradelakeConfig.model_validate(data)
     except ValidationError as exc:
+        node = yaml.compose(text, Loader=_LOADER)  # the keys' lines, for the message
         lines = _key_lines(node) if node is not None else {}
         problems = [_problem(e, lines, origin) for e in exc.errors()]
         raise ConfigError("; ".join(problems)) from exc

@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -66,8 +67,22 @@ def _json_score(want: dict[str, Any], got: Any) -> int | None:
 
 
 def load_recordings(directory: Path) -> list[Recording]:
+    """The directory's recordings, parsed once per process while its files stay as they are (a
+    run replays a source's folder in each of its streams' syncs)."""
+    paths = sorted(directory.rglob("*.json"))
+    stamps = tuple((path, *_stamp(path)) for path in paths)
+    return list(_parse_recordings(directory, stamps))
+
+
+def _stamp(path: Path) -> tuple[int, int]:
+    stat = path.stat()
+    return stat.st_mtime_ns, stat.st_size
+
+
+@lru_cache(maxsize=32)
+def _parse_recordings(directory: Path, stamps: tuple) -> tuple[Recording, ...]:
     recordings = []
-    for path in sorted(directory.rglob("*.json")):
+    for path, *_ in stamps:
         data = parse_json(path.read_text())
         if "request" not in data or "response" not in data:
             continue  # not a recording (e.g. a static payload used by a unit test)
@@ -84,7 +99,7 @@ def load_recordings(directory: Path) -> list[Recording]:
                 body=resp.get("body"),
             )
         )
-    return recordings
+    return tuple(recordings)
 
 
 class ReplayTransport(httpx.BaseTransport):

@@ -338,3 +338,32 @@ def test_time_cursor_paging_stops_past_the_end_and_asks_the_hook_when_stuck() ->
         list(
             time_cursor_pages(fetch, lambda p: p, lambda t: t, start=0, cap=3, advance=lambda t: t)
         )
+
+
+def test_a_replayed_folder_is_read_again_when_a_recording_changes(tmp_path) -> None:
+    """Recordings are parsed once per process (a run replays a source's folder in each sync),
+    but a fixture rewritten on disk (a test writing its own answers) is served as it now is."""
+    from ingestion.http.replay import ReplayTransport
+
+    def record(price: str) -> None:
+        (tmp_path / "ticker.json").write_text(
+            '{"request": {"path": "/ticker"}, "response": {"body": {"price": ' + price + "}}}"
+        )
+
+    def price() -> str:
+        with httpx.Client(transport=ReplayTransport.from_dir(tmp_path)) as client:
+            return client.get("https://venue.test/ticker").text
+
+    record("1.5")
+    assert price() == '{"price":1.5}'
+    assert price() == '{"price":1.5}'
+    record("2.25")  # another size: seen even within the file system's time resolution
+    assert price() == '{"price":2.25}'
+    (tmp_path / "extra.json").write_text(
+        '{"request": {"path": "/ticker", "params": {"inst": "BTC"}}, '
+        '"response": {"body": {"price": 7}}}'
+    )
+    with httpx.Client(transport=ReplayTransport.from_dir(tmp_path)) as client:
+        assert client.get("https://venue.test/ticker", params={"inst": "BTC"}).text == (
+            '{"price":7}'
+        )

@@ -149,3 +149,19 @@ def test_database_urls_tcp_and_socket(url, host, port, user, password, db) -> No
     assert (p.host, p.port, p.user, p.password, p.dbname) == (host, port, user, password, db)
     assert sqlalchemy_url(url, "psycopg2").startswith("postgresql+psycopg2://")
     assert dsn_parts(sqlalchemy_url(url).replace("+psycopg", "")) == p
+
+
+def test_a_rewritten_config_file_is_read_again(tmp_path: Path) -> None:
+    """The parsed configuration is cached on the file's text (a run reads it in every step):
+    an edited tradelake.yaml is still what the next read returns."""
+    path = tmp_path / "tradelake.yaml"
+    env = {"TRADELAKE_CONFIG": str(path), "TRADELAKE_HOME": str(tmp_path)}
+    path.write_text("sync_start: 2026-01-01T00:00:00Z\n")
+    first = load_settings(env).config
+    assert first.sync_start == datetime(2026, 1, 1, tzinfo=UTC)
+    assert load_settings(env).config is first  # parsed once
+    path.write_text("sync_start: 2026-02-01T00:00:00Z\n")
+    assert load_settings(env).config.sync_start == datetime(2026, 2, 1, tzinfo=UTC)
+    path.write_text("sync_start: 2026-02-01T00:00:00Z\nwalets: []\n")
+    with pytest.raises(ConfigError, match="line 2: unknown key 'walets'"):
+        load_settings(env)
