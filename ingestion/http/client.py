@@ -118,6 +118,8 @@ class VenueHttp:
         self.source = source
         self.client = client or make_client(base_url, transport=transport)
         self.limiter, self.request_cost = limiter, request_cost
+        if limiter is not None and getattr(transport, "unthrottled", False) is True:
+            limiter.paced = False  # a recorded twin's answers: counted, not waited for
         self.sink = sink or PageSink()
         self.sign, self.check, self.retry = sign, check, retry
         self.secrets = tuple(s for s in secrets if s)

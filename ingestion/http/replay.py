@@ -103,7 +103,11 @@ def _parse_recordings(directory: Path, stamps: tuple) -> tuple[Recording, ...]:
 
 
 class ReplayTransport(httpx.BaseTransport):
-    """Answers each request with the best-matching recording; records what was asked."""
+    """Answers each request with the best-matching recording; records what was asked.
+
+    It has no rate limit: a VenueHttp before it counts its limiter's units without waiting."""
+
+    unthrottled = True  # no rate limit to respect
 
     def __init__(self, recordings: list[Recording]) -> None:
         self.recordings = recordings

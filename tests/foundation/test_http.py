@@ -367,3 +367,39 @@ def test_a_replayed_folder_is_read_again_when_a_recording_changes(tmp_path) -> N
         assert client.get("https://venue.test/ticker", params={"inst": "BTC"}).text == (
             '{"price":7}'
         )
+
+
+def test_a_limiter_before_a_recorded_twin_counts_without_waiting(tmp_path) -> None:
+    """A venue's limiter paces live requests; before the recorded twin (demo, tests), which has
+    no limit to respect, it still counts every unit but never sleeps."""
+    from ingestion.http.replay import ReplayTransport
+
+    (tmp_path / "ticker.json").write_text(
+        '{"request": {"path": "/api/ticker"}, "response": {"body": {"price": 1}}}'
+    )
+
+    def limiter(slept: list[float]) -> RateLimiter:
+        now = [0.0]
+
+        def sleep(s: float) -> None:
+            slept.append(s)
+            now[0] += s
+
+        return RateLimiter(rate=2, per=1.0, burst=2, clock=lambda: now[0], sleep=sleep)
+
+    live_slept: list[float] = []
+    live = venue(lambda r: httpx.Response(200, json={"price": 1}), limiter=limiter(live_slept))
+    replay_slept: list[float] = []
+    replayed = VenueHttp(
+        "fake",
+        "https://fake.test/api",
+        transport=ReplayTransport.from_dir(tmp_path),
+        limiter=limiter(replay_slept),
+        retry=FAST,
+    )
+    for http in (live, replayed):
+        for _ in range(4):
+            assert http.get("/ticker", endpoint="ticker").payload == {"price": 1}
+    assert live_slept == [pytest.approx(0.5), pytest.approx(0.5)]
+    assert replay_slept == []
+    assert replayed.limiter.spent == live.limiter.spent == 4
