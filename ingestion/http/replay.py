@@ -67,23 +67,20 @@ def _json_score(want: dict[str, Any], got: Any) -> int | None:
 
 
 def load_recordings(directory: Path) -> list[Recording]:
-    """The directory's recordings, parsed once per process while its files stay as they are (a
-    run replays a source's folder in each of its streams' syncs)."""
-    paths = sorted(directory.rglob("*.json"))
-    stamps = tuple((path, *_stamp(path)) for path in paths)
-    return list(_parse_recordings(directory, stamps))
-
-
-def _stamp(path: Path) -> tuple[int, int]:
-    stat = path.stat()
-    return stat.st_mtime_ns, stat.st_size
+    """The directory's recordings, parsed once per process for the same files with the same
+    contents (a run replays a source's folder in each of its streams' syncs; a test that
+    rewrites a recording gets it as it now is)."""
+    files = tuple((path, path.read_bytes()) for path in sorted(directory.rglob("*.json")))
+    return list(_parse_recordings(directory, files))
 
 
 @lru_cache(maxsize=32)
-def _parse_recordings(directory: Path, stamps: tuple) -> tuple[Recording, ...]:
+def _parse_recordings(
+    directory: Path, files: tuple[tuple[Path, bytes], ...]
+) -> tuple[Recording, ...]:
     recordings = []
-    for path, *_ in stamps:
-        data = parse_json(path.read_text())
+    for path, content in files:
+        data = parse_json(content.decode())
         if "request" not in data or "response" not in data:
             continue  # not a recording (e.g. a static payload used by a unit test)
         req, resp = data["request"], data["response"]
