@@ -37,14 +37,9 @@
   {% do persist_docs(intermediate_relation, model) %}
 
   -- swap: the ACCESS EXCLUSIVE lock on the live table is held from here to the commit
-  {% if existing_relation is not none %}
-    {% set existing_relation = load_cached_relation(existing_relation) %}
-    {% if existing_relation is not none %}
-        {{ adapter.rename_relation(existing_relation, backup_relation) }}
-    {% endif %}
-  {% endif %}
-
-  {{ adapter.rename_relation(intermediate_relation, target_relation) }}
+  {% set existing_relation = tradelake_swap(
+      existing_relation, intermediate_relation, target_relation, backup_relation
+  ) %}
 
   {{ run_hooks(post_hooks, inside_transaction=True) }}
 

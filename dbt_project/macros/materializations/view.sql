@@ -11,6 +11,9 @@
   with its dependents) is simply missing and gets created again. The catalog is read here
   rather than dbt's relation cache, which does not follow cascades. `--full-refresh`
   re-creates every view. See docs/benchmarks.md ("no-op refresh").
+
+  A view that is re-created gets its comments on the new view before the swap (swap.sql), as
+  table.sql does, so the live view's lock is held for the renames and grants only.
 -#}
 {% materialization view, adapter='postgres' %}
 
@@ -67,23 +70,21 @@
     {{ get_create_view_as_sql(intermediate_relation, sql) }}
   {%- endcall %}
 
-  {% if existing_relation is not none %}
-    {% set existing_relation = load_cached_relation(existing_relation) %}
-    {% if existing_relation is not none %}
-        {{ adapter.rename_relation(existing_relation, backup_relation) }}
-    {% endif %}
-  {% endif %}
-  {{ adapter.rename_relation(intermediate_relation, target_relation) }}
-
-  {% set should_revoke = should_revoke(existing_relation, full_refresh_mode=True) %}
-  {% do apply_grants(target_relation, grant_config, should_revoke=should_revoke) %}
-
-  {% do persist_docs(target_relation, model) %}
+  {#- the comments on the new view before the swap, as table.sql does: the live view's lock is
+      then held for the two renames and the grants only -#}
+  {% do persist_docs(intermediate_relation, model) %}
   {% call statement('fingerprint') -%}
-    comment on view {{ target_relation }} is {{ postgres_escape_comment(
+    comment on view {{ intermediate_relation }} is {{ postgres_escape_comment(
         ((model.description ~ '\n\n') if model.description else '') ~ marker
     ) }}
   {%- endcall %}
+
+  {% set existing_relation = tradelake_swap(
+      existing_relation, intermediate_relation, target_relation, backup_relation
+  ) %}
+
+  {% set should_revoke = should_revoke(existing_relation, full_refresh_mode=True) %}
+  {% do apply_grants(target_relation, grant_config, should_revoke=should_revoke) %}
 
   {{ run_hooks(post_hooks, inside_transaction=True) }}
 
