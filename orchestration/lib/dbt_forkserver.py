@@ -16,8 +16,9 @@ Signals and deaths, as with dbt run directly:
 - `tradelake-dbt` dies (kill -9): the server's handler sees the socket close and sends the child
   SIGINT;
 - the handler dies: the child gets SIGINT (PR_SET_PDEATHSIG);
-- the CLI dies: the server gets SIGTERM (PR_SET_PDEATHSIG) and stops; running children finish
-  or are cancelled as above.
+- the CLI dies: the server gets SIGTERM (PR_SET_PDEATHSIG), removes its socket and the folder
+  the CLI made for it (the CLI can no longer) and stops; running children finish or are
+  cancelled as above.
 A kill -9 of the CLI sets off several of these at once. The dbt child acts on the first SIGINT
 only (a second one would interrupt dbt's cancel of its queries) and, should its cancel hang,
 ends itself after CANCEL_SECONDS (SIGALRM).
@@ -55,8 +56,9 @@ _LEN = struct.Struct("!I")
 def serve(path: str) -> None:
     """Import dbt, then fork a dbt child for every connection until SIGTERM."""
     tune_gc()
+    signal.signal(signal.SIGTERM, lambda _signum, _frame: _stop(path))
     if not die_with_parent(signal.SIGTERM):  # the process that started us is already gone
-        return
+        _stop(path)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     import dbt.adapters.postgres  # noqa: F401  (the adapter dbt loads for our profile)
     from dbt.cli.main import cli  # noqa: F401
@@ -81,6 +83,17 @@ def serve(path: str) -> None:
         conn.close()
 
 
+def _stop(path: str) -> None:
+    """Remove the socket and, once it is empty, the folder the CLI made for it; exit. The CLI
+    removes them too when it stops the server, but not when it is killed."""
+    for leftover in (path, path + ".tmp"):
+        with contextlib.suppress(OSError):
+            os.unlink(leftover)
+    with contextlib.suppress(OSError):
+        os.rmdir(os.path.dirname(path))
+    os._exit(0)
+
+
 def _reap(_signum, _frame) -> None:
     with contextlib.suppress(ChildProcessError):
         while os.waitpid(-1, os.WNOHANG)[0]:
@@ -90,6 +103,7 @@ def _reap(_signum, _frame) -> None:
 def _handle(conn: socket.socket, server: int) -> None:
     """One request: fork dbt, report its pid and then its exit status."""
     signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # the server's death ends this handler
     if not die_with_parent(signal.SIGTERM, server):  # nobody would stop us
         return
     _, fds, _, _ = socket.recv_fds(conn, 1, 3)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -127,3 +128,40 @@ def test_an_interrupted_or_killed_tradelake_dbt_cancels_the_forked_dbt(
         finally:
             client.kill()
             holder.close()
+
+
+def test_a_killed_cli_leaves_no_server_and_no_socket_folder(tmp_path: Path) -> None:
+    """The CLI killed outright (kill -9) cannot stop its server or remove the server's folder;
+    the server, told by the kernel, does both."""
+    env = {k: v for k, v in os.environ.items() if k != ENV}
+    cli = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import os, time\n"
+            "from orchestration.lib.dbt_forkserver import ENV, ForkServer\n"
+            "started = ForkServer().__enter__()\n"
+            "print(started.process.pid, os.environ[ENV], flush=True)\n"
+            "time.sleep(600)\n",
+        ],
+        env=env,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        pid, path = cli.stdout.readline().split()
+        _wait(lambda: Path(path).exists(), 60, "the fork server to listen")
+        cli.kill()
+        cli.wait(10)
+
+        def gone() -> bool:
+            try:
+                os.kill(int(pid), 0)
+            except ProcessLookupError:
+                return True
+            return Path(f"/proc/{pid}/stat").read_text().split()[2] == "Z"  # exited, not reaped
+
+        _wait(gone, 30, "the fork server to exit")
+        assert not Path(path).parent.exists(), "the server's socket folder was left behind"
+    finally:
+        cli.kill()
