@@ -59,11 +59,16 @@ class EventLogStorage(PostgresEventLogStorage):
         if not events or any(event.dagster_event_type not in _PLANNED for event in events):
             super().store_event_batch(events)
             return
+        # one INSERT compiled once and sent in pages of rows ("insertmanyvalues"), rather than
+        # dagster's single statement with a VALUES clause of every row, compiled anew each time
         with self._connect() as conn:
             inserted = conn.execute(
-                self.prepare_insert_event_batch(events).returning(SqlEventLogStorageTable.c.id)
+                SqlEventLogStorageTable.insert().returning(
+                    SqlEventLogStorageTable.c.id, sort_by_parameter_order=True
+                ),
+                [self._event_to_row(event) for event in events],
             )
-            ids = [int(row[0]) for row in inserted.fetchall()]  # in the order of the values
+            ids = [int(row[0]) for row in inserted.fetchall()]  # in the order of the rows
         stored = list(zip(events, ids, strict=True))
         assets = [
             (event, event_id)
@@ -90,7 +95,7 @@ class EventLogStorage(PostgresEventLogStorage):
                 "Asset checks require a database schema migration. Run `dagster instance migrate`.",
             )
             with self.index_connection() as conn:
-                conn.execute(AssetCheckExecutionsTable.insert().values(checks))
+                conn.execute(AssetCheckExecutionsTable.insert(), checks)
 
 
 _PLANNED = frozenset(

@@ -106,3 +106,19 @@ def test_a_runs_planned_events_are_written_as_one_batch(
         assert (
             waiting.event.dagster_event_type == dg.DagsterEventType.ASSET_CHECK_EVALUATION_PLANNED
         )
+    # each check's execution points at its own event (the batch's ids kept in the rows' order)
+    with psycopg.connect(db_url) as conn:
+        linked = conn.execute(
+            "select x.asset_key, x.check_name, x.execution_status, e.dagster_event_type, e.event "
+            "from asset_check_executions x "
+            "join event_logs e on e.id = x.evaluation_event_storage_id "
+            "where x.run_id = %s order by x.check_name",
+            (result.run_id,),
+        ).fetchall()
+    assert [row[:4] for row in linked] == [
+        ('["report"]', "fresh", "PLANNED", "ASSET_CHECK_EVALUATION_PLANNED"),
+        ('["prices"]', "positive", "SUCCEEDED", "ASSET_CHECK_EVALUATION"),
+    ]
+    for asset, check_name, _, _, event in linked:
+        assert f'"check_name": "{check_name}"' in event
+        assert f'"path": {asset}' in event
