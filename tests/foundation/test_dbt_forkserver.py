@@ -130,7 +130,7 @@ def test_an_interrupted_or_killed_tradelake_dbt_cancels_the_forked_dbt(
             holder.close()
 
 
-def test_a_killed_cli_leaves_no_server_and_no_socket_folder(tmp_path: Path) -> None:
+def test_a_killed_cli_leaves_no_server_and_no_socket_folder() -> None:
     """The CLI killed outright (kill -9) cannot stop its server or remove the server's folder;
     the server, told by the kernel, does both."""
     env = {k: v for k, v in os.environ.items() if k != ENV}
