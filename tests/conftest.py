@@ -9,6 +9,7 @@ from __future__ import annotations
 import itertools
 import os
 import shutil
+import signal
 import tempfile
 import warnings
 from collections.abc import Iterator
@@ -23,6 +24,26 @@ from ingestion.settings import Settings, TradelakeConfig
 from ingestion.sync import SyncContext
 
 warnings.filterwarnings("ignore", message=".*XDG_RUNTIME_DIR.*")
+
+
+def interrupts_as_python_sets_them() -> None:
+    """SIGINT raises KeyboardInterrupt and SIGTERM terminates, however the tests were started.
+
+    A shell without job control starts a background command (`bash .ci/run &` in a script) with
+    SIGINT ignored. Dagster's in-process runs on the main thread (`capture_interrupts`) give
+    SIGTERM whatever handler SIGINT has when they finish, so after the first such test this
+    process ignored SIGTERM, and so did every process it started from then on: in a `tradelake
+    demo` child, the `tail` processes Dagster starts to mirror the compute logs ignored the
+    SIGTERM meant to end them, outlived the demo and held its output pipe open, and the browser
+    tier waited on it until its timeout (tests/foundation/test_interrupts.py).
+    """
+    if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+    if signal.getsignal(signal.SIGTERM) is signal.SIG_IGN:
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+
+interrupts_as_python_sets_them()
 
 FIXTURES = Path(__file__).parent / "fixtures"
 _db_names = itertools.count()
