@@ -33,9 +33,9 @@ def main() -> None:
     code = run_through_server(sys.argv)
     if code is not None:
         sys.exit(code)
-    from dbt.cli.main import cli
+    from orchestration.lib.dbt_console import run
 
-    sys.exit(cli())
+    run(prog_name="dbt")
 
 
 if __name__ == "__main__":

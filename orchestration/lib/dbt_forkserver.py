@@ -157,10 +157,10 @@ def _run_dbt(request: dict, fds: list[int], handler: int) -> None:
         os.environ.clear()
         os.environ.update(request["env"])
         sys.argv = request["argv"]
-        from dbt.cli.main import cli
+        from orchestration.lib.dbt_console import run
 
         try:
-            cli(prog_name=Path(sys.argv[0]).name)  # not this module's name in its messages
+            run(prog_name=Path(sys.argv[0]).name)  # not this module's name in its messages
             code = 0
         except SystemExit as exit_:
             code = exit_.code if isinstance(exit_.code, int) else (0 if exit_.code is None else 1)
