@@ -71,14 +71,6 @@ def materialize(
             "or for data that arrived later than their look-back).",
         ),
     ] = False,
-    dbt_debug_log: Annotated[
-        bool,
-        typer.Option(
-            "--dbt-debug-log",
-            help="Write dbt's debug log (every SQL statement) to the dbt step's dbt.log, kept "
-            "under dbt_project/target when the step fails. Default: warnings and errors only.",
-        ),
-    ] = False,
     no_wait: Annotated[
         bool,
         typer.Option(
@@ -98,7 +90,6 @@ def materialize(
             select,
             console,
             full_refresh=full_refresh,
-            dbt_debug_log=dbt_debug_log,
             wait=not no_wait,
             notify=lambda message: err.print(message, markup=False, highlight=False),
         )

@@ -105,22 +105,16 @@ def _run_output(console: Console, path: Path | None):
             console.file = None  # type: ignore[assignment]  # back to following sys.stdout
 
 
-def dbt_run_config(selected: set[str], *, full_refresh: bool, debug_log: bool) -> dict | None:
-    """Run config for the run's dbt steps (`dbt_ops`): `--full-refresh`, `--dbt-debug-log`
-    (None when neither is asked for; when one is, the selection must hold dbt steps)."""
-    config = {"full_refresh": True} if full_refresh else {}
-    if debug_log:
-        config["debug_log"] = True
-    if not config:
-        return None
+def dbt_run_config(selected: set[str]) -> dict:
+    """Run config that makes the run's dbt steps (`dbt_ops`) a `--full-refresh` (there must be
+    some)."""
     if not selected:
-        flag = "--full-refresh rebuilds" if full_refresh else "--dbt-debug-log logs"
         raise SelectionError(
-            f"{flag} dbt models, but the selection has none; add them, e.g. "
+            "--full-refresh rebuilds dbt models, but the selection has none; add them, e.g. "
             "--select 'group:dbt_staging or group:dbt_intermediate or group:dbt_core or "
             "group:dbt_marts', or leave out --select"
         )
-    return {"ops": {op: {"config": config} for op in sorted(selected)}}
+    return {"ops": {op: {"config": {"full_refresh": True}} for op in sorted(selected)}}
 
 
 def dbt_ops(defs: dg.Definitions, keys: list[dg.AssetKey] | None) -> set[str]:
@@ -141,7 +135,6 @@ def materialize(
     console: Console,
     *,
     full_refresh: bool = False,
-    dbt_debug_log: bool = False,
     wait: bool = True,
     notify=None,
 ) -> RunSummary:
@@ -165,22 +158,11 @@ def materialize(
             )
         # started before the definitions load, so that it imports dbt beside them
         with ForkServer() as dbt_server:
-            return _materialize(
-                select,
-                console,
-                full_refresh=full_refresh,
-                dbt_debug_log=dbt_debug_log,
-                dbt_server=dbt_server,
-            )
+            return _materialize(select, console, full_refresh=full_refresh, dbt_server=dbt_server)
 
 
 def _materialize(
-    select: str | None,
-    console: Console,
-    *,
-    full_refresh: bool,
-    dbt_debug_log: bool,
-    dbt_server: ForkServer,
+    select: str | None, console: Console, *, full_refresh: bool, dbt_server: ForkServer
 ) -> RunSummary:
     from tradelake_cli.runlock import CLI_RUN_TAG
 
@@ -189,7 +171,7 @@ def _materialize(
     steps = dbt_ops(defs, keys)
     if not steps:
         dbt_server.stop()
-    run_config = dbt_run_config(steps, full_refresh=full_refresh, debug_log=dbt_debug_log)
+    run_config = dbt_run_config(steps) if full_refresh else None
     job = defs.resolve_job_def(JOB_NAME)
     instance = dg.DagsterInstance.get()
     # Dagster's PostgreSQL storage opens a new connection for every event it stores (NullPool)

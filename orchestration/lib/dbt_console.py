@@ -2,8 +2,9 @@
 
 dagster-dbt runs dbt with `DBT_LOG_FORMAT=json`, so dbt turns every console event into JSON
 (protobuf's MessageToDict of the event and its node, then `json.dumps` and a scan of the
-environment for secrets): ≈ 1.5 s of a whole no-op `dbt build` on the 2-core machine (13.7 vs
-12.2 s, alternated; docs/benchmarks.md, twelfth pass). dagster-dbt parses only some of them:
+environment for secrets): in the dbt step of a no-op run of the dbt groups on the 2-core machine,
+17.4–18.6 s with it against 14.3–15.0 s with this console (alternated four times;
+docs/benchmarks.md, twelfth pass). dagster-dbt parses only some of them:
 a node's result (a materialization or a check result), an error (the step's error message),
 and `JinjaLogInfo` (column metadata a macro may log); every other line it passes on to the
 step's log as text. `console` writes exactly those as dbt's own JSON and the rest as dbt's

@@ -34,16 +34,6 @@ class DbtBuildConfig(dg.Config):
             "than the look-back."
         ),
     )
-    debug_log: bool = Field(
-        default=False,
-        description=(
-            "Write dbt's debug log (every SQL statement it sends, each connection) to the "
-            "step's dbt.log, for diagnosing a failure. Without it dbt.log holds the warnings "
-            "and errors: the debug log costs ≈ 2 s of a whole build on a 2-core machine "
-            "(docs/benchmarks.md, twelfth pass). A step's target folder is kept only when "
-            "it fails."
-        ),
-    )
 
 
 def _build(
@@ -61,12 +51,7 @@ def _build(
     # invocation otherwise, ≈ 0.5 s of each step, and nothing reads them: the definitions use
     # the manifest of `dbt parse` (ensure_manifest), and what a run's results say arrives as
     # the log events streamed below (docs/benchmarks.md, sixth pass).
-    # --log-level-file: dbt writes its debug log (each SQL statement, every connection) to the
-    # step's dbt.log unless told otherwise, ≈ 2 s of a whole no-op build (14.1 vs 16.2 s bare,
-    # alternated); the folder is removed when the step succeeds, so the log mattered only for
-    # a failure, whose warnings and errors it still holds (docs/benchmarks.md, twelfth pass).
     args = ["build", "--exclude-resource-type", "unit_test", "--no-write-json"]
-    args += ["--log-level-file", "debug" if config.debug_log else "warn"]
     if config.full_refresh:
         args.append("--full-refresh")
     # Row counts and the built column schema (names, types) on every materialization, read on
