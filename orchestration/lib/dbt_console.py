@@ -3,7 +3,7 @@
 dagster-dbt runs dbt with `DBT_LOG_FORMAT=json`, so dbt turns every console event into JSON
 (protobuf's MessageToDict of the event and its node, then `json.dumps` and a scan of the
 environment for secrets): in the dbt step of a no-op run of the dbt groups on the 2-core machine,
-17.4–18.6 s with it against 14.3–15.0 s with this console (alternated four times;
+16.5–18.2 s with it against 14.7–15.3 s with this console (alternated three times;
 docs/benchmarks.md, twelfth pass). dagster-dbt parses only some of them:
 a node's result (a materialization or a check result), an error (the step's error message),
 and `JinjaLogInfo` (column metadata a macro may log); every other line it passes on to the
@@ -40,8 +40,27 @@ def wanted(argv: Sequence[str], env: dict[str, str]) -> bool:
         env.get("DAGSTER_DBT_CLI") == "true"
         and env.get("DBT_LOG_FORMAT") == "json"
         and not any(env.get(name) for name in ("DBT_DEBUG", "DBT_QUIET", "DBT_LOG_CACHE_EVENTS"))
-        and not any(arg.split("=", 1)[0] in CONSOLE_FLAGS for arg in argv)
+        and not _flags(argv) & set(CONSOLE_FLAGS)
     )
+
+
+def quiet_console(argv: Sequence[str], env: dict[str, str]) -> dict[str, str]:
+    """The environment that turns dbt's stdout logger off (`console` writes instead) and keeps
+    dbt.log as it would be: dbt.log follows the console's level and format unless given its
+    own, so its level stays what it was (debug by default: every statement, for a failed step's
+    diagnosis) and its lines are dbt's debug text rather than the console's JSON, which nobody
+    parses there (≈ 0.7 s of a no-op dbt step)."""
+    flags = _flags(argv)
+    quiet = {"DBT_LOG_LEVEL": "none"}
+    if "DBT_LOG_LEVEL_FILE" not in env and "--log-level-file" not in flags:
+        quiet["DBT_LOG_LEVEL_FILE"] = env.get("DBT_LOG_LEVEL", "debug")
+    if "DBT_LOG_FORMAT_FILE" not in env and "--log-format-file" not in flags:
+        quiet["DBT_LOG_FORMAT_FILE"] = "debug"
+    return quiet
+
+
+def _flags(argv: Sequence[str]) -> set[str]:
+    return {arg.split("=", 1)[0] for arg in argv}
 
 
 def console(level: str = "info", write: Callable[[str], Any] | None = None):
@@ -81,7 +100,7 @@ def run(prog_name: str) -> None:
         cli(prog_name=prog_name)
         return
     level = os.environ.get("DBT_LOG_LEVEL", "info")
-    os.environ["DBT_LOG_LEVEL"] = "none"  # dbt's own stdout logger: `callback` writes instead
+    os.environ.update(quiet_console(sys.argv[1:], dict(os.environ)))
     callbacks = [console(level if level in LEVELS else "info")]
     # the callbacks as dbtRunner(callbacks=…) hands them to dbt, with the script's exit codes
     cli.main(prog_name=prog_name, obj={"callbacks": callbacks})

@@ -10,7 +10,7 @@ from dbt.adapters.events.types import SQLQuery
 from dbt.events.types import LogModelResult, LogStartLine, RunResultError
 from dbt_common.events.base_types import EventLevel, msg_from_base_event
 
-from orchestration.lib.dbt_console import console, wanted
+from orchestration.lib.dbt_console import console, quiet_console, wanted
 
 NODE = {"unique_id": "model.tradelake.fills", "node_name": "fills", "resource_type": "model"}
 START = LogStartLine(description="sql table model core.fills", index=1, total=2, node_info=NODE)
@@ -76,3 +76,21 @@ def test_only_dagster_dbts_json_console_is_replaced() -> None:
     assert not wanted(["build", "--log-level=debug"], dagster)
     assert not wanted(["--debug", "build"], dagster)
     assert not wanted(["build"], {**dagster, "DBT_DEBUG": "1"})
+
+
+def test_dbt_log_keeps_its_level_when_the_console_goes_quiet() -> None:
+    """dbt.log follows the console's level unless given its own: with the console at `none`
+    it would vanish, and a failed step would keep no log of the statements it ran."""
+    assert quiet_console(["build"], {}) == {
+        "DBT_LOG_LEVEL": "none",
+        "DBT_LOG_LEVEL_FILE": "debug",  # dbt's default for its file
+        "DBT_LOG_FORMAT_FILE": "debug",  # dbt's text lines, not the console's JSON
+    }
+    assert quiet_console(["build"], {"DBT_LOG_LEVEL": "info"})["DBT_LOG_LEVEL_FILE"] == "info"
+    assert quiet_console(["build", "--log-level-file", "warn"], {}) == {
+        "DBT_LOG_LEVEL": "none",
+        "DBT_LOG_FORMAT_FILE": "debug",
+    }
+    assert quiet_console(
+        ["build"], {"DBT_LOG_LEVEL_FILE": "warn", "DBT_LOG_FORMAT_FILE": "json"}
+    ) == {"DBT_LOG_LEVEL": "none"}
