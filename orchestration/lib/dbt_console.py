@@ -29,9 +29,10 @@ LEVELS = {"debug": 0, "info": 1, "warn": 2, "error": 3}
 PARSED = frozenset(
     {"LogSeedResult", "LogModelResult", "LogSnapshotResult", "LogTestResult", "JinjaLogInfo"}
 )
-HIDDEN = frozenset({"CacheAction", "CacheDumpGraph"})  # as dbt's stdout filter, by default
 # arguments that change dbt's console: with any of them dbt keeps its own
-CONSOLE_FLAGS = ("--log-level", "--log-format", "--debug", "-d", "--quiet", "-q", "--log-cache")
+CONSOLE_FLAGS = frozenset(
+    {"--log-level", "--log-format", "--debug", "-d", "--quiet", "-q", "--log-cache-events"}
+)
 
 
 def wanted(argv: Sequence[str], env: dict[str, str]) -> bool:
@@ -40,7 +41,7 @@ def wanted(argv: Sequence[str], env: dict[str, str]) -> bool:
         env.get("DAGSTER_DBT_CLI") == "true"
         and env.get("DBT_LOG_FORMAT") == "json"
         and not any(env.get(name) for name in ("DBT_DEBUG", "DBT_QUIET", "DBT_LOG_CACHE_EVENTS"))
-        and not _flags(argv) & set(CONSOLE_FLAGS)
+        and not _flags(argv) & CONSOLE_FLAGS
     )
 
 
@@ -66,7 +67,8 @@ def _flags(argv: Sequence[str]) -> set[str]:
 def console(level: str = "info", write: Callable[[str], Any] | None = None):
     """A dbt event callback that writes what dbt's stdout logger at `level` would, JSON only
     where dagster-dbt parses it."""
-    from dbt_common.events.functions import msg_to_json
+    from dbt_common.events.functions import msg_to_json, stdout_filter
+    from dbt_common.events.logger import LineFormat
     from dbt_common.exceptions import env_secrets, scrub_secrets
 
     least = LEVELS[level]
@@ -82,7 +84,7 @@ def console(level: str = "info", write: Callable[[str], Any] | None = None):
     def callback(msg) -> None:
         info = msg.info
         rank = LEVELS.get(info.level, 1)
-        if rank < least or info.name in HIDDEN:
+        if rank < least or not stdout_filter(False, LineFormat.Json, msg):  # dbt's own filter
             return
         json = rank >= LEVELS["warn"] or info.name in PARSED
         line = scrub_secrets(msg_to_json(msg) if json else info.msg, secrets)

@@ -75,6 +75,7 @@ def test_only_dagster_dbts_json_console_is_replaced() -> None:
     assert not wanted(["build", "--log-level", "debug"], dagster)
     assert not wanted(["build", "--log-level=debug"], dagster)
     assert not wanted(["--debug", "build"], dagster)
+    assert not wanted(["build", "--log-cache-events"], dagster)
     assert not wanted(["build"], {**dagster, "DBT_DEBUG": "1"})
 
 
