@@ -17,6 +17,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn
 from rich.table import Table
 
 from orchestration.lib.dbt_forkserver import ForkServer
+from orchestration.lib.partial_parse import DBT_PROJECT_DIR
 
 JOB_NAME = "tradelake_all"
 PLUMBING = ("staging", "intermediate")
@@ -156,8 +157,9 @@ def materialize(
                 f"an earlier run was interrupted: marked {len(syncs)} sync(s) in ops.sync_runs "
                 f"and {len(runs)} Dagster run(s) failed"
             )
-        # started before the definitions load, so that it imports dbt beside them
-        with ForkServer() as dbt_server:
+        # started before the definitions load, so that it imports dbt and parses the project
+        # beside them
+        with ForkServer(DBT_PROJECT_DIR) as dbt_server:
             return _materialize(select, console, full_refresh=full_refresh, dbt_server=dbt_server)
 
 

@@ -94,15 +94,17 @@ def console(level: str = "info", write: Callable[[str], Any] | None = None):
     return callback
 
 
-def run(prog_name: str) -> None:
-    """dbt's command line (`sys.argv`), as the `dbt` script runs it: exits with dbt's code."""
+def run(prog_name: str, manifest: Any = None) -> None:
+    """dbt's command line (`sys.argv`), as the `dbt` script runs it: exits with dbt's code.
+    With `manifest`, dbt runs on it instead of parsing the project (dbtRunner(manifest=…))."""
     from dbt.cli.main import cli
 
+    obj = {} if manifest is None else {"manifest": manifest}
     if not wanted(sys.argv[1:], dict(os.environ)):
-        cli(prog_name=prog_name)
+        cli.main(prog_name=prog_name, obj=obj or None)
         return
     level = os.environ.get("DBT_LOG_LEVEL", "info")
     os.environ.update(quiet_console(sys.argv[1:], dict(os.environ)))
     callbacks = [console(level if level in LEVELS else "info")]
     # the callbacks as dbtRunner(callbacks=…) hands them to dbt, with the script's exit codes
-    cli.main(prog_name=prog_name, obj={"callbacks": callbacks})
+    cli.main(prog_name=prog_name, obj={**obj, "callbacks": callbacks})

@@ -10,6 +10,14 @@ environment, working folder and standard streams (passed as file descriptors), a
 that child's status. Without the variable, or when the server cannot be reached, `tradelake-dbt`
 runs dbt itself as before.
 
+The server also parses the dbt project once, before it serves (`parse_ahead`: ≈ 0.8 s of each
+step's start, on the other core while the CLI loads the definitions and the sources sync). A
+dbt step is handed that manifest (as `dbtRunner(manifest=…)` hands one to dbt) only when dbt
+would parse the same thing: no project file has changed since (paths, sizes, modification
+times), its environment is the server's but for the variables dagster-dbt sets per step for
+dbt's folders and console, and its command and flags are ones that do not change the parse.
+Otherwise dbt parses as it always does, and the step's stderr says why.
+
 Signals and deaths, as with dbt run directly:
 - `tradelake-dbt` forwards SIGINT and SIGTERM to the dbt child (dagster-dbt cancels a step with
   SIGINT: dbt cancels its queries and exits);
@@ -41,20 +49,178 @@ import struct
 import subprocess
 import sys
 import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
+from typing import Any
 
+from orchestration.lib.partial_parse import keep_state, restore_state
 from orchestration.lib.process import die_with_parent, tune_gc
 
 ENV = "TRADELAKE_DBT_FORKSERVER"
 CANCEL_SECONDS = 15  # an interrupted dbt that has not exited by then is killed (SIGALRM)
 _LEN = struct.Struct("!I")
 
+# What dagster-dbt sets for each step (DbtCliResource.cli), dbt's console settings (where dbt
+# writes and what it prints), the terminal's size (COLUMNS, LINES: set by what formats output),
+# and what Great Expectations' SQL engine sets in the CLI while a step runs (SF_PARTNER, for
+# Snowflake's connector): none of them changes what dbt parses.
+STEP_VARIABLES = frozenset(
+    {
+        ENV,
+        "COLUMNS",
+        "LINES",
+        "SF_PARTNER",
+        "DAGSTER_DBT_CLI",
+        "DBT_LOG_FORMAT",
+        "DBT_LOG_FORMAT_FILE",
+        "DBT_LOG_LEVEL",
+        "DBT_LOG_LEVEL_FILE",
+        "DBT_LOG_PATH",
+        "DBT_TARGET_PATH",
+        "PYTHONLEGACYWINDOWSSTDIO",
+    }
+)
+# The commands that take a manifest (dbt's `requires.manifest`) and the flags of a step that
+# do not change what dbt parses; any other flag (--vars, --target, --project-dir, …): dbt parses.
+PARSED_COMMANDS = frozenset({"build", "compile", "list", "ls", "run", "seed", "snapshot", "test"})
+RUN_FLAGS = frozenset(
+    {
+        "--select",
+        "-s",
+        "--exclude",
+        "--selector",
+        "--resource-type",
+        "--resource-types",
+        "--exclude-resource-type",
+        "--exclude-resource-types",
+        "--full-refresh",
+        "-f",
+        "--fail-fast",
+        "-x",
+        "--no-fail-fast",
+        "--threads",
+        "--indirect-selection",
+        "--write-json",
+        "--no-write-json",
+        "--target-path",
+        "--log-path",
+        "--log-level",
+        "--log-level-file",
+        "--log-format",
+        "--log-format-file",
+        "--quiet",
+        "-q",
+        "--output",
+        "-o",
+        "--output-keys",
+    }
+)
+# the project's folders that dbt writes to, not reads from, and the file it keeps its anonymous
+# user id in (in the profiles' folder)
+_WRITTEN = ("target", "logs")
+_USER_FILE = ".user.yml"
+
+
+@dataclass(frozen=True)
+class Parsed:
+    """The project as the server parsed it, and what that parse depended on."""
+
+    manifest: Any  # dbt's Manifest
+    env: dict[str, str]
+    folders: tuple[Path, Path]  # the project's, the profiles'
+    files: frozenset[tuple[str, int, int]]
+    at: datetime
+
+    def why_not(self, argv: Sequence[str], env: dict[str, str]) -> str | None:
+        """Why a step with `argv` (the script's path first) and `env` must parse itself; None
+        when dbt would parse exactly this manifest."""
+        command = argv[1] if len(argv) > 1 else ""
+        if command not in PARSED_COMMANDS:
+            return f"`dbt {command}` is not a command that runs on a parsed project"
+        flags = {arg.split("=", 1)[0] for arg in argv[2:] if arg.startswith("-")}
+        if flags - RUN_FLAGS:
+            return f"{', '.join(sorted(flags - RUN_FLAGS))} may change what dbt parses"
+        changed = sorted(
+            name
+            for name in (env.keys() | self.env.keys()) - STEP_VARIABLES
+            if env.get(name) != self.env.get(name)
+        )
+        if changed:
+            return f"the environment differs from the server's ({', '.join(changed[:5])})"
+        now = project_files(*self.folders)
+        if now != self.files:
+            changed_file = sorted({f[0] for f in now ^ self.files})[0]
+            return f"{changed_file} changed since the run's parse at {self.at:%H:%M:%S}"
+        return None
+
+
+def project_files(project_dir: Path, profiles_dir: Path) -> frozenset[tuple[str, int, int]]:
+    """Every file dbt may read for a parse (the project but its target and log folders, and the
+    profiles), each with its size and modification time: ≈ 200 stats."""
+    found = set()
+    roots = [project_dir] if profiles_dir == project_dir else [project_dir, profiles_dir]
+    for root in roots:
+        for folder, dirs, names in os.walk(root):
+            if folder == str(root):
+                dirs[:] = [d for d in dirs if d not in _WRITTEN]
+            for name in names:
+                if name == _USER_FILE and folder == str(profiles_dir):
+                    continue
+                path = os.path.join(folder, name)
+                with contextlib.suppress(OSError):  # removed meanwhile: not there for dbt either
+                    stat = os.stat(path)
+                    found.add((path, stat.st_size, stat.st_mtime_ns))
+    return frozenset(found)
+
+
+_scratch: str | None = None  # parse_ahead's target folder while it parses
+
+
+def parse_ahead(project_dir: Path, profiles_dir: Path) -> Parsed | None:
+    """Parse the project as a dbt step would (the kept parse state first, the state it leaves
+    kept), silently; None when dbt fails (the steps then parse and report it themselves)."""
+    from dbt.cli.main import dbtRunner
+
+    os.environ["DBT_PROJECT_DIR"] = str(project_dir)
+    os.environ["DBT_PROFILES_DIR"] = str(profiles_dir)
+    env = dict(os.environ)
+    files = project_files(project_dir, profiles_dir)
+    at = datetime.now().astimezone()
+    global _scratch
+    target_root = project_dir / "target"
+    try:
+        target_root.mkdir(parents=True, exist_ok=True)
+        _scratch = scratch = tempfile.mkdtemp(dir=target_root, prefix=".forkserver-")
+        restore_state(Path(scratch))
+        folders = ["--target-path", scratch, "--log-path", scratch]
+        quiet = ["--log-level", "none", "--log-level-file", "none"]
+        done = dbtRunner().invoke(["parse", "--no-write-json", *folders, *quiet])
+        if not done.success or done.result is None:
+            return None
+        keep_state(Path(scratch))  # as a step that parsed would have
+    except Exception:  # the steps parse and report it
+        return None
+    finally:
+        if _scratch:
+            shutil.rmtree(_scratch, ignore_errors=True)
+        _scratch = None
+    return Parsed(
+        manifest=done.result, env=env, folders=(project_dir, profiles_dir), files=files, at=at
+    )
+
 
 # -- server ----------------------------------------------------------------------------------
 
 
-def serve(path: str) -> None:
-    """Import dbt, then fork a dbt child for every connection until SIGTERM."""
+_parsed: Parsed | None = None
+
+
+def serve(path: str, project_dir: str | None = None, profiles_dir: str | None = None) -> None:
+    """Import dbt (and parse `project_dir`), then fork a dbt child for every connection until
+    SIGTERM."""
+    global _parsed
     tune_gc()
     signal.signal(signal.SIGTERM, lambda _signum, _frame: _stop(path))
     if not die_with_parent(signal.SIGTERM):  # the process that started us is already gone
@@ -63,14 +229,16 @@ def serve(path: str) -> None:
     import dbt.adapters.postgres  # noqa: F401  (the adapter dbt loads for our profile)
     from dbt.cli.main import cli  # noqa: F401
 
-    gc.freeze()  # children share the imported objects' pages instead of copying them
     # handlers are waited for as they end, so that their CPU time (and dbt's) is counted in
     # the CLI's children's (benchmarks/refresh.py measures the process tree)
     signal.signal(signal.SIGCHLD, _reap)
     listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     listener.bind(path + ".tmp")
-    os.rename(path + ".tmp", path)  # clients connect only once dbt is imported
     listener.listen(8)
+    os.rename(path + ".tmp", path)  # clients connect only once dbt is imported
+    if project_dir:  # a step that connects meanwhile waits for the parse it then skips
+        _parsed = parse_ahead(Path(project_dir), Path(profiles_dir or project_dir))
+    gc.freeze()  # children share the imported objects' pages instead of copying them
     server = os.getpid()
     while True:
         conn, _ = listener.accept()
@@ -89,6 +257,8 @@ def _stop(path: str) -> None:
     for leftover in (path, path + ".tmp"):
         with contextlib.suppress(OSError):
             os.unlink(leftover)
+    if _scratch:  # stopped while it parsed
+        shutil.rmtree(_scratch, ignore_errors=True)
     with contextlib.suppress(OSError):
         os.rmdir(os.path.dirname(path))
     os._exit(0)
@@ -159,8 +329,15 @@ def _run_dbt(request: dict, fds: list[int], handler: int) -> None:
         sys.argv = request["argv"]
         from orchestration.lib.dbt_console import run
 
+        manifest = None
+        if _parsed is not None:
+            why = _parsed.why_not(sys.argv, request["env"])
+            if why is None:
+                manifest = _parsed.manifest
+            else:
+                print(f"tradelake-dbt: dbt parses the project itself: {why}", file=sys.stderr)
         try:
-            run(prog_name=Path(sys.argv[0]).name)  # not this module's name in its messages
+            run(prog_name=Path(sys.argv[0]).name, manifest=manifest)  # named as dbt
             code = 0
         except SystemExit as exit_:
             code = exit_.code if isinstance(exit_.code, int) else (0 if exit_.code is None else 1)
@@ -196,9 +373,12 @@ class ForkServer:
     dagster-dbt's `tradelake-dbt` inherits) while it runs. Not started off Linux or when
     `TRADELAKE_DBT_FORKSERVER` is already set (`0` turns it off)."""
 
-    def __init__(self) -> None:
+    def __init__(self, project_dir: Path | None = None, profiles_dir: Path | None = None) -> None:
+        """With `project_dir`, the server parses that dbt project (profiles in `profiles_dir`,
+        by default the project's folder) for the steps, as dagster-dbt will run them."""
         self.process: subprocess.Popen | None = None
         self.folder: str | None = None
+        self.parse = [str(project_dir), str(profiles_dir or project_dir)] if project_dir else []
 
     def __enter__(self) -> ForkServer:
         if not sys.platform.startswith("linux") or os.environ.get(ENV) is not None:
@@ -206,7 +386,7 @@ class ForkServer:
         self.folder = tempfile.mkdtemp(prefix="tradelake-dbt-")
         path = str(Path(self.folder) / "sock")
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "orchestration.lib.dbt_forkserver", path],
+            [sys.executable, "-m", "orchestration.lib.dbt_forkserver", path, *self.parse],
             stdin=subprocess.DEVNULL,
             # its own process group, so that a terminal's Ctrl-C reaches dbt once (through
             # tradelake-dbt); but the CLI's session: Linux shares the CPU fairly between
@@ -280,4 +460,4 @@ def run_through_server(argv: list[str]) -> int | None:
 
 
 if __name__ == "__main__":
-    serve(sys.argv[1])
+    serve(*sys.argv[1:4])

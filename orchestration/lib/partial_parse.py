@@ -17,6 +17,7 @@ import os
 import shutil
 from pathlib import Path
 
+DBT_PROJECT_DIR = Path(__file__).resolve().parents[2] / "dbt_project"
 STATE = "partial_parse.msgpack"
 # states kept (≈ 3.3 MB each): one per connection; tests make a database per worker and run
 KEEP_STATES = 8

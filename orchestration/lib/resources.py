@@ -17,9 +17,7 @@ from ingestion.db import database_url
 from ingestion.roles import dbt_env, ingest_url
 from ingestion.settings import Settings, load_settings
 from ingestion.sync import SyncContext, SyncFn, SyncResult, run_stream
-from orchestration.lib.partial_parse import restore_state
-
-DBT_PROJECT_DIR = Path(__file__).resolve().parents[2] / "dbt_project"
+from orchestration.lib.partial_parse import DBT_PROJECT_DIR, restore_state
 
 
 def dbt_project() -> DbtProject:

@@ -69,6 +69,12 @@ def test_materialize_everything_twice_adds_nothing_the_second_time(cli_env: str)
         run_id = instance.get_runs(limit=1)[0].run_id
     target = ROOT / "dbt_project" / "target"
     assert not list(target.glob(f"tradelake_dbt*-{run_id[:7]}-*"))
+    # both dbt steps ran on the project as the run's fork server parsed it (dbt_forkserver.py)
+    from tradelake_cli.run import log_file
+
+    log = log_file(run_id).read_text()
+    assert log.count("Running dbt command") == 2
+    assert "parses the project itself" not in log
 
     # Dagster's storage sessions skip the WAL flush wait; the ledgers' sessions keep it
     import sqlalchemy as sa

@@ -1,5 +1,5 @@
 """The Dagster instance tradelake writes for itself (tradelake_cli/runtime.py): run, event and
-schedule storage on PostgreSQL, the event log remembering the tables it has found
+schedule storage on PostgreSQL, the event log remembering the tables and columns it has found
 (orchestration/lib/dagster_storage.py) — also in the instance a run worker rebuilds from it."""
 
 from __future__ import annotations
@@ -39,6 +39,15 @@ def test_the_instance_remembers_the_event_log_tables_it_found(
             assert not events.has_table("tradelake_later")
             conn.execute("create table tradelake_later (id int)")
             assert events.has_table("tradelake_later")
+            # the columns of asset_keys likewise (reflected for every asset event and record)
+            assert events.can_read_asset_status_cache()  # cached_status_data found once...
+            assert events.has_asset_key_index_cols()
+            conn.execute("alter table asset_keys rename column cached_status_data to moved_away")
+            assert events.can_read_asset_status_cache()  # ...then not asked about again
+            assert not rebuilt.can_read_asset_status_cache()
+            assert not events.has_asset_key_col("tradelake_later")
+            conn.execute("alter table asset_keys add column tradelake_later int")
+            assert events.has_asset_key_col("tradelake_later")
 
 
 def test_a_runs_planned_events_are_written_as_one_batch(

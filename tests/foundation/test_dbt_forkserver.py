@@ -21,8 +21,12 @@ from orchestration.lib.resources import DBT_PROJECT_DIR, dbt_executable
 
 @pytest.fixture
 def server(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    yield from _serve(monkeypatch)
+
+
+def _serve(monkeypatch: pytest.MonkeyPatch, project: Path | None = None) -> Iterator[str]:
     monkeypatch.delenv(ENV, raising=False)
-    with ForkServer() as started:
+    with ForkServer(project) as started:
         path = os.environ[ENV]
         deadline = time.monotonic() + 60
         while not Path(path).exists():  # listening once dbt is imported
@@ -63,6 +67,66 @@ def test_dbt_runs_forked_with_the_steps_arguments_folder_streams_and_exit_status
     shown = tradelake_dbt(["debug", "--config-dir"], {**traced, "DBT_PROFILES_DIR": "from-env"})
     assert shown.returncode == 0, shown.stdout + shown.stderr
     assert "xdg-open from-env" in shown.stdout
+
+
+PROJECT = {
+    "dbt_project.yml": "name: tiny\nversion: '1.0'\nconfig-version: 2\nprofile: tiny\n"
+    "flags:\n  send_anonymous_usage_stats: false\n",
+    # parsing does not connect
+    "profiles.yml": "tiny:\n  target: default\n  outputs:\n    default:\n      type: postgres\n"
+    "      host: /nonexistent\n      port: 5432\n      user: nobody\n      password: ''\n"
+    "      dbname: tiny\n      schema: public\n      threads: 1\n",
+    "models/first.sql": "select 1 as x\n",
+}
+
+
+def test_a_step_runs_on_the_servers_parse_until_a_file_setting_or_flag_would_change_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The server parses the project once; a step gets that manifest (dbt writes no parse state
+    of its own, and lists what the server parsed) unless dbt could parse something else: another
+    environment, a flag such as --vars, a file added since. Then dbt parses, and stderr says
+    why. What dagster-dbt sets per step (folders, console) is not a difference."""
+    project = tmp_path / "tiny"
+    for name, text in PROJECT.items():
+        (project / name).parent.mkdir(parents=True, exist_ok=True)
+        (project / name).write_text(text)
+    monkeypatch.delenv("DBT_PROJECT_DIR", raising=False)
+    monkeypatch.delenv("DBT_PROFILES_DIR", raising=False)
+    gen = _serve(monkeypatch, project)
+    next(gen)
+    try:
+        env = {**os.environ, "DBT_PROJECT_DIR": str(project), "DBT_PROFILES_DIR": str(project)}
+        names = ["ls", "--resource-type", "model", "--output", "name"]
+        ls = [*names, "--quiet"]  # the names only
+
+        def step(name: str, args=ls, extra=None) -> tuple[subprocess.CompletedProcess, bool]:
+            target = tmp_path / name
+            done = tradelake_dbt(
+                [*args], {**env, "DBT_TARGET_PATH": str(target), **(extra or {})}, cwd=project
+            )
+            assert done.returncode == 0, done.stdout + done.stderr
+            return done, (target / "partial_parse.msgpack").exists()  # dbt parsed itself
+
+        served, parsed = step("plain")
+        assert not parsed and "parses the project itself" not in served.stderr, served.stderr
+        assert served.stdout.split() == ["first"]
+        # dagster-dbt's own settings for a step: still the server's parse (its console too)
+        dagster, parsed = step(
+            "dagster", args=names, extra={"DAGSTER_DBT_CLI": "true", "DBT_LOG_FORMAT": "json"}
+        )
+        assert not parsed and "first" in dagster.stdout.splitlines()
+        other, parsed = step("other-env", extra={"TRADELAKE_SOMETHING": "1"})
+        assert parsed and "first" in other.stdout
+        assert "the environment differs from the server's (TRADELAKE_SOMETHING)" in other.stderr
+        with_vars, parsed = step("vars", args=[*ls, "--vars", "{a: 1}"])
+        assert parsed and "--vars may change what dbt parses" in with_vars.stderr
+        (project / "models" / "second.sql").write_text("select 2 as x\n")
+        changed, parsed = step("changed")
+        assert parsed and sorted(changed.stdout.split()) == ["first", "second"]
+        assert f"{project / 'models' / 'second.sql'} changed since" in changed.stderr
+    finally:
+        next(gen, None)
 
 
 def _wait(check, timeout: float, what: str) -> None:
