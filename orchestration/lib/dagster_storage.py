@@ -16,7 +16,7 @@ asked about again. dagster-postgres caches its secondary indexes the same way.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import dagster._check as check
@@ -53,12 +53,7 @@ class EventLogStorage(PostgresEventLogStorage):
         )
 
     def has_table(self, table_name: str) -> bool:
-        if table_name in self._tables:
-            return True
-        found = super().has_table(table_name)
-        if found:
-            self._tables.add(table_name)
-        return found
+        return _remembered(self._tables, table_name, super().has_table)
 
     def has_asset_key_col(self, column_name: str) -> bool:
         if column_name in self._asset_key_columns:
@@ -66,12 +61,8 @@ class EventLogStorage(PostgresEventLogStorage):
         return super().has_asset_key_col(column_name)  # through the method below
 
     def _has_asset_key_col_on_connection(self, conn: Connection, column_name: str) -> bool:
-        if column_name in self._asset_key_columns:
-            return True
-        found = super()._has_asset_key_col_on_connection(conn, column_name)
-        if found:
-            self._asset_key_columns.add(column_name)
-        return found
+        ask = super()._has_asset_key_col_on_connection
+        return _remembered(self._asset_key_columns, column_name, lambda name: ask(conn, name))
 
     def store_event_batch(self, events: Sequence[EventLogEntry]) -> None:
         """A run's planned events in three statements; any other batch as dagster-postgres
@@ -124,6 +115,17 @@ _PLANNED = frozenset(
         DagsterEventType.ASSET_CHECK_EVALUATION_PLANNED,
     }
 )
+
+
+def _remembered(found: set[str], name: str, ask: Callable[[str], bool]) -> bool:
+    """Whether `name` exists: from `found` if it was seen before, else from `ask` (remembered
+    when it is there)."""
+    if name in found:
+        return True
+    if ask(name):
+        found.add(name)
+        return True
+    return False
 
 
 def _planned_execution(

@@ -41,7 +41,7 @@ def wanted(argv: Sequence[str], env: dict[str, str]) -> bool:
         env.get("DAGSTER_DBT_CLI") == "true"
         and env.get("DBT_LOG_FORMAT") == "json"
         and not any(env.get(name) for name in ("DBT_DEBUG", "DBT_QUIET", "DBT_LOG_CACHE_EVENTS"))
-        and not _flags(argv) & CONSOLE_FLAGS
+        and not flag_names(argv) & CONSOLE_FLAGS
     )
 
 
@@ -51,7 +51,7 @@ def quiet_console(argv: Sequence[str], env: dict[str, str]) -> dict[str, str]:
     own, so its level stays what it was (debug by default: every statement, for a failed step's
     diagnosis) and its lines are dbt's debug text rather than the console's JSON, which nobody
     parses there (≈ 0.7 s of a no-op dbt step)."""
-    flags = _flags(argv)
+    flags = flag_names(argv)
     quiet = {"DBT_LOG_LEVEL": "none"}
     if "DBT_LOG_LEVEL_FILE" not in env and "--log-level-file" not in flags:
         quiet["DBT_LOG_LEVEL_FILE"] = env.get("DBT_LOG_LEVEL", "debug")
@@ -60,7 +60,8 @@ def quiet_console(argv: Sequence[str], env: dict[str, str]) -> dict[str, str]:
     return quiet
 
 
-def _flags(argv: Sequence[str]) -> set[str]:
+def flag_names(argv: Sequence[str]) -> set[str]:
+    """The flags (and other words) of a dbt command line, `--flag=value` named as `--flag`."""
     return {arg.split("=", 1)[0] for arg in argv}
 
 

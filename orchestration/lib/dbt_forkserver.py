@@ -55,6 +55,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from orchestration.lib.dbt_console import flag_names
 from orchestration.lib.partial_parse import keep_state, restore_state
 from orchestration.lib.process import die_with_parent, tune_gc
 
@@ -139,7 +140,7 @@ class Parsed:
         command = argv[1] if len(argv) > 1 else ""
         if command not in PARSED_COMMANDS:
             return f"`dbt {command}` is not a command that runs on a parsed project"
-        flags = {arg.split("=", 1)[0] for arg in argv[2:] if arg.startswith("-")}
+        flags = {name for name in flag_names(argv[2:]) if name.startswith("-")}
         if flags - RUN_FLAGS:
             return f"{', '.join(sorted(flags - RUN_FLAGS))} may change what dbt parses"
         changed = sorted(
